@@ -1,0 +1,19 @@
+//! netlens: see how computers cooperate over a network.
+//!
+//! ```text
+//!  ┌──────────── UI thread ────────────┐            ┌──────── netlens-worker thread ────────┐
+//!  │ app ── ui::* (egui, draws)        │  Command   │ net::worker (tokio runtime)           │
+//!  │  │      ▲ reads                   │ ─────────▶ │   ├─ net::demo   web site + DNS        │
+//!  │  ▼      │                         │            │   └─ net::client PageLoader (ureq,     │
+//!  │ model (applies events) ◀──────────┼─ Event ────│        recording resolver/connectors)  │
+//!  └───────────────────────────────────┘  + wake    └───────────────────────────────────────┘
+//!            record: plain data both sides share (Exchange, Command, Event, …)
+//!            wire:   pure decoders (HTTP heads, TLS records, DNS fields, status meanings)
+//! ```
+//!
+//! The CLI (`cli`) drives the same `net::client` and `net::demo` without a UI.
+
+pub mod net;
+pub mod record;
+pub mod version;
+pub mod wire;

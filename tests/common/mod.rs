@@ -1,0 +1,61 @@
+//! Shared set-up for integration tests: the demo services on loopback, on ports the system picks.
+
+#![allow(dead_code)]
+
+use std::sync::mpsc;
+use std::time::Duration;
+
+use netlens::net::demo::{DemoConfig, DemoServices};
+use netlens::record::{DemoAddresses, FetchOptions};
+
+/// The demo services running on their own runtime thread; they stop when this is dropped.
+pub struct Demo {
+    pub addresses: DemoAddresses,
+    pub authority_pem: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for Demo {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Starts the demo site (http and https) and DNS responder on free loopback ports.
+pub fn start_demo() -> Demo {
+    let (ready_tx, ready_rx) = mpsc::channel();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        runtime.block_on(async move {
+            let services = DemoServices::start(&DemoConfig::ephemeral()).await.expect("demo services start");
+            ready_tx.send((services.addresses.clone(), services.authority_pem.clone().unwrap())).unwrap();
+            let _ = stop_rx.await;
+            drop(services);
+        });
+    });
+    let (addresses, authority_pem) = ready_rx.recv_timeout(Duration::from_secs(30)).expect("demo started in time");
+    Demo { addresses, authority_pem, stop: Some(stop_tx) }
+}
+
+impl Demo {
+    /// Options that point demo-zone lookups at this responder and trust this site's certificate.
+    pub fn options(&self) -> FetchOptions {
+        FetchOptions {
+            demo_dns: self.addresses.dns,
+            extra_roots: self.addresses.certificate_der.iter().cloned().collect(),
+            ..FetchOptions::default()
+        }
+    }
+
+    /// `http://www.demo.test:PORT{path}`
+    pub fn url(&self, path: &str) -> String {
+        format!("http://www.demo.test:{}{path}", self.addresses.http.port())
+    }
+
+    pub fn https_url(&self, path: &str) -> String {
+        format!("https://www.demo.test:{}{path}", self.addresses.https.unwrap().port())
+    }
+}
