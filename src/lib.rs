@@ -13,6 +13,9 @@
 //!
 //! The CLI (`cli`) drives the same `net::client` and `net::demo` without a UI.
 
+pub mod app;
+pub mod cli;
+pub mod model;
 pub mod net;
 pub mod record;
 pub mod version;

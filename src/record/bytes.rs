@@ -71,6 +71,19 @@ pub fn escape_bytes(bytes: &[u8]) -> String {
     out
 }
 
+/// Text that keeps every valid UTF-8 character as it is (CR and LF included) and writes each byte
+/// that is not valid UTF-8 as `\xNN`. The JSON output's raw strings: JSON then escapes CR LF itself.
+pub fn lossless_text(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            let _ = write!(out, "\\x{b:02x}");
+        }
+    }
+    out
+}
+
 /// Like [`escape_bytes`], but keeps line breaks so the text reads as lines: CR shows as `␍` and LF
 /// as `␊` followed by a real line break. For the Raw view, where CRLFs must be visible.
 pub fn visible_line_breaks(bytes: &[u8]) -> String {
@@ -137,6 +150,11 @@ mod tests {
         assert_eq!(escape_bytes(b"GET / HTTP/1.1\r\n"), "GET / HTTP/1.1\\r\\n");
         assert_eq!(escape_bytes(&[0x41, 0xff, 0x00]), "A\\xff\\x00");
         assert_eq!(escape_bytes("é".as_bytes()), "é");
+    }
+
+    #[test]
+    fn lossless_text_keeps_crlf_and_escapes_only_invalid_bytes() {
+        assert_eq!(lossless_text(b"HTTP/1.1 200 OK\r\n\xff"), "HTTP/1.1 200 OK\r\n\\xff");
     }
 
     #[test]

@@ -164,7 +164,9 @@ impl ResponseHead {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BodySummary {
     pub decoded: CappedBytes,
-    pub sha256: String,
+    /// XXH3-128 of the whole decoded body, in hex: fast enough to hash at wire speed, so two
+    /// downloads can be compared without keeping either.
+    pub xxh3: String,
     pub complete: bool,
 }
 

@@ -9,7 +9,7 @@ use std::io::Read;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use sha2::{Digest, Sha256};
+use xxhash_rust::xxh3::Xxh3;
 use ureq::Agent;
 use ureq::unversioned::transport::Connector;
 use url::Url;
@@ -20,7 +20,6 @@ use super::resolver::RecordingResolver;
 use super::subresources::find_subresources;
 use super::tls::{RecordingTlsConnector, client_config};
 use super::transport::RecordingTcpConnector;
-use crate::record::bytes::to_hex;
 use crate::record::{
     BodySummary, CappedBytes, ErrorKind, Exchange, ExchangeRole, ExchangeState, FetchError, FetchEvent, FetchOptions,
     FetchRequest, Phase, Span,
@@ -31,6 +30,9 @@ use crate::wire::http_head::parse_response_head;
 const PROGRESS_EVERY: Duration = Duration::from_millis(50);
 /// Read size for bodies: large enough that a 100 MiB download is a few hundred reads.
 const READ_CHUNK: usize = 256 * 1024;
+/// ureq's receive buffer per connection: larger than its default so big downloads take fewer
+/// system calls.
+const INPUT_BUFFER: usize = 512 * 1024;
 
 /// Everything a page load produced.
 #[derive(Debug)]
@@ -78,6 +80,7 @@ impl PageLoader {
             .timeout_connect(Some(options.connect_timeout))
             .timeout_per_read(Some(options.read_timeout))
             .timeout_per_call(Some(options.total_timeout))
+            .input_buffer_size(INPUT_BUFFER)
             .build();
         let connector = RecordingTcpConnector { recorder: recorder.clone() }
             .chain(RecordingTlsConnector { recorder: recorder.clone(), config: tls_config });
@@ -218,7 +221,7 @@ impl PageLoader {
     /// Reads the whole body, keeping a preview and hashing everything, so memory stays bounded.
     fn read_body(&self, index: usize, body: ureq::Body, on_event: &mut dyn FnMut(FetchEvent)) -> (BodySummary, Option<FetchError>) {
         let mut decoded = CappedBytes::with_cap(self.options.preview_bytes);
-        let mut hasher = Sha256::new();
+        let mut hasher = Xxh3::new();
         let mut reader = body.into_with_config().limit(u64::MAX).reader();
         let mut buf = vec![0u8; READ_CHUNK];
         let mut last_progress = Instant::now();
@@ -245,7 +248,7 @@ impl PageLoader {
             }
         };
         let complete = error.is_none();
-        (BodySummary { decoded, sha256: to_hex(&hasher.finalize()), complete }, error)
+        (BodySummary { decoded, xxh3: format!("{:032x}", hasher.digest128()), complete }, error)
     }
 }
 

@@ -12,11 +12,14 @@ use ureq::unversioned::transport::{Buffers, LazyBuffers, NextTimeout, Transport}
 pub struct TcpTransport {
     stream: TcpStream,
     buffers: LazyBuffers,
+    /// The socket timeouts last set, so a long download does not pay a syscall per read.
+    read_timeout: Option<Option<Duration>>,
+    write_timeout: Option<Option<Duration>>,
 }
 
 impl TcpTransport {
     pub fn new(stream: TcpStream, buffers: LazyBuffers) -> Self {
-        Self { stream, buffers }
+        Self { stream, buffers, read_timeout: None, write_timeout: None }
     }
 }
 
@@ -46,7 +49,11 @@ impl Transport for TcpTransport {
 
     fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), Error> {
         let timeout = timeout.for_write();
-        self.stream.set_write_timeout(socket_timeout(timeout)?)?;
+        let wanted = socket_timeout(timeout)?;
+        if self.write_timeout != Some(wanted) {
+            self.stream.set_write_timeout(wanted)?;
+            self.write_timeout = Some(wanted);
+        }
         let output = &self.buffers.output()[..amount];
         match self.stream.write_all(output) {
             Ok(()) => Ok(()),
@@ -57,7 +64,13 @@ impl Transport for TcpTransport {
 
     fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, Error> {
         let timeout = timeout.for_read();
-        self.stream.set_read_timeout(socket_timeout(timeout)?)?;
+        let wanted = socket_timeout(timeout)?;
+        // Timeouts shrink as a deadline nears; only a change of more than 10 ms is worth a syscall.
+        let close_enough = matches!((self.read_timeout, wanted), (Some(Some(old)), Some(new)) if old.abs_diff(new) < Duration::from_millis(10));
+        if self.read_timeout != Some(wanted) && !close_enough {
+            self.stream.set_read_timeout(wanted)?;
+            self.read_timeout = Some(wanted);
+        }
         let input = self.buffers.input_append_buf();
         let amount = loop {
             match self.stream.read(input) {

@@ -1,0 +1,2 @@
+//! placeholder
+pub fn run_native() -> Result<(), String> { Err("not yet".into()) }

@@ -1,0 +1,134 @@
+//! `netlens fetch URL`: one page load, reported like `curl -v` (text) or as one JSON object.
+
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Args;
+
+use super::{DnsChoice, Format, fail, report_json, report_text};
+use crate::net::client::PageLoader;
+use crate::record::request::DEFAULT_DNS_PORT;
+use crate::record::{FetchOptions, FetchRequest};
+
+/// Bytes of each body and of each direction's raw traffic kept for the report.
+const CLI_PREVIEW_BYTES: usize = 1024 * 1024;
+
+#[derive(Args, Debug)]
+pub struct FetchArgs {
+    /// The address to fetch, such as http://www.demo.test:8080/ (http:// is assumed if missing).
+    pub url: String,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// How to look up names outside demo.test.
+    #[arg(long, value_enum, default_value_t = DnsChoice::System)]
+    pub dns: DnsChoice,
+    /// The demo DNS responder to ask for names in demo.test (IP:PORT, or IP for port 8053).
+    #[arg(long, value_name = "ADDR", value_parser = parse_dns_server)]
+    pub dns_server: Option<SocketAddr>,
+    /// Fetch only the page, not the images, stylesheets and scripts it names.
+    #[arg(long)]
+    pub no_subresources: bool,
+    /// Redirects to follow before giving up (0 shows the redirect itself).
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub max_redirects: u32,
+    /// Longest time for each request, from DNS to the body's last byte, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 120.0, value_parser = parse_seconds)]
+    pub timeout: f64,
+    /// Longest time to wait for a TCP connection, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0, value_parser = parse_seconds)]
+    pub connect_timeout: f64,
+    /// Also trust this certificate authority (PEM or DER), e.g. the one `netlens serve` prints.
+    #[arg(long, value_name = "FILE")]
+    pub cacert: Option<PathBuf>,
+}
+
+fn parse_dns_server(text: &str) -> Result<SocketAddr, String> {
+    if let Ok(addr) = text.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    text.parse::<IpAddr>()
+        .map(|ip| SocketAddr::new(ip, DEFAULT_DNS_PORT))
+        .map_err(|_| format!("'{text}' is not an address such as 127.0.0.1:8053"))
+}
+
+fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s > 0.0 && s <= 86_400.0 => Ok(s),
+        _ => Err(format!("'{text}' is not a number of seconds between 0 and 86400")),
+    }
+}
+
+pub fn run(args: FetchArgs) -> ExitCode {
+    let request = match FetchRequest::parse(&args.url) {
+        Ok(r) => r,
+        Err(e) => return fail(&format!("malformed URL: {e}")),
+    };
+    let mut options = FetchOptions {
+        dns_mode: args.dns.into(),
+        subresources: !args.no_subresources,
+        max_redirects: args.max_redirects,
+        total_timeout: Duration::from_secs_f64(args.timeout),
+        connect_timeout: Duration::from_secs_f64(args.connect_timeout.min(args.timeout)),
+        read_timeout: Duration::from_secs_f64(args.timeout.min(30.0)),
+        // The reports show heads, not bodies; a smaller preview keeps big downloads lean. It
+        // still holds any sensible HTML page whole, for finding its sub-resources.
+        preview_bytes: CLI_PREVIEW_BYTES,
+        ..FetchOptions::default()
+    };
+    if let Some(server) = args.dns_server {
+        options.demo_dns = server;
+    }
+    if let Some(path) = &args.cacert {
+        match read_certificates(path) {
+            Ok(certs) => options.extra_roots.extend(certs),
+            Err(reason) => return fail(&reason),
+        }
+    }
+    let loader = match PageLoader::new(&options) {
+        Ok(l) => l,
+        Err(e) => return fail(&e.message),
+    };
+    let result = loader.run(&request, &mut |_| {});
+
+    let report = match args.format {
+        Format::Text => report_text::render(&result),
+        Format::Json => report_json::render(request.as_str(), &result),
+    };
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_all(report.as_bytes()).and_then(|()| stdout.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            return fail(&format!("cannot write the report: {e}"));
+        }
+    }
+    if result.got_response() {
+        if let Some(error) = &result.error {
+            eprintln!("netlens: note: {}", error.message);
+        }
+        ExitCode::SUCCESS
+    } else {
+        let reason = result
+            .error
+            .as_ref()
+            .map_or_else(|| "no response".to_string(), |e| format!("{}: {}", e.kind.as_str(), e.message));
+        fail(&reason)
+    }
+}
+
+/// Certificates from a PEM file (one or more) or a single DER file.
+fn read_certificates(path: &PathBuf) -> Result<Vec<Vec<u8>>, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if !bytes.starts_with(b"-----BEGIN") {
+        return Ok(vec![bytes]);
+    }
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let certs: Result<Vec<_>, _> = CertificateDer::pem_slice_iter(&bytes).map(|c| c.map(|c| c.to_vec())).collect();
+    match certs {
+        Ok(certs) if !certs.is_empty() => Ok(certs),
+        Ok(_) => Err(format!("{} holds no certificate", path.display())),
+        Err(e) => Err(format!("{} is not a valid PEM certificate file: {e}", path.display())),
+    }
+}

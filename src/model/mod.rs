@@ -1,0 +1,4 @@
+//! What the views read: state built only by applying worker events, and derived explanations.
+//! No egui here, so it is unit-tested directly.
+
+pub mod steps;
