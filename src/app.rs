@@ -1,2 +1,308 @@
-//! placeholder
-pub fn run_native() -> Result<(), String> { Err("not yet".into()) }
+//! The eframe app: owns the worker handle, the models and the views' states. Each frame it drains
+//! the worker's events into the models (`logic`), draws the views, and turns what the user asked
+//! for into worker commands (`ui`). It never waits on the worker.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use egui::{RichText, Ui};
+
+use crate::model::navigation::Navigation;
+use crate::model::page_load::FetchModel;
+use crate::model::settings::{Settings, Theme, ZOOM_RANGE};
+use crate::net::demo::DemoConfig;
+use crate::net::worker::{Waker, WorkerHandle};
+use crate::record::request::DEFAULT_HTTP_PORT;
+use crate::record::{Command, DemoAddresses, ErrorKind, Event, FetchError, FetchEvent, FetchRequest};
+use crate::ui::fetch::{FetchContext, FetchIntent, FetchView};
+use crate::ui::theme;
+
+/// Where eframe keeps our settings.
+const SETTINGS_KEY: &str = "netlens-settings";
+
+/// How the app is started: the real one runs the demo services on their usual ports; tests use
+/// free ports so they can run side by side.
+#[derive(Clone, Debug)]
+pub struct AppConfig {
+    pub demo: Option<DemoConfig>,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        Self { demo: Some(DemoConfig::default()) }
+    }
+}
+
+/// The built-in services, as far as the UI knows.
+#[derive(Clone, Debug)]
+pub enum DemoStatus {
+    Starting,
+    Ready(DemoAddresses),
+    Failed(String),
+    Off,
+}
+
+pub struct NetlensApp {
+    worker: Result<WorkerHandle, String>,
+    settings: Settings,
+    demo: DemoStatus,
+    fetch_model: FetchModel,
+    navigation: Navigation,
+    fetch_view: FetchView,
+    applied_theme: Option<Theme>,
+}
+
+impl NetlensApp {
+    pub fn new(cc: &eframe::CreationContext<'_>, config: AppConfig) -> Self {
+        egui_extras::install_image_loaders(&cc.egui_ctx);
+        install_fonts(&cc.egui_ctx);
+        let settings = cc.storage.and_then(|s| eframe::get_value::<Settings>(s, SETTINGS_KEY)).unwrap_or_default().sanitized();
+        cc.egui_ctx.set_zoom_factor(settings.zoom);
+        let ctx = cc.egui_ctx.clone();
+        // A few milliseconds of delay lets a burst of events share one repaint.
+        let waker: Waker = Arc::new(move || ctx.request_repaint_after(Duration::from_millis(5)));
+        let demo = if config.demo.is_some() { DemoStatus::Starting } else { DemoStatus::Off };
+        let worker = WorkerHandle::start(config.demo, waker).map_err(|e| format!("the background worker could not start: {e}"));
+        Self {
+            worker,
+            settings,
+            demo,
+            fetch_model: FetchModel::default(),
+            navigation: Navigation::default(),
+            fetch_view: FetchView::new(format!("http://www.demo.test:{DEFAULT_HTTP_PORT}/")),
+            applied_theme: None,
+        }
+    }
+
+    /// The settings as they stand (what `save` will store).
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Where the built-in services listen, once they do.
+    pub fn demo_addresses(&self) -> Option<&DemoAddresses> {
+        match &self.demo {
+            DemoStatus::Ready(addresses) => Some(addresses),
+            _ => None,
+        }
+    }
+
+    fn drain_events(&mut self) {
+        let Ok(worker) = &self.worker else { return };
+        while let Some(event) = worker.try_recv() {
+            match event {
+                Event::DemoReady(addresses) => {
+                    if self.fetch_view.url_is_default {
+                        self.fetch_view.url_text = addresses.home_url();
+                    }
+                    self.demo = DemoStatus::Ready(addresses);
+                }
+                Event::DemoFailed(reason) => self.demo = DemoStatus::Failed(reason),
+                Event::Fetch { load, event } => {
+                    if !self.fetch_model.apply(load, event) {
+                        tracing::trace!(load, "ignored an event from a superseded page load");
+                    }
+                }
+            }
+        }
+    }
+
+    fn handle(&mut self, intent: FetchIntent) {
+        match intent {
+            FetchIntent::Load(text) => self.load(&text, true),
+            FetchIntent::Stop => self.stop(),
+            FetchIntent::Back => {
+                if let Some(url) = self.navigation.back() {
+                    self.load(&url, false);
+                }
+            }
+            FetchIntent::Forward => {
+                if let Some(url) = self.navigation.forward() {
+                    self.load(&url, false);
+                }
+            }
+            FetchIntent::Reload => {
+                if let Some(url) = self.navigation.current().map(str::to_string) {
+                    self.load(&url, false);
+                }
+            }
+        }
+    }
+
+    /// Starts loading what the user typed; a malformed address fails at once, with its reason.
+    fn load(&mut self, text: &str, visit: bool) {
+        let request = match FetchRequest::parse(text) {
+            Ok(r) => r,
+            Err(error) => {
+                self.fetch_model.begin_failed(text.to_string(), error);
+                return;
+            }
+        };
+        let url = request.as_str().to_string();
+        self.fetch_view.url_text = url.clone();
+        self.fetch_view.url_is_default = false;
+        if visit {
+            self.navigation.visit(&url);
+        }
+        self.settings.remember_url(&url);
+        let load = self.fetch_model.begin(url);
+        let options = Box::new(self.settings.fetch_options());
+        let sent = match &self.worker {
+            Ok(worker) => worker.send(Command::Fetch { load, request, options }),
+            Err(_) => false,
+        };
+        if !sent {
+            let error = FetchError::new(ErrorKind::Io, None, "the background worker is not running, so nothing can be fetched");
+            self.fetch_model.apply(load, FetchEvent::Finished { error: Some(error) });
+        }
+    }
+
+    fn stop(&mut self) {
+        if let Some(load) = self.fetch_model.running_load() {
+            if let Ok(worker) = &self.worker {
+                // If the worker is gone there is nothing left to stop.
+                let _ = worker.send(Command::Stop { load });
+            }
+            if let Some(current) = self.fetch_model.current.as_mut() {
+                current.stop();
+            }
+        }
+    }
+
+    fn apply_theme(&mut self, ctx: &egui::Context) {
+        if self.applied_theme != Some(self.settings.theme) {
+            ctx.set_theme(match self.settings.theme {
+                Theme::Dark => egui::ThemePreference::Dark,
+                Theme::Light => egui::ThemePreference::Light,
+            });
+            self.applied_theme = Some(self.settings.theme);
+        }
+    }
+
+    fn app_bar(&mut self, ui: &mut Ui) {
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("netlens").strong().size(20.0));
+            ui.separator();
+            // One view so far; Packets and Network join when they work.
+            let _ = ui.selectable_label(true, RichText::new("Fetch").strong());
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let dark = self.settings.theme == Theme::Dark;
+                let (icon, hint) = if dark { ("☀ Light", "Switch to the light theme") } else { ("🌙 Dark", "Switch to the dark theme") };
+                if ui.button(icon).on_hover_text(hint).clicked() {
+                    self.settings.theme = if dark { Theme::Light } else { Theme::Dark };
+                }
+                zoom_controls(ui);
+                ui.separator();
+                demo_status(ui, &self.demo);
+            });
+        });
+    }
+}
+
+/// egui's built-in fonts (bundled, so the app looks the same on every machine), with the
+/// monospace font as a last fallback for proportional text: it has the arrows and box symbols.
+fn install_fonts(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
+    if let Some(monospace) = fonts.families.get(&egui::FontFamily::Monospace).and_then(|f| f.first()).cloned() {
+        fonts.families.entry(egui::FontFamily::Proportional).or_default().push(monospace);
+    }
+    ctx.set_fonts(fonts);
+}
+
+fn zoom_controls(ui: &mut Ui) {
+    let ctx = ui.ctx().clone();
+    let zoom = ctx.zoom_factor();
+    let set = |z: f32| ctx.set_zoom_factor((z * 10.0).round() / 10.0);
+    if ui.button("+").on_hover_text("Larger (Ctrl +)").clicked() {
+        set((zoom + 0.1).min(*ZOOM_RANGE.end()));
+    }
+    if ui.button(format!("{:.0}%", zoom * 100.0)).on_hover_text("Back to 100% (Ctrl 0)").clicked() {
+        set(1.0);
+    }
+    if ui.button("−").on_hover_text("Smaller (Ctrl −)").clicked() {
+        set((zoom - 0.1).max(*ZOOM_RANGE.start()));
+    }
+}
+
+fn demo_status(ui: &mut Ui, demo: &DemoStatus) {
+    match demo {
+        DemoStatus::Starting => {
+            ui.label(RichText::new("demo site starting…").weak());
+        }
+        DemoStatus::Ready(a) => {
+            let https = a.https.map_or_else(String::new, |h| format!(" · https :{}", h.port()));
+            ui.label(RichText::new(format!("demo site www.demo.test:{}{https} · DNS {}", a.http.port(), a.dns)).weak())
+                .on_hover_text("The built-in web site and DNS responder, on this computer only (loopback).");
+        }
+        DemoStatus::Failed(reason) => {
+            ui.label(RichText::new(format!("demo site unavailable: {reason}")).color(theme::error_color(ui.visuals().dark_mode)));
+        }
+        DemoStatus::Off => {}
+    }
+}
+
+impl eframe::App for NetlensApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.drain_events();
+        self.apply_theme(ctx);
+        self.settings.zoom = ctx.zoom_factor().clamp(*ZOOM_RANGE.start(), *ZOOM_RANGE.end());
+    }
+
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        egui::Panel::top("app_bar").show(ui, |ui| {
+            ui.add_space(2.0);
+            self.app_bar(ui);
+            ui.add_space(2.0);
+        });
+        if let Err(reason) = &self.worker {
+            egui::Panel::top("worker_error").show(ui, |ui| {
+                ui.colored_label(theme::error_color(ui.visuals().dark_mode), reason);
+            });
+        }
+        let demo = match &self.demo {
+            DemoStatus::Ready(addresses) => Some(addresses.clone()),
+            _ => None,
+        };
+        let intents = self.fetch_view.show(
+            ui,
+            FetchContext { model: &self.fetch_model, navigation: &self.navigation, demo: demo.as_ref(), settings: &mut self.settings },
+        );
+        for intent in intents {
+            self.handle(intent);
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, SETTINGS_KEY, &self.settings);
+    }
+}
+
+/// Opens the window. Tries the wgpu renderer first and falls back to OpenGL (glow) for machines
+/// whose GPU or driver wgpu cannot use; `NETLENS_RENDERER=glow` picks OpenGL directly.
+pub fn run_native() -> Result<(), String> {
+    let wants_glow = std::env::var("NETLENS_RENDERER").is_ok_and(|r| r.eq_ignore_ascii_case("glow"));
+    let first = if wants_glow { eframe::Renderer::Glow } else { eframe::Renderer::Wgpu };
+    match run_with(first) {
+        Ok(()) => Ok(()),
+        Err(e) if first == eframe::Renderer::Wgpu => {
+            tracing::warn!(error = %e, "wgpu could not start; trying OpenGL");
+            run_with(eframe::Renderer::Glow).map_err(|e2| format!("{e}; OpenGL also failed: {e2}"))
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+fn run_with(renderer: eframe::Renderer) -> Result<(), String> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("netlens")
+            .with_app_id("netlens")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([720.0, 480.0]),
+        renderer,
+        persist_window: true,
+        ..Default::default()
+    };
+    eframe::run_native("netlens", options, Box::new(|cc| Ok(Box::new(NetlensApp::new(cc, AppConfig::default())))))
+        .map_err(|e| e.to_string())
+}

@@ -18,5 +18,6 @@ pub mod cli;
 pub mod model;
 pub mod net;
 pub mod record;
+pub mod ui;
 pub mod version;
 pub mod wire;

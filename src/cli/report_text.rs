@@ -35,7 +35,7 @@ fn render_exchange(out: &mut String, exchange: &Exchange) {
     }
     for step in steps(exchange) {
         let mark = match step.status {
-            StepStatus::Failed => "✗",
+            StepStatus::Failed => "✖",
             StepStatus::NotReached => continue,
             _ => "*",
         };
@@ -96,7 +96,7 @@ fn render_exchange(out: &mut String, exchange: &Exchange) {
     }
     if let Some(error) = &exchange.error {
         let phase = error.phase.map_or("", Phase::name);
-        let _ = writeln!(out, "✗ failed during {phase}: {} ({})", error.message, error.kind.as_str());
+        let _ = writeln!(out, "✖ failed during {phase}: {} ({})", error.message, error.kind.as_str());
     }
 }
 
@@ -116,6 +116,6 @@ fn render_summary(out: &mut String, result: &PageResult) {
         end as f64 / 1000.0
     );
     if let Some(error) = &result.error {
-        let _ = writeln!(out, "✗ {} ({})", error.message, error.kind.as_str());
+        let _ = writeln!(out, "✖ {} ({})", error.message, error.kind.as_str());
     }
 }

@@ -6,6 +6,7 @@
 //! way everywhere.
 
 pub mod dns_fields;
+pub mod header_meaning;
 pub mod http_head;
 pub mod status;
 pub mod tls_records;

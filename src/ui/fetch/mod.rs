@@ -1,0 +1,224 @@
+//! The Fetch view: a browser-like URL bar, the waterfall of every request of the page load, and
+//! for the selected request its steps, raw bytes, headers, body and DNS exchange.
+//!
+//! The view only draws and returns [`FetchIntent`]s; the app turns them into worker commands.
+
+mod cache;
+mod tab_body;
+mod tab_dns;
+mod tab_headers;
+mod tab_raw;
+mod tab_steps;
+mod toolbar;
+mod waterfall;
+
+use std::sync::Arc;
+
+use egui::{RichText, Ui};
+
+use crate::model::navigation::Navigation;
+use crate::model::page_load::{FetchModel, LoadState, PageLoad};
+use crate::model::settings::Settings;
+use crate::record::bytes::human_size;
+use crate::record::{DemoAddresses, Exchange, ExchangeState};
+use crate::ui::theme;
+use crate::wire::status;
+
+/// What the user asked the Fetch view to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FetchIntent {
+    /// Load this address (as typed: the app validates it).
+    Load(String),
+    Stop,
+    Back,
+    Forward,
+    Reload,
+}
+
+/// The detail tabs for the selected request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DetailTab {
+    Steps,
+    Raw,
+    Headers,
+    Body,
+    Dns,
+}
+
+impl DetailTab {
+    const ALL: [DetailTab; 5] = [DetailTab::Steps, DetailTab::Raw, DetailTab::Headers, DetailTab::Body, DetailTab::Dns];
+
+    fn title(self) -> &'static str {
+        match self {
+            DetailTab::Steps => "Steps",
+            DetailTab::Raw => "Raw",
+            DetailTab::Headers => "Headers",
+            DetailTab::Body => "Body",
+            DetailTab::Dns => "DNS",
+        }
+    }
+}
+
+/// What the Fetch view needs to read from the rest of the app.
+pub struct FetchContext<'a> {
+    pub model: &'a FetchModel,
+    pub navigation: &'a Navigation,
+    pub demo: Option<&'a DemoAddresses>,
+    pub settings: &'a mut Settings,
+}
+
+/// The Fetch view's own state: what is typed, selected and shown.
+pub struct FetchView {
+    pub url_text: String,
+    /// True until the user edits the URL bar, so the demo's real address can replace the default.
+    pub url_is_default: bool,
+    /// The address bar has been given the keyboard focus once, at start-up.
+    focused_once: bool,
+    selected: usize,
+    /// The load the selection belongs to; a new load selects its page again.
+    selected_load: u64,
+    tab: DetailTab,
+    raw_hex: bool,
+    /// The DNS field picked in the DNS tab: (in the answer?, index).
+    dns_field: Option<(bool, usize)>,
+    cache: cache::ViewCache,
+}
+
+impl FetchView {
+    pub fn new(url_text: String) -> Self {
+        Self {
+            url_text,
+            url_is_default: true,
+            focused_once: false,
+            selected: 0,
+            selected_load: 0,
+            tab: DetailTab::Steps,
+            raw_hex: false,
+            dns_field: None,
+            cache: cache::ViewCache::default(),
+        }
+    }
+
+    /// Shows the view and returns what the user asked for.
+    pub fn show(&mut self, ui: &mut Ui, mut cx: FetchContext<'_>) -> Vec<FetchIntent> {
+        let mut intents = Vec::new();
+        let running = cx.model.running_load().is_some();
+        egui::Panel::top("fetch_toolbar").show(ui, |ui| {
+            toolbar::show(ui, self, &mut cx, running, &mut intents);
+        });
+
+        let Some(load) = cx.model.current.as_ref() else {
+            egui::CentralPanel::default().show(ui, |ui| welcome(ui, cx.demo));
+            return intents;
+        };
+        if self.selected_load != load.id {
+            self.selected_load = load.id;
+            self.selected = 0;
+            self.dns_field = None;
+        }
+        self.selected = self.selected.min(load.exchanges.len().saturating_sub(1));
+
+        egui::Panel::top("fetch_waterfall").resizable(true).default_size(240.0).size_range(120.0..=900.0).show(ui, |ui| {
+            load_status(ui, load);
+            if let Some(clicked) = waterfall::show(ui, load, self.selected) {
+                self.selected = clicked;
+                self.dns_field = None;
+            }
+        });
+        egui::CentralPanel::default().show(ui, |ui| match load.exchanges.get(self.selected) {
+            Some(exchange) => self.details(ui, load, exchange),
+            None => {
+                if let LoadState::Failed(error) = &load.state {
+                    ui.colored_label(theme::error_color(ui.visuals().dark_mode), &error.message);
+                }
+            }
+        });
+        intents
+    }
+
+    fn details(&mut self, ui: &mut Ui, load: &PageLoad, exchange: &Arc<Exchange>) {
+        status_banner(ui, exchange);
+        ui.horizontal(|ui| {
+            for tab in DetailTab::ALL {
+                if ui.selectable_label(self.tab == tab, RichText::new(tab.title()).strong()).clicked() {
+                    self.tab = tab;
+                }
+            }
+            if self.tab == DetailTab::Raw {
+                ui.separator();
+                ui.checkbox(&mut self.raw_hex, "hex");
+            }
+        });
+        ui.separator();
+        let entry = self.cache.entry(load.id, exchange);
+        match self.tab {
+            DetailTab::Steps => tab_steps::show(ui, exchange),
+            DetailTab::Raw => tab_raw::show(ui, exchange, entry, self.raw_hex),
+            DetailTab::Headers => tab_headers::show(ui, exchange),
+            DetailTab::Body => tab_body::show(ui, load.id, exchange, entry),
+            DetailTab::Dns => tab_dns::show(ui, exchange, entry, &mut self.dns_field),
+        }
+    }
+}
+
+/// One line about the whole load: running, done, stopped or failed.
+fn load_status(ui: &mut Ui, load: &PageLoad) {
+    let dark = ui.visuals().dark_mode;
+    let count = load.exchanges.len();
+    let received: u64 = load.exchanges.iter().map(|e| e.tls_received.as_ref().map_or(e.response.total(), |t| t.total())).sum();
+    let time = format!("{:.1} ms", load.end_us() as f64 / 1000.0);
+    ui.horizontal_wrapped(|ui| match &load.state {
+        LoadState::Running => {
+            ui.spinner();
+            let downloading: u64 = load.progress.values().sum();
+            let extra = if downloading > 0 { format!(", {} of body so far", human_size(downloading)) } else { String::new() };
+            ui.label(format!("Loading {} … {count} request(s){extra}", load.url));
+        }
+        LoadState::Done => {
+            ui.label(format!("Done: {count} request(s), {} received over the network, {time}.", human_size(received)));
+        }
+        LoadState::Stopped => {
+            ui.label(RichText::new(format!("Stopped after {count} request(s) and {time}.")).color(theme::error_color(dark)));
+        }
+        LoadState::Failed(error) => {
+            ui.label(RichText::new(format!("✖ {}", error.message)).color(theme::error_color(dark)));
+        }
+    });
+}
+
+/// The selected request's outcome in one line: its status and what it means, or its failure.
+fn status_banner(ui: &mut Ui, exchange: &Exchange) {
+    let dark = ui.visuals().dark_mode;
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(format!("{} {}", exchange.method, exchange.url)).monospace());
+        ui.label("→");
+        match (&exchange.head, &exchange.error) {
+            (Some(head), _) => {
+                let color = theme::status_color(head.status, dark);
+                ui.label(RichText::new(format!("{} {}", head.status, head.reason)).strong().size(18.0).color(color));
+                ui.label(status::explain(head.status));
+            }
+            (None, Some(error)) => {
+                ui.label(RichText::new(format!("✖ {}", error.message)).strong().color(theme::error_color(dark)));
+            }
+            (None, None) if exchange.state == ExchangeState::Cancelled => {
+                ui.label("stopped");
+            }
+            (None, None) => {
+                ui.spinner();
+            }
+        }
+    });
+}
+
+fn welcome(ui: &mut Ui, demo: Option<&DemoAddresses>) {
+    ui.add_space(24.0);
+    ui.vertical_centered(|ui| {
+        ui.heading("Press Enter to fetch the demo page");
+        ui.add_space(8.0);
+        ui.label("netlens will look up the name, open a connection, send a request and show every byte that comes back.");
+        if let Some(demo) = demo {
+            ui.label(format!("The demo site runs on this computer: {} (DNS on {}).", demo.home_url(), demo.dns));
+        }
+    });
+}

@@ -1,0 +1,80 @@
+//! The Body tab: the body as the client got it (de-chunked, decompressed): text and HTML as
+//! numbered source lines, images drawn, anything else as hex.
+
+use egui::{RichText, Ui};
+
+use super::cache::CacheEntry;
+use crate::record::bytes::human_size;
+use crate::record::{Exchange, LoadId};
+use crate::ui::widgets::byte_view::{show_hex, show_text};
+
+/// How to show a body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyKind {
+    Text,
+    Image(&'static str),
+    Binary,
+}
+
+/// Decides from the Content-Type, and from the bytes when the type says nothing useful.
+pub fn body_kind(content_type: Option<&str>, bytes: &[u8]) -> BodyKind {
+    let mime = content_type.map(|ct| ct.split(';').next().unwrap_or(ct).trim().to_ascii_lowercase()).unwrap_or_default();
+    match mime.as_str() {
+        "image/png" => return BodyKind::Image("png"),
+        "image/jpeg" => return BodyKind::Image("jpg"),
+        "image/gif" => return BodyKind::Image("gif"),
+        m if m.starts_with("text/") || m.ends_with("json") || m.ends_with("javascript") || m.ends_with("xml") => return BodyKind::Text,
+        _ => {}
+    }
+    let sample = &bytes[..bytes.len().min(4096)];
+    let text_like = std::str::from_utf8(sample).is_ok() || sample.utf8_chunks().map(|c| c.invalid().len()).sum::<usize>() < 4;
+    if !sample.is_empty() && text_like && !sample.contains(&0) { BodyKind::Text } else { BodyKind::Binary }
+}
+
+pub fn show(ui: &mut Ui, load: LoadId, exchange: &Exchange, entry: &CacheEntry) {
+    let Some(body) = &exchange.body else {
+        ui.label(RichText::new("No body has arrived (yet).").weak());
+        return;
+    };
+    let content_type = exchange.head.as_ref().and_then(|h| h.header("Content-Type"));
+    let bytes = body.decoded.kept();
+    let mut heading = format!("{} ({} bytes) of {}", human_size(body.decoded.total()), body.decoded.total(), content_type.unwrap_or("unknown type"));
+    if body.decoded.is_truncated() {
+        heading.push_str(&format!(" — showing the first {}", human_size(bytes.len() as u64)));
+    }
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(heading).strong());
+        ui.label(RichText::new(format!("XXH3-128 {}", body.xxh3)).monospace().weak())
+            .on_hover_text("A fingerprint of the whole body: two downloads with the same fingerprint got the same bytes.");
+    });
+    if !body.complete {
+        ui.label(RichText::new("The body is incomplete: the transfer ended early.").weak());
+    }
+    if bytes.is_empty() {
+        ui.label(RichText::new("The body is empty.").weak());
+        return;
+    }
+    match body_kind(content_type, bytes) {
+        BodyKind::Text => show_text(ui, "body_text", bytes, &entry.body_lines, ui.available_height(), false),
+        BodyKind::Image(ext) if !body.decoded.is_truncated() => {
+            let uri = format!("bytes://netlens/{load}/{}.{ext}", exchange.index);
+            egui::ScrollArea::both().auto_shrink([false, false]).show(ui, |ui| {
+                ui.add(egui::Image::from_bytes(uri, entry.body_bytes.clone()).fit_to_original_size(2.0));
+            });
+        }
+        _ => show_hex(ui, "body_hex", &bytes[..bytes.len().min(1 << 20)], None, ui.available_height()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_come_from_the_type_then_the_bytes() {
+        assert_eq!(body_kind(Some("text/html; charset=utf-8"), b""), BodyKind::Text);
+        assert_eq!(body_kind(Some("image/png"), b"\x89PNG"), BodyKind::Image("png"));
+        assert_eq!(body_kind(Some("application/octet-stream"), b"plain words"), BodyKind::Text);
+        assert_eq!(body_kind(None, b"\x00\x01\x02binary"), BodyKind::Binary);
+    }
+}

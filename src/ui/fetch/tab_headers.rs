@@ -1,0 +1,47 @@
+//! The Headers tab: the request's and the response's header fields as tables, in wire order and
+//! with their original spelling, each with a few words on what it is for.
+
+use egui::{RichText, Ui};
+
+use crate::record::Exchange;
+use crate::wire::header_meaning::header_meaning;
+use crate::wire::http_head::parse_head;
+
+pub fn show(ui: &mut Ui, exchange: &Exchange) {
+    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        match parse_head(exchange.request.kept()) {
+            Some(head) => table(ui, "request_headers", &format!("Request: {}", head.start_line), &head.headers),
+            None => {
+                ui.label(RichText::new("The request has not been sent.").weak());
+            }
+        }
+        ui.add_space(10.0);
+        match &exchange.head {
+            Some(head) => {
+                let title = format!("Response: {} {} {}", head.version, head.status, head.reason);
+                table(ui, "response_headers", &title, &head.headers);
+            }
+            None => {
+                ui.label(RichText::new("No response head has arrived.").weak());
+            }
+        }
+    });
+}
+
+fn table(ui: &mut Ui, id: &str, title: &str, headers: &[(String, String)]) {
+    ui.label(RichText::new(title).strong().monospace());
+    egui::Grid::new(id).num_columns(4).striped(true).spacing([14.0, 4.0]).show(ui, |ui| {
+        ui.label(RichText::new("#").weak());
+        ui.label(RichText::new("name").weak());
+        ui.label(RichText::new("value").weak());
+        ui.label(RichText::new("what it is for").weak());
+        ui.end_row();
+        for (i, (name, value)) in headers.iter().enumerate() {
+            ui.label(RichText::new((i + 1).to_string()).weak());
+            ui.label(RichText::new(name).monospace().strong());
+            ui.add(egui::Label::new(RichText::new(value).monospace()).wrap());
+            ui.label(RichText::new(header_meaning(name).unwrap_or("")).weak());
+            ui.end_row();
+        }
+    });
+}

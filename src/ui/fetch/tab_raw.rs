@@ -1,0 +1,60 @@
+//! The Raw tab: the request and the response exactly as they crossed the connection, with CR and
+//! LF made visible (or as hex with offsets); for https also the TLS records underneath.
+
+use egui::{RichText, Ui};
+
+use super::cache::CacheEntry;
+use crate::record::bytes::human_size;
+use crate::record::{CappedBytes, Exchange};
+use crate::ui::widgets::byte_view::{ByteLines, show_hex, show_text};
+use crate::wire::tls_records::TlsRecord;
+
+pub fn show(ui: &mut Ui, exchange: &Exchange, entry: &CacheEntry, hex: bool) {
+    let https = exchange.tls_sent.is_some() || exchange.tls_received.is_some();
+    if https {
+        ui.label(RichText::new("Decrypted HTTP, as the client wrote and read it inside TLS; the encrypted records are listed at the bottom.").weak());
+    }
+    let available = ui.available_height();
+    let request_height = (available * 0.3).max(80.0);
+    section(ui, "request", "Request", &exchange.request, &entry.request_lines, hex, request_height);
+    ui.add_space(6.0);
+    let response_height = if https { (available * 0.45).max(120.0) } else { ui.available_height() - 30.0 };
+    section(ui, "response", "Response", &exchange.response, &entry.response_lines, hex, response_height.max(120.0));
+    if https {
+        ui.add_space(6.0);
+        egui::CollapsingHeader::new("TLS records on the wire").default_open(true).show(ui, |ui| {
+            egui::ScrollArea::vertical().id_salt("tls_records").max_height(ui.available_height().max(80.0)).show(ui, |ui| {
+                records(ui, "client → server", &entry.tls_sent, exchange.tls_sent.as_ref());
+                records(ui, "server → client", &entry.tls_received, exchange.tls_received.as_ref());
+            });
+        });
+    }
+}
+
+fn section(ui: &mut Ui, id: &str, title: &str, bytes: &CappedBytes, lines: &ByteLines, hex: bool, max_height: f32) {
+    let mut heading = format!("{title}: {} ({} bytes)", human_size(bytes.total()), bytes.total());
+    if bytes.is_truncated() {
+        heading.push_str(&format!(" — showing the first {}", human_size(bytes.kept().len() as u64)));
+    }
+    ui.label(RichText::new(heading).strong());
+    if bytes.is_empty() {
+        ui.label(RichText::new("nothing yet").weak());
+        return;
+    }
+    if hex {
+        show_hex(ui, (id, "hex"), bytes.kept(), None, max_height);
+    } else {
+        show_text(ui, (id, "text"), bytes.kept(), lines, max_height, true);
+    }
+}
+
+fn records(ui: &mut Ui, direction: &str, records: &[TlsRecord], bytes: Option<&CappedBytes>) {
+    let total = bytes.map_or(0, CappedBytes::total);
+    ui.label(RichText::new(format!("{direction}: {} records, {}", records.len(), human_size(total))).strong());
+    for record in records.iter().take(200) {
+        ui.label(RichText::new(format!("  @{:>8}  {}", record.offset, record.describe())).monospace());
+    }
+    if records.len() > 200 {
+        ui.label(RichText::new(format!("  … and {} more", records.len() - 200)).weak());
+    }
+}

@@ -1,0 +1,6 @@
+//! egui only: the views and the widgets they share. Views draw the model and return intents;
+//! they never touch sockets or files.
+
+pub mod fetch;
+pub mod theme;
+pub mod widgets;

@@ -1,0 +1,103 @@
+//! Drives the real app with egui_kittest: type a demo address, press Enter, and check what a
+//! student would see. The app starts its own demo services on free loopback ports.
+
+use std::time::{Duration, Instant};
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use netlens::app::{AppConfig, NetlensApp};
+use netlens::net::demo::DemoConfig;
+
+/// Generous: only a hang guard for a loaded CI machine, not a speed check.
+const PATIENCE: Duration = Duration::from_secs(60);
+
+fn start_app() -> Harness<'static, NetlensApp> {
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(|cc| NetlensApp::new(cc, AppConfig { demo: Some(DemoConfig::ephemeral()) }));
+    run_until(&mut harness, "the demo services start", |h| h.state().demo_addresses().is_some());
+    harness
+}
+
+/// Steps the app (the worker runs on its own) until `done` holds.
+fn run_until(harness: &mut Harness<'static, NetlensApp>, what: &str, done: impl Fn(&Harness<'static, NetlensApp>) -> bool) {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        harness.step();
+        if done(harness) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "gave up waiting until {what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn has_label(harness: &Harness<'static, NetlensApp>, text: &str) -> bool {
+    harness.query_all_by_label(text).next().is_some()
+}
+
+fn has_label_containing(harness: &Harness<'static, NetlensApp>, text: &str) -> bool {
+    harness.query_all_by_label_contains(text).next().is_some()
+}
+
+/// Replaces the address bar's text with `url` and presses Enter, as a user would.
+fn type_url_and_enter(harness: &mut Harness<'static, NetlensApp>, url: &str) {
+    harness.get_by_role(Role::TextInput).focus();
+    harness.step();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.step();
+    harness.get_by_role(Role::TextInput).type_text(url);
+    harness.step();
+    harness.key_press(egui::Key::Enter);
+    harness.step();
+}
+
+#[test]
+fn typing_the_demo_address_and_enter_loads_the_page_its_images_and_raw_bytes() {
+    let mut harness = start_app();
+    let home = harness.state().demo_addresses().unwrap().home_url();
+    type_url_and_enter(&mut harness, &home);
+
+    run_until(&mut harness, "the waterfall lists the page and its three images", |h| {
+        ["/img/client.png", "/img/network.png", "/img/server.png", "/style.css", "/app.js"].iter().all(|p| has_label(h, p))
+            && has_label_containing(h, "Done:")
+    });
+    assert!(has_label(&harness, &home), "the page itself is the first row");
+    assert!(has_label_containing(&harness, "Asked the built-in demo DNS responder"), "the Steps tab tells the DNS step");
+
+    harness.get_by_label("Raw").click();
+    run_until(&mut harness, "the Raw tab shows the status line", |h| has_label_containing(h, "HTTP/1.1 200 OK"));
+    assert!(has_label_containing(&harness, "GET / HTTP/1.1\\r\\n"), "the request line with its CRLF made visible");
+}
+
+#[test]
+fn the_missing_page_shows_404_and_what_it_means() {
+    let mut harness = start_app();
+    let missing = format!("{}missing", harness.state().demo_addresses().unwrap().home_url());
+    type_url_and_enter(&mut harness, &missing);
+    run_until(&mut harness, "the 404 arrives", |h| has_label(h, "404 Not Found") && has_label_containing(h, "Done:"));
+    assert!(
+        has_label_containing(&harness, "nothing at this address"),
+        "the meaning of 404 is shown in plain language"
+    );
+    harness.get_by_label("Raw").click();
+    run_until(&mut harness, "the Raw tab shows the 404 status line", |h| has_label_containing(h, "HTTP/1.1 404 Not Found"));
+}
+
+#[test]
+fn a_refused_connection_is_shown_at_the_connect_step() {
+    let mut harness = start_app();
+    // Bind then drop a listener so the port is closed.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    type_url_and_enter(&mut harness, &format!("http://127.0.0.1:{port}/"));
+    run_until(&mut harness, "the failure is shown", |h| has_label_containing(h, "connection refused"));
+    assert!(has_label(&harness, "2. Connect"));
+}
+
+#[test]
+fn a_malformed_address_gets_a_clear_message_not_a_request() {
+    let mut harness = start_app();
+    type_url_and_enter(&mut harness, "ftp://www.demo.test/");
+    run_until(&mut harness, "the reason is shown", |h| has_label_containing(h, "netlens fetches http:// and https:// URLs"));
+}
