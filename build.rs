@@ -80,7 +80,9 @@ fn stamp_version(manifest_dir: &Path) {
     if git_dir.is_dir() {
         let head = git_dir.join("HEAD");
         println!("cargo:rerun-if-changed={}", head.display());
-        if let Some(reference) = fs::read_to_string(&head).ok().and_then(|h| h.strip_prefix("ref: ").map(|r| r.trim().to_string())) {
+        if let Some(reference) =
+            fs::read_to_string(&head).ok().and_then(|h| h.strip_prefix("ref: ").map(|r| r.trim().to_string()))
+        {
             println!("cargo:rerun-if-changed={}", git_dir.join(reference).display());
         }
     }
@@ -90,8 +92,5 @@ fn stamp_version(manifest_dir: &Path) {
 
 fn git(dir: &Path, args: &[&str]) -> Option<String> {
     let output = Command::new("git").args(args).current_dir(dir).output().ok()?;
-    output
-        .status
-        .success()
-        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
+    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
 }

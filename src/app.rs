@@ -56,13 +56,15 @@ impl NetlensApp {
     pub fn new(cc: &eframe::CreationContext<'_>, config: AppConfig) -> Self {
         egui_extras::install_image_loaders(&cc.egui_ctx);
         install_fonts(&cc.egui_ctx);
-        let settings = cc.storage.and_then(|s| eframe::get_value::<Settings>(s, SETTINGS_KEY)).unwrap_or_default().sanitized();
+        let settings =
+            cc.storage.and_then(|s| eframe::get_value::<Settings>(s, SETTINGS_KEY)).unwrap_or_default().sanitized();
         cc.egui_ctx.set_zoom_factor(settings.zoom);
         let ctx = cc.egui_ctx.clone();
         // A few milliseconds of delay lets a burst of events share one repaint.
         let waker: Waker = Arc::new(move || ctx.request_repaint_after(Duration::from_millis(5)));
         let demo = if config.demo.is_some() { DemoStatus::Starting } else { DemoStatus::Off };
-        let worker = WorkerHandle::start(config.demo, waker).map_err(|e| format!("the background worker could not start: {e}"));
+        let worker =
+            WorkerHandle::start(config.demo, waker).map_err(|e| format!("the background worker could not start: {e}"));
         Self {
             worker,
             settings,
@@ -152,7 +154,8 @@ impl NetlensApp {
             Err(_) => false,
         };
         if !sent {
-            let error = FetchError::new(ErrorKind::Io, None, "the background worker is not running, so nothing can be fetched");
+            let error =
+                FetchError::new(ErrorKind::Io, None, "the background worker is not running, so nothing can be fetched");
             self.fetch_model.apply(load, FetchEvent::Finished { error: Some(error) });
         }
     }
@@ -187,7 +190,11 @@ impl NetlensApp {
             let _ = ui.selectable_label(true, RichText::new("Fetch").strong());
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let dark = self.settings.theme == Theme::Dark;
-                let (icon, hint) = if dark { ("☀ Light", "Switch to the light theme") } else { ("🌙 Dark", "Switch to the dark theme") };
+                let (icon, hint) = if dark {
+                    ("☀ Light", "Switch to the light theme")
+                } else {
+                    ("🌙 Dark", "Switch to the dark theme")
+                };
                 if ui.button(icon).on_hover_text(hint).clicked() {
                     self.settings.theme = if dark { Theme::Light } else { Theme::Dark };
                 }
@@ -235,7 +242,10 @@ fn demo_status(ui: &mut Ui, demo: &DemoStatus) {
                 .on_hover_text("The built-in web site and DNS responder, on this computer only (loopback).");
         }
         DemoStatus::Failed(reason) => {
-            ui.label(RichText::new(format!("demo site unavailable: {reason}")).color(theme::error_color(ui.visuals().dark_mode)));
+            ui.label(
+                RichText::new(format!("demo site unavailable: {reason}"))
+                    .color(theme::error_color(ui.visuals().dark_mode)),
+            );
         }
         DemoStatus::Off => {}
     }
@@ -265,7 +275,12 @@ impl eframe::App for NetlensApp {
         };
         let intents = self.fetch_view.show(
             ui,
-            FetchContext { model: &self.fetch_model, navigation: &self.navigation, demo: demo.as_ref(), settings: &mut self.settings },
+            FetchContext {
+                model: &self.fetch_model,
+                navigation: &self.navigation,
+                demo: demo.as_ref(),
+                settings: &mut self.settings,
+            },
         );
         for intent in intents {
             self.handle(intent);

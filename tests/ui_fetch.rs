@@ -21,7 +21,11 @@ fn start_app() -> Harness<'static, NetlensApp> {
 }
 
 /// Steps the app (the worker runs on its own) until `done` holds.
-fn run_until(harness: &mut Harness<'static, NetlensApp>, what: &str, done: impl Fn(&Harness<'static, NetlensApp>) -> bool) {
+fn run_until(
+    harness: &mut Harness<'static, NetlensApp>,
+    what: &str,
+    done: impl Fn(&Harness<'static, NetlensApp>) -> bool,
+) {
     let deadline = Instant::now() + PATIENCE;
     loop {
         harness.step();
@@ -60,11 +64,16 @@ fn typing_the_demo_address_and_enter_loads_the_page_its_images_and_raw_bytes() {
     type_url_and_enter(&mut harness, &home);
 
     run_until(&mut harness, "the waterfall lists the page and its three images", |h| {
-        ["/img/client.png", "/img/network.png", "/img/server.png", "/style.css", "/app.js"].iter().all(|p| has_label(h, p))
+        ["/img/client.png", "/img/network.png", "/img/server.png", "/style.css", "/app.js"]
+            .iter()
+            .all(|p| has_label(h, p))
             && has_label_containing(h, "Done:")
     });
     assert!(has_label(&harness, &home), "the page itself is the first row");
-    assert!(has_label_containing(&harness, "Asked the built-in demo DNS responder"), "the Steps tab tells the DNS step");
+    assert!(
+        has_label_containing(&harness, "Asked the built-in demo DNS responder"),
+        "the Steps tab tells the DNS step"
+    );
 
     harness.get_by_label("Raw").click();
     run_until(&mut harness, "the Raw tab shows the status line", |h| has_label_containing(h, "HTTP/1.1 200 OK"));
@@ -77,12 +86,11 @@ fn the_missing_page_shows_404_and_what_it_means() {
     let missing = format!("{}missing", harness.state().demo_addresses().unwrap().home_url());
     type_url_and_enter(&mut harness, &missing);
     run_until(&mut harness, "the 404 arrives", |h| has_label(h, "404 Not Found") && has_label_containing(h, "Done:"));
-    assert!(
-        has_label_containing(&harness, "nothing at this address"),
-        "the meaning of 404 is shown in plain language"
-    );
+    assert!(has_label_containing(&harness, "nothing at this address"), "the meaning of 404 is shown in plain language");
     harness.get_by_label("Raw").click();
-    run_until(&mut harness, "the Raw tab shows the 404 status line", |h| has_label_containing(h, "HTTP/1.1 404 Not Found"));
+    run_until(&mut harness, "the Raw tab shows the 404 status line", |h| {
+        has_label_containing(h, "HTTP/1.1 404 Not Found")
+    });
 }
 
 #[test]
@@ -99,5 +107,7 @@ fn a_refused_connection_is_shown_at_the_connect_step() {
 fn a_malformed_address_gets_a_clear_message_not_a_request() {
     let mut harness = start_app();
     type_url_and_enter(&mut harness, "ftp://www.demo.test/");
-    run_until(&mut harness, "the reason is shown", |h| has_label_containing(h, "netlens fetches http:// and https:// URLs"));
+    run_until(&mut harness, "the reason is shown", |h| {
+        has_label_containing(h, "netlens fetches http:// and https:// URLs")
+    });
 }

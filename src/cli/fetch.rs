@@ -98,10 +98,10 @@ pub fn run(args: FetchArgs) -> ExitCode {
         Format::Json => report_json::render(request.as_str(), &result),
     };
     let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout.write_all(report.as_bytes()).and_then(|()| stdout.flush()) {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            return fail(&format!("cannot write the report: {e}"));
-        }
+    if let Err(e) = stdout.write_all(report.as_bytes()).and_then(|()| stdout.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return fail(&format!("cannot write the report: {e}"));
     }
     if result.got_response() {
         if let Some(error) = &result.error {

@@ -42,10 +42,16 @@ fn render_exchange(out: &mut String, exchange: &Exchange) {
         let time = step.millis.map_or_else(|| "      -".to_string(), |ms| format!("{ms:7.2}"));
         let _ = writeln!(out, "{mark} {:<8} {time} ms  {}", step.title, step.sentence);
     }
-    if let Some(tls) = &exchange.tls {
-        if let Some(cert) = &tls.certificate {
-            let _ = writeln!(out, "* certificate: subject {}; issuer {}; valid {} to {}; names {}", cert.subject, cert.issuer, cert.not_before, cert.not_after, cert.names.join(", "));
-        }
+    if let Some(cert) = exchange.tls.as_ref().and_then(|tls| tls.certificate.as_ref()) {
+        let _ = writeln!(
+            out,
+            "* certificate: subject {}; issuer {}; valid {} to {}; names {}",
+            cert.subject,
+            cert.issuer,
+            cert.not_before,
+            cert.not_after,
+            cert.names.join(", ")
+        );
     }
     if let Some(head) = parse_head(exchange.request.kept()) {
         let _ = writeln!(out, "> {}", head.start_line);
@@ -101,10 +107,12 @@ fn render_exchange(out: &mut String, exchange: &Exchange) {
 }
 
 fn render_summary(out: &mut String, result: &PageResult) {
-    let connections: std::collections::BTreeSet<u32> = result.exchanges.iter().filter_map(|e| e.connect.as_ref().map(|c| c.connection)).collect();
+    let connections: std::collections::BTreeSet<u32> =
+        result.exchanges.iter().filter_map(|e| e.connect.as_ref().map(|c| c.connection)).collect();
     let reused = result.exchanges.iter().filter(|e| e.connect.as_ref().is_some_and(|c| c.reused)).count();
     // Bytes that crossed TCP: the TLS records for https, the HTTP bytes themselves for http.
-    let received: u64 = result.exchanges.iter().map(|e| e.tls_received.as_ref().map_or(e.response.total(), |t| t.total())).sum();
+    let received: u64 =
+        result.exchanges.iter().map(|e| e.tls_received.as_ref().map_or(e.response.total(), |t| t.total())).sum();
     let end = result.exchanges.iter().filter_map(|e| e.timings.end_us).max().unwrap_or(0);
     let _ = writeln!(
         out,

@@ -53,16 +53,24 @@ pub fn run(args: ServeArgs) -> ExitCode {
         };
         let a = &services.addresses;
         let ca_file = args.ca_file.unwrap_or_else(|| std::env::temp_dir().join("netlens-demo-ca.pem"));
-        if let Some(pem) = &services.authority_pem {
-            if let Err(e) = std::fs::write(&ca_file, pem) {
-                return fail(&format!("cannot write the certificate authority to {}: {e}", ca_file.display()));
-            }
+        if let Some(pem) = &services.authority_pem
+            && let Err(e) = std::fs::write(&ca_file, pem)
+        {
+            return fail(&format!("cannot write the certificate authority to {}: {e}", ca_file.display()));
         }
         println!("netlens demo site    http://{}/   ({})", a.http, a.home_url());
         if let Some(https) = a.https {
-            println!("netlens demo https   https://{https}/   (trust {} : curl --cacert, netlens fetch --cacert)", ca_file.display());
+            println!(
+                "netlens demo https   https://{https}/   (trust {} : curl --cacert, netlens fetch --cacert)",
+                ca_file.display()
+            );
         }
-        println!("netlens demo DNS     udp {}   answers *.demo.test  (dig @{} -p {} www.demo.test)", a.dns, a.dns.ip(), a.dns.port());
+        println!(
+            "netlens demo DNS     udp {}   answers *.demo.test  (dig @{} -p {} www.demo.test)",
+            a.dns,
+            a.dns.ip(),
+            a.dns.port()
+        );
         println!("try: netlens fetch {} --dns-server {}", a.home_url(), a.dns);
         if !is_loopback(args.bind) {
             println!("note: listening on {}: other machines on this network can reach these services.", args.bind);

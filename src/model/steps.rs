@@ -79,13 +79,22 @@ pub fn steps(exchange: &Exchange) -> Vec<Step> {
         ),
         _ => "Open a TCP connection to the server's address and port.".to_string(),
     };
-    out.push(Step { title: "Connect", status: connect_status, millis: t.connect.map(Span::millis), sentence: connect_sentence });
+    out.push(Step {
+        title: "Connect",
+        status: connect_status,
+        millis: t.connect.map(Span::millis),
+        sentence: connect_sentence,
+    });
 
     let tls_status = status_of(&[Phase::Tls], t.tls.is_some(), !https || reused);
     let tls_sentence = match (&exchange.tls, tls_status) {
         (_, StepStatus::Failed) => error_text.clone(),
-        (_, _) if !https => "Plain http: nothing is encrypted, so anyone on the path could read or change these bytes.".to_string(),
-        (Some(tls), StepStatus::Skipped) => format!("The {} session already set up on this connection carries this request too.", tls.version),
+        (_, _) if !https => {
+            "Plain http: nothing is encrypted, so anyone on the path could read or change these bytes.".to_string()
+        }
+        (Some(tls), StepStatus::Skipped) => {
+            format!("The {} session already set up on this connection carries this request too.", tls.version)
+        }
         (Some(tls), _) => {
             let cert = tls.certificate.as_ref().map_or_else(String::new, |c| {
                 format!(" The server proved its identity with a certificate for {} issued by {}.", c.subject, c.issuer)
@@ -115,7 +124,12 @@ pub fn steps(exchange: &Exchange) -> Vec<Step> {
         }
         _ => "Send the request: a text message naming the method, the path and some headers.".to_string(),
     };
-    out.push(Step { title: "Request", status: request_status, millis: t.send.map(Span::millis), sentence: request_sentence });
+    out.push(Step {
+        title: "Request",
+        status: request_status,
+        millis: t.send.map(Span::millis),
+        sentence: request_sentence,
+    });
 
     let response_status = status_of(&[Phase::Wait, Phase::Download], exchange.head.is_some(), false);
     let response_millis = match (t.wait, t.download) {
@@ -134,14 +148,22 @@ pub fn steps(exchange: &Exchange) -> Vec<Step> {
                 head.status,
                 head.reason,
                 status::explain(head.status),
-                if exchange.is_finished() { format!("Body: {} of {kind}.", human_size(body)) } else { "The body is arriving…".to_string() }
+                if exchange.is_finished() {
+                    format!("Body: {} of {kind}.", human_size(body))
+                } else {
+                    "The body is arriving…".to_string()
+                }
             );
             if head.header("Transfer-Encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
                 text.push_str(" It came in chunks (Transfer-Encoding: chunked), each preceded by its length.");
             }
             if let Some(encoding) = head.header("Content-Encoding") {
                 let wire = exchange.response.total().saturating_sub(head.head_len as u64);
-                text.push_str(&format!(" It was compressed ({encoding}): {} on the wire, {} after decompressing.", human_size(wire), human_size(body)));
+                text.push_str(&format!(
+                    " It was compressed ({encoding}): {} on the wire, {} after decompressing.",
+                    human_size(wire),
+                    human_size(body)
+                ));
             }
             text
         }
@@ -165,7 +187,10 @@ fn describe_dns(lookup: &DnsLookup) -> String {
         lookup.addresses.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
     };
     if lookup.cached {
-        return format!("Already looked up earlier in this page load: {} is {answer}. No new query was sent.", lookup.name);
+        return format!(
+            "Already looked up earlier in this page load: {} is {answer}. No new query was sent.",
+            lookup.name
+        );
     }
     let code = lookup.response_code.as_deref().unwrap_or("?");
     match (lookup.source, lookup.server) {
@@ -202,7 +227,13 @@ mod tests {
         let statuses: Vec<_> = steps.iter().map(|s| s.status).collect();
         assert_eq!(
             statuses,
-            [StepStatus::Skipped, StepStatus::Failed, StepStatus::NotReached, StepStatus::NotReached, StepStatus::NotReached]
+            [
+                StepStatus::Skipped,
+                StepStatus::Failed,
+                StepStatus::NotReached,
+                StepStatus::NotReached,
+                StepStatus::NotReached
+            ]
         );
         assert!(steps[1].sentence.contains("refused"));
         assert!(steps[0].sentence.contains("directly"));

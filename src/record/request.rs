@@ -35,9 +35,7 @@ impl FetchRequest {
         match url.scheme() {
             "http" | "https" => {}
             other => {
-                return Err(url_error(format!(
-                    "netlens fetches http:// and https:// URLs, not {other}://"
-                )));
+                return Err(url_error(format!("netlens fetches http:// and https:// URLs, not {other}://")));
             }
         }
         if url.host_str().is_none_or(str::is_empty) {

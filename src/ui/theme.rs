@@ -45,5 +45,9 @@ pub fn escape_color(dark: bool) -> Color32 {
 
 /// The background of highlighted bytes (the selected DNS field).
 pub fn highlight_color(dark: bool) -> Color32 {
-    if dark { Color32::from_rgba_unmultiplied(0xff, 0xd1, 0x66, 0x50) } else { Color32::from_rgba_unmultiplied(0xff, 0xc1, 0x07, 0x70) }
+    if dark {
+        Color32::from_rgba_unmultiplied(0xff, 0xd1, 0x66, 0x50)
+    } else {
+        Color32::from_rgba_unmultiplied(0xff, 0xc1, 0x07, 0x70)
+    }
 }

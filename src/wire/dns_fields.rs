@@ -47,7 +47,13 @@ fn read_message(msg: &[u8], out: &mut Vec<DnsField>) -> Result<(), String> {
         out.push(DnsField { section: section.clone(), name: "QNAME", offset: pos, len: next - pos, value: name });
         pos = next;
         need(msg, pos, 4)?;
-        out.push(DnsField { section: section.clone(), name: "QTYPE", offset: pos, len: 2, value: type_name(u16_at(pos)) });
+        out.push(DnsField {
+            section: section.clone(),
+            name: "QTYPE",
+            offset: pos,
+            len: 2,
+            value: type_name(u16_at(pos)),
+        });
         out.push(DnsField { section, name: "QCLASS", offset: pos + 2, len: 2, value: class_name(u16_at(pos + 2)) });
         pos += 4;
     }
@@ -71,7 +77,12 @@ fn read_record(msg: &[u8], start: usize, section: &str, out: &mut Vec<DnsField>)
     let field = |name, offset, len, value| DnsField { section: section.into(), name, offset, len, value };
     out.push(field("TYPE", pos, 2, type_name(rtype)));
     if rtype == 41 {
-        out.push(field("CLASS", pos + 2, 2, format!("{}: largest UDP answer the sender accepts (EDNS)", u16_at(pos + 2))));
+        out.push(field(
+            "CLASS",
+            pos + 2,
+            2,
+            format!("{}: largest UDP answer the sender accepts (EDNS)", u16_at(pos + 2)),
+        ));
     } else {
         out.push(field("CLASS", pos + 2, 2, class_name(u16_at(pos + 2))));
     }
@@ -143,8 +154,14 @@ fn read_name(msg: &[u8], start: usize) -> Result<(String, usize), String> {
 fn describe_flags(flags: u16) -> String {
     let qr = if flags & 0x8000 != 0 { "response" } else { "query" };
     let opcode = (flags >> 11) & 0xf;
-    let mut text = format!("0x{flags:04x}: {qr}, opcode {}", if opcode == 0 { "QUERY".into() } else { opcode.to_string() });
-    for (bit, name) in [(0x0400, "authoritative"), (0x0200, "truncated"), (0x0100, "recursion desired"), (0x0080, "recursion available")] {
+    let mut text =
+        format!("0x{flags:04x}: {qr}, opcode {}", if opcode == 0 { "QUERY".into() } else { opcode.to_string() });
+    for (bit, name) in [
+        (0x0400, "authoritative"),
+        (0x0200, "truncated"),
+        (0x0100, "recursion desired"),
+        (0x0080, "recursion available"),
+    ] {
         if flags & bit != 0 {
             let _ = write!(text, ", {name}");
         }

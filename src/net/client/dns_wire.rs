@@ -148,7 +148,8 @@ mod tests {
     #[test]
     fn cancelling_ends_the_wait() {
         let silent = UdpSocket::bind("127.0.0.1:0").unwrap(); // bound but never answers
-        let result = query(silent.local_addr().unwrap(), "www.demo.test", RecordType::A, Duration::from_secs(30), &|| true);
+        let result =
+            query(silent.local_addr().unwrap(), "www.demo.test", RecordType::A, Duration::from_secs(30), &|| true);
         assert!(matches!(result, Err(WireError::Cancelled)), "{result:?}");
     }
 }

@@ -33,16 +33,20 @@ pub fn classify(
         return FetchError::new(kind, Some(phase), message);
     }
     match error {
-        ureq::Error::HostNotFound => FetchError::new(ErrorKind::Dns, Some(Phase::Dns), "the host name could not be resolved to an address"),
+        ureq::Error::HostNotFound => {
+            FetchError::new(ErrorKind::Dns, Some(Phase::Dns), "the host name could not be resolved to an address")
+        }
         ureq::Error::BadUri(m) => FetchError::new(ErrorKind::Url, None, format!("the URL cannot be requested: {m}")),
         ureq::Error::Protocol(e) => malformed(phase, &e.to_string()),
         ureq::Error::Http(e) => malformed(phase, &e.to_string()),
         ureq::Error::LargeResponseHeader(size, limit) => {
             malformed(phase, &format!("its head is larger than {limit} bytes (at least {size})"))
         }
-        ureq::Error::Decompress(what, e) => {
-            FetchError::new(ErrorKind::Http, Some(Phase::Download), format!("the {what} body could not be decompressed: {e}"))
-        }
+        ureq::Error::Decompress(what, e) => FetchError::new(
+            ErrorKind::Http,
+            Some(Phase::Download),
+            format!("the {what} body could not be decompressed: {e}"),
+        ),
         ureq::Error::Tls(m) => FetchError::new(ErrorKind::Tls, Some(Phase::Tls), format!("TLS failed: {m}")),
         ureq::Error::Io(e) => io_error(&e, phase),
         other => FetchError::new(ErrorKind::Io, Some(phase), other.to_string()),
@@ -56,12 +60,14 @@ fn malformed(phase: Phase, detail: &str) -> FetchError {
 
 fn io_error(e: &io::Error, phase: Phase) -> FetchError {
     let message = match (e.kind(), phase) {
-        (io::ErrorKind::UnexpectedEof | io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted, Phase::Send | Phase::Wait) => {
-            "the server closed the connection without answering".to_string()
-        }
-        (io::ErrorKind::UnexpectedEof | io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted, Phase::Download) => {
-            "the server closed the connection before the whole body arrived".to_string()
-        }
+        (
+            io::ErrorKind::UnexpectedEof | io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted,
+            Phase::Send | Phase::Wait,
+        ) => "the server closed the connection without answering".to_string(),
+        (
+            io::ErrorKind::UnexpectedEof | io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted,
+            Phase::Download,
+        ) => "the server closed the connection before the whole body arrived".to_string(),
         (io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock, _) => {
             return FetchError::new(ErrorKind::Timeout, Some(phase), format!("timed out during {}", phase.name()));
         }
@@ -73,12 +79,22 @@ fn io_error(e: &io::Error, phase: Phase) -> FetchError {
 fn timeout_message(reason: ureq::Timeout, phase: Phase, options: &FetchOptions) -> String {
     let secs = |d: std::time::Duration| format!("{:.1} s", d.as_secs_f64());
     match reason {
-        ureq::Timeout::Connect => format!("the connection was not established within the connect timeout ({})", secs(options.connect_timeout)),
+        ureq::Timeout::Connect => {
+            format!("the connection was not established within the connect timeout ({})", secs(options.connect_timeout))
+        }
         ureq::Timeout::PerCall | ureq::Timeout::Global => {
-            format!("the request took longer than the total timeout ({}) and was abandoned during {}", secs(options.total_timeout), phase.name())
+            format!(
+                "the request took longer than the total timeout ({}) and was abandoned during {}",
+                secs(options.total_timeout),
+                phase.name()
+            )
         }
         ureq::Timeout::Resolve => "the name lookup took too long".to_string(),
-        _ => format!("the server sent nothing for {} (the read timeout) during {}", secs(options.read_timeout), phase.name()),
+        _ => format!(
+            "the server sent nothing for {} (the read timeout) during {}",
+            secs(options.read_timeout),
+            phase.name()
+        ),
     }
 }
 
@@ -92,7 +108,13 @@ mod tests {
 
     #[test]
     fn a_noted_explanation_wins_and_sets_the_kind() {
-        let e = classify(ureq::Error::HostNotFound, Phase::Dns, Some((Phase::Dns, "x does not exist".into())), false, &options());
+        let e = classify(
+            ureq::Error::HostNotFound,
+            Phase::Dns,
+            Some((Phase::Dns, "x does not exist".into())),
+            false,
+            &options(),
+        );
         assert_eq!((e.kind, e.phase, e.message.as_str()), (ErrorKind::Dns, Some(Phase::Dns), "x does not exist"));
         let io = ureq::Error::Io(io::Error::from(io::ErrorKind::ConnectionRefused));
         let e = classify(io, Phase::Connect, Some((Phase::Connect, "refused".into())), false, &options());

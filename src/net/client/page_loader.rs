@@ -9,10 +9,10 @@ use std::io::Read;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use xxhash_rust::xxh3::Xxh3;
 use ureq::Agent;
 use ureq::unversioned::transport::Connector;
 use url::Url;
+use xxhash_rust::xxh3::Xxh3;
 
 use super::errors::classify;
 use super::recorder::LoadRecorder;
@@ -84,7 +84,8 @@ impl PageLoader {
             .build();
         let connector = RecordingTcpConnector { recorder: recorder.clone() }
             .chain(RecordingTlsConnector { recorder: recorder.clone(), config: tls_config });
-        let resolver = RecordingResolver { recorder: recorder.clone(), mode: options.dns_mode, demo_dns: options.demo_dns };
+        let resolver =
+            RecordingResolver { recorder: recorder.clone(), mode: options.dns_mode, demo_dns: options.demo_dns };
         Ok(Self { recorder, agent: Agent::with_parts(config, connector, resolver), options: options.clone() })
     }
 
@@ -100,7 +101,12 @@ impl PageLoader {
         PageResult { exchanges, error }
     }
 
-    fn load(&self, request: &FetchRequest, exchanges: &mut Vec<Exchange>, on_event: &mut dyn FnMut(FetchEvent)) -> Option<FetchError> {
+    fn load(
+        &self,
+        request: &FetchRequest,
+        exchanges: &mut Vec<Exchange>,
+        on_event: &mut dyn FnMut(FetchEvent),
+    ) -> Option<FetchError> {
         let mut url = request.url().clone();
         let mut initiator = None;
         let mut role = ExchangeRole::Page;
@@ -110,11 +116,13 @@ impl PageLoader {
             if let Some(error) = exchange.error {
                 return Some(error);
             }
-            let location = exchange.head.as_ref().filter(|h| (300..400).contains(&h.status)).and_then(|h| h.header("Location"));
+            let location =
+                exchange.head.as_ref().filter(|h| (300..400).contains(&h.status)).and_then(|h| h.header("Location"));
             let (Some(location), true) = (location, self.options.max_redirects > 0) else { break exchange };
             let hops = exchanges.len() - 1;
             if hops >= self.options.max_redirects as usize {
-                let message = format!("stopped after {hops} redirect(s), the limit; the last one pointed to {location}");
+                let message =
+                    format!("stopped after {hops} redirect(s), the limit; the last one pointed to {location}");
                 return Some(FetchError::new(ErrorKind::TooManyRedirects, None, message));
             }
             match url.join(location) {
@@ -131,12 +139,14 @@ impl PageLoader {
         };
 
         if self.options.subresources && is_html(&page) {
-            let html = page.body.as_ref().map(|b| String::from_utf8_lossy(b.decoded.kept()).into_owned()).unwrap_or_default();
+            let html =
+                page.body.as_ref().map(|b| String::from_utf8_lossy(b.decoded.kept()).into_owned()).unwrap_or_default();
             for (sub_url, kind) in find_subresources(&html, &url) {
                 if self.recorder.is_cancelled() {
                     break;
                 }
-                let exchange = self.run_exchange(&sub_url, Some(url.to_string()), ExchangeRole::Subresource(kind), on_event);
+                let exchange =
+                    self.run_exchange(&sub_url, Some(url.to_string()), ExchangeRole::Subresource(kind), on_event);
                 exchanges.push(exchange);
             }
         }
@@ -144,7 +154,13 @@ impl PageLoader {
     }
 
     /// Runs one request to the end of its body, and returns what was recorded.
-    fn run_exchange(&self, url: &Url, initiator: Option<String>, role: ExchangeRole, on_event: &mut dyn FnMut(FetchEvent)) -> Exchange {
+    fn run_exchange(
+        &self,
+        url: &Url,
+        initiator: Option<String>,
+        role: ExchangeRole,
+        on_event: &mut dyn FnMut(FetchEvent),
+    ) -> Exchange {
         let index = self.recorder.begin_exchange();
         let start_us = self.recorder.with_exchange(index, |log| log.start_us).unwrap_or_default();
         let mut exchange = Exchange::new(index, url.to_string(), initiator, role, start_us);
@@ -175,7 +191,12 @@ impl PageLoader {
         }
     }
 
-    fn finish(&self, mut exchange: Exchange, error: Option<FetchError>, on_event: &mut dyn FnMut(FetchEvent)) -> Exchange {
+    fn finish(
+        &self,
+        mut exchange: Exchange,
+        error: Option<FetchError>,
+        on_event: &mut dyn FnMut(FetchEvent),
+    ) -> Exchange {
         let end_us = self.recorder.now_us();
         self.fill_from_log(&mut exchange, Some(end_us));
         exchange.tcp = self.recorder.tcp_stats_of(exchange.index);
@@ -219,7 +240,12 @@ impl PageLoader {
     }
 
     /// Reads the whole body, keeping a preview and hashing everything, so memory stays bounded.
-    fn read_body(&self, index: usize, body: ureq::Body, on_event: &mut dyn FnMut(FetchEvent)) -> (BodySummary, Option<FetchError>) {
+    fn read_body(
+        &self,
+        index: usize,
+        body: ureq::Body,
+        on_event: &mut dyn FnMut(FetchEvent),
+    ) -> (BodySummary, Option<FetchError>) {
         let mut decoded = CappedBytes::with_cap(self.options.preview_bytes);
         let mut hasher = Xxh3::new();
         let mut reader = body.into_with_config().limit(u64::MAX).reader();

@@ -52,7 +52,13 @@ impl Resolver for RecordingResolver {
         let lookup = match self.recorder.cached_dns(host) {
             Some(earlier) => {
                 let now = self.recorder.now_us();
-                DnsLookup { cached: true, query: None, answer: None, span: Span { start_us: now, end_us: now }, ..earlier }
+                DnsLookup {
+                    cached: true,
+                    query: None,
+                    answer: None,
+                    span: Span { start_us: now, end_us: now },
+                    ..earlier
+                }
             }
             None => {
                 let budget = timeout.not_zero().map_or(LOOKUP_TIMEOUT, |t| (*t).min(LOOKUP_TIMEOUT));
@@ -61,7 +67,8 @@ impl Resolver for RecordingResolver {
                     error
                 })?;
                 if lookup.addresses.is_empty() {
-                    let message = format!("{host} has no address records (the nameserver answered {})", code_of(&lookup));
+                    let message =
+                        format!("{host} has no address records (the nameserver answered {})", code_of(&lookup));
                     self.recorder.record_dns(lookup);
                     self.recorder.note_failure(Phase::Dns, message);
                     return Err(Error::HostNotFound);
@@ -98,11 +105,20 @@ impl RecordingResolver {
     }
 
     /// Sends an A query (and an AAAA query if A finds nothing) and records the last exchange.
-    fn over_wire(&self, host: &str, server: SocketAddr, source: DnsSource, budget: Duration) -> Result<DnsLookup, LookupFailure> {
+    fn over_wire(
+        &self,
+        host: &str,
+        server: SocketAddr,
+        source: DnsSource,
+        budget: Duration,
+    ) -> Result<DnsLookup, LookupFailure> {
         let start_us = self.recorder.now_us();
         let recorder = self.recorder.clone();
         let cancelled = move || recorder.is_cancelled();
-        let ask = |rtype| dns_wire::query(server, host, rtype, budget, &cancelled).map_err(|e| self.wire_failure(host, server, source, e));
+        let ask = |rtype| {
+            dns_wire::query(server, host, rtype, budget, &cancelled)
+                .map_err(|e| self.wire_failure(host, server, source, e))
+        };
         let mut record_type = "A";
         let mut exchange: WireExchange = ask(RecordType::A)?;
         if exchange.addresses.is_empty() && !dns_wire::is_nxdomain(&exchange) {
@@ -138,7 +154,10 @@ impl RecordingResolver {
         };
         match e {
             WireError::BadName(m) => (m, Error::HostNotFound),
-            WireError::Timeout => (format!("no DNS answer from {server} for {host} within the timeout{hint}"), Error::Timeout(ureq::Timeout::Resolve)),
+            WireError::Timeout => (
+                format!("no DNS answer from {server} for {host} within the timeout{hint}"),
+                Error::Timeout(ureq::Timeout::Resolve),
+            ),
             WireError::Cancelled => ("stopped".into(), Error::HostNotFound),
             WireError::Refused => (format!("no DNS server answers at {server}{hint}"), Error::HostNotFound),
             WireError::BadAnswer(m) => (format!("the DNS answer from {server} is malformed: {m}"), Error::HostNotFound),
@@ -163,8 +182,15 @@ impl RecordingResolver {
                 addresses.dedup();
                 addresses
             }
-            Ok(Err(e)) => return Err((format!("the system resolver found no address for {host}: {e}"), Error::HostNotFound)),
-            Err(_) => return Err((format!("the system resolver did not answer for {host} in time"), Error::Timeout(ureq::Timeout::Resolve))),
+            Ok(Err(e)) => {
+                return Err((format!("the system resolver found no address for {host}: {e}"), Error::HostNotFound));
+            }
+            Err(_) => {
+                return Err((
+                    format!("the system resolver did not answer for {host} in time"),
+                    Error::Timeout(ureq::Timeout::Resolve),
+                ));
+            }
         };
         Ok(DnsLookup {
             name: host.to_string(),

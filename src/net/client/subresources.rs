@@ -14,10 +14,9 @@ pub const MAX_SUBRESOURCES: usize = 64;
 /// duplicates, limited to http and https, at most [`MAX_SUBRESOURCES`].
 pub fn find_subresources(html: &str, page_url: &Url) -> Vec<(Url, ResourceKind)> {
     let document = Html::parse_document(html);
-    let (Ok(base_selector), Ok(selector)) = (
-        Selector::parse("base[href]"),
-        Selector::parse("img[src], link[href], script[src]"),
-    ) else {
+    let (Ok(base_selector), Ok(selector)) =
+        (Selector::parse("base[href]"), Selector::parse("img[src], link[href], script[src]"))
+    else {
         return Vec::new();
     };
     let base = document

@@ -116,7 +116,9 @@ fn explain_rustls_error(e: &rustls::Error) -> String {
         rustls::Error::InvalidCertificate(C::NotValidForName | C::NotValidForNameContext { .. }) => {
             "the server's certificate is for a different name than the one in the URL".into()
         }
-        rustls::Error::InvalidCertificate(C::Expired | C::ExpiredContext { .. }) => "the server's certificate has expired".into(),
+        rustls::Error::InvalidCertificate(C::Expired | C::ExpiredContext { .. }) => {
+            "the server's certificate has expired".into()
+        }
         rustls::Error::InvalidCertificate(C::NotValidYet | C::NotValidYetContext { .. }) => {
             "the server's certificate is not valid yet (check this computer's clock)".into()
         }
@@ -166,7 +168,8 @@ fn general_name(name: &x509_parser::extensions::GeneralName<'_>) -> String {
         GeneralName::DNSName(n) => (*n).to_string(),
         GeneralName::IPAddress(bytes) => match bytes.len() {
             4 => std::net::Ipv4Addr::new(bytes[0], bytes[1], bytes[2], bytes[3]).to_string(),
-            16 => <[u8; 16]>::try_from(*bytes).map_or_else(|_| format!("{bytes:02x?}"), |o| std::net::Ipv6Addr::from(o).to_string()),
+            16 => <[u8; 16]>::try_from(*bytes)
+                .map_or_else(|_| format!("{bytes:02x?}"), |o| std::net::Ipv6Addr::from(o).to_string()),
             _ => format!("{bytes:02x?}"),
         },
         other => other.to_string(),

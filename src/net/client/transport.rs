@@ -95,7 +95,11 @@ impl Connector<()> for RecordingTcpConnector {
             Ok(stream) => stream,
             Err((addr, e)) => {
                 self.recorder.note_failure(Phase::Connect, describe_connect_error(addr, &e));
-                return Err(if e.kind() == io::ErrorKind::TimedOut { Error::Timeout(ureq::Timeout::Connect) } else { Error::Io(e) });
+                return Err(if e.kind() == io::ErrorKind::TimedOut {
+                    Error::Timeout(ureq::Timeout::Connect)
+                } else {
+                    Error::Io(e)
+                });
             }
         };
         let span = Span { start_us, end_us: self.recorder.now_us() };
@@ -137,8 +141,12 @@ pub fn describe_connect_error(addr: Option<SocketAddr>, e: &io::Error) -> String
         io::ErrorKind::ConnectionRefused => format!(
             "connection refused by{at}: the machine answered, but no program is listening on that port (is the server running? is the port right?)"
         ),
-        io::ErrorKind::TimedOut => format!("no answer from{at} within the connect timeout: the machine may be down or a firewall drops the packets"),
-        io::ErrorKind::HostUnreachable | io::ErrorKind::NetworkUnreachable => format!("cannot reach{at}: there is no route to that network"),
+        io::ErrorKind::TimedOut => format!(
+            "no answer from{at} within the connect timeout: the machine may be down or a firewall drops the packets"
+        ),
+        io::ErrorKind::HostUnreachable | io::ErrorKind::NetworkUnreachable => {
+            format!("cannot reach{at}: there is no route to that network")
+        }
         _ => format!("could not connect to{at}: {e}"),
     }
 }

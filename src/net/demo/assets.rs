@@ -19,14 +19,14 @@ pub fn find(path: &str) -> Option<&'static SiteFile> {
     SITE_FILES.iter().find(|f| f.path == path)
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn the_pages_the_server_relies_on_are_embedded() {
-        for path in ["/index.html", "/missing.html", "/error.html", "/slow.html", "/gzip.html", "/style.css", "/app.js"] {
+        for path in ["/index.html", "/missing.html", "/error.html", "/slow.html", "/gzip.html", "/style.css", "/app.js"]
+        {
             assert!(find(path).is_some(), "{path} missing");
         }
         let images = SITE_FILES.iter().filter(|f| f.content_type == "image/png").count();

@@ -8,7 +8,8 @@ use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, 
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 
 /// The names the demo server's certificate is valid for.
-pub const CERTIFICATE_NAMES: [&str; 6] = ["www.demo.test", "api.demo.test", "img.demo.test", "localhost", "127.0.0.1", "::1"];
+pub const CERTIFICATE_NAMES: [&str; 6] =
+    ["www.demo.test", "api.demo.test", "img.demo.test", "localhost", "127.0.0.1", "::1"];
 
 /// The demo site's TLS identity.
 pub struct DemoCertificate {
@@ -34,7 +35,8 @@ impl DemoCertificate {
         authority.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
         authority.distinguished_name.push(DnType::CommonName, "netlens demo CA");
         authority.distinguished_name.push(DnType::OrganizationName, "netlens");
-        authority.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
+        authority.key_usages =
+            vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
         validity(&mut authority);
         let authority_cert = authority.self_signed(&authority_key).map_err(|e| err("authority", &e))?;
 

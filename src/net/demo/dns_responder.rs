@@ -42,10 +42,10 @@ pub async fn serve(socket: UdpSocket, zone: ZoneAddresses) {
                 continue;
             }
         };
-        if let Some(reply) = answer(&buf[..len], zone) {
-            if let Err(e) = socket.send_to(&reply, peer).await {
-                tracing::debug!(error = %e, %peer, "DNS responder could not reply");
-            }
+        if let Some(reply) = answer(&buf[..len], zone)
+            && let Err(e) = socket.send_to(&reply, peer).await
+        {
+            tracing::debug!(error = %e, %peer, "DNS responder could not reply");
         }
     }
 }

@@ -56,7 +56,12 @@ impl Default for DemoConfig {
 impl DemoConfig {
     /// Loopback on ports the system picks: for tests, which run side by side.
     pub fn ephemeral() -> Self {
-        Self { http: PortChoice::Prefer(0), https: PortChoice::Prefer(0), dns: PortChoice::Prefer(0), ..Self::default() }
+        Self {
+            http: PortChoice::Prefer(0),
+            https: PortChoice::Prefer(0),
+            dns: PortChoice::Prefer(0),
+            ..Self::default()
+        }
     }
 }
 

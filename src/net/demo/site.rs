@@ -93,7 +93,8 @@ pub async fn respond(route: Route, accepts_gzip: bool, started: SystemTime) -> R
     match route {
         Route::File { status, file } => file_response(status, file),
         Route::Redirect { location } => {
-            let body = format!("<!DOCTYPE html>\n<p>This page has moved to <a href=\"{location}\">{location}</a>.</p>\n");
+            let body =
+                format!("<!DOCTYPE html>\n<p>This page has moved to <a href=\"{location}\">{location}</a>.</p>\n");
             let mut response = html(StatusCode::MOVED_PERMANENTLY, Bytes::from(body), generated_modified);
             response.headers_mut().insert(header::LOCATION, HeaderValue::from_static(location));
             response
@@ -120,8 +121,10 @@ pub async fn respond(route: Route, accepts_gzip: bool, started: SystemTime) -> R
             html(StatusCode::BAD_REQUEST, Bytes::from(body), generated_modified)
         }
         Route::MethodNotAllowed => {
-            let body = "<!DOCTYPE html>\n<h1>405 Method Not Allowed</h1>\n<p>The demo site only answers GET and HEAD.</p>\n";
-            let mut response = html(StatusCode::METHOD_NOT_ALLOWED, Bytes::from_static(body.as_bytes()), generated_modified);
+            let body =
+                "<!DOCTYPE html>\n<h1>405 Method Not Allowed</h1>\n<p>The demo site only answers GET and HEAD.</p>\n";
+            let mut response =
+                html(StatusCode::METHOD_NOT_ALLOWED, Bytes::from_static(body.as_bytes()), generated_modified);
             response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
             response
         }

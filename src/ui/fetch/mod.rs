@@ -118,13 +118,16 @@ impl FetchView {
         }
         self.selected = self.selected.min(load.exchanges.len().saturating_sub(1));
 
-        egui::Panel::top("fetch_waterfall").resizable(true).default_size(240.0).size_range(120.0..=900.0).show(ui, |ui| {
-            load_status(ui, load);
-            if let Some(clicked) = waterfall::show(ui, load, self.selected) {
-                self.selected = clicked;
-                self.dns_field = None;
-            }
-        });
+        egui::Panel::top("fetch_waterfall").resizable(true).default_size(240.0).size_range(120.0..=900.0).show(
+            ui,
+            |ui| {
+                load_status(ui, load);
+                if let Some(clicked) = waterfall::show(ui, load, self.selected) {
+                    self.selected = clicked;
+                    self.dns_field = None;
+                }
+            },
+        );
         egui::CentralPanel::default().show(ui, |ui| match load.exchanges.get(self.selected) {
             Some(exchange) => self.details(ui, load, exchange),
             None => {
@@ -165,20 +168,24 @@ impl FetchView {
 fn load_status(ui: &mut Ui, load: &PageLoad) {
     let dark = ui.visuals().dark_mode;
     let count = load.exchanges.len();
-    let received: u64 = load.exchanges.iter().map(|e| e.tls_received.as_ref().map_or(e.response.total(), |t| t.total())).sum();
+    let received: u64 =
+        load.exchanges.iter().map(|e| e.tls_received.as_ref().map_or(e.response.total(), |t| t.total())).sum();
     let time = format!("{:.1} ms", load.end_us() as f64 / 1000.0);
     ui.horizontal_wrapped(|ui| match &load.state {
         LoadState::Running => {
             ui.spinner();
             let downloading: u64 = load.progress.values().sum();
-            let extra = if downloading > 0 { format!(", {} of body so far", human_size(downloading)) } else { String::new() };
+            let extra =
+                if downloading > 0 { format!(", {} of body so far", human_size(downloading)) } else { String::new() };
             ui.label(format!("Loading {} … {count} request(s){extra}", load.url));
         }
         LoadState::Done => {
             ui.label(format!("Done: {count} request(s), {} received over the network, {time}.", human_size(received)));
         }
         LoadState::Stopped => {
-            ui.label(RichText::new(format!("Stopped after {count} request(s) and {time}.")).color(theme::error_color(dark)));
+            ui.label(
+                RichText::new(format!("Stopped after {count} request(s) and {time}.")).color(theme::error_color(dark)),
+            );
         }
         LoadState::Failed(error) => {
             ui.label(RichText::new(format!("✖ {}", error.message)).color(theme::error_color(dark)));
@@ -216,7 +223,9 @@ fn welcome(ui: &mut Ui, demo: Option<&DemoAddresses>) {
     ui.vertical_centered(|ui| {
         ui.heading("Press Enter to fetch the demo page");
         ui.add_space(8.0);
-        ui.label("netlens will look up the name, open a connection, send a request and show every byte that comes back.");
+        ui.label(
+            "netlens will look up the name, open a connection, send a request and show every byte that comes back.",
+        );
         if let Some(demo) = demo {
             ui.label(format!("The demo site runs on this computer: {} (DNS on {}).", demo.home_url(), demo.dns));
         }

@@ -18,16 +18,20 @@ pub enum BodyKind {
 
 /// Decides from the Content-Type, and from the bytes when the type says nothing useful.
 pub fn body_kind(content_type: Option<&str>, bytes: &[u8]) -> BodyKind {
-    let mime = content_type.map(|ct| ct.split(';').next().unwrap_or(ct).trim().to_ascii_lowercase()).unwrap_or_default();
+    let mime =
+        content_type.map(|ct| ct.split(';').next().unwrap_or(ct).trim().to_ascii_lowercase()).unwrap_or_default();
     match mime.as_str() {
         "image/png" => return BodyKind::Image("png"),
         "image/jpeg" => return BodyKind::Image("jpg"),
         "image/gif" => return BodyKind::Image("gif"),
-        m if m.starts_with("text/") || m.ends_with("json") || m.ends_with("javascript") || m.ends_with("xml") => return BodyKind::Text,
+        m if m.starts_with("text/") || m.ends_with("json") || m.ends_with("javascript") || m.ends_with("xml") => {
+            return BodyKind::Text;
+        }
         _ => {}
     }
     let sample = &bytes[..bytes.len().min(4096)];
-    let text_like = std::str::from_utf8(sample).is_ok() || sample.utf8_chunks().map(|c| c.invalid().len()).sum::<usize>() < 4;
+    let text_like =
+        std::str::from_utf8(sample).is_ok() || sample.utf8_chunks().map(|c| c.invalid().len()).sum::<usize>() < 4;
     if !sample.is_empty() && text_like && !sample.contains(&0) { BodyKind::Text } else { BodyKind::Binary }
 }
 
@@ -38,14 +42,20 @@ pub fn show(ui: &mut Ui, load: LoadId, exchange: &Exchange, entry: &CacheEntry) 
     };
     let content_type = exchange.head.as_ref().and_then(|h| h.header("Content-Type"));
     let bytes = body.decoded.kept();
-    let mut heading = format!("{} ({} bytes) of {}", human_size(body.decoded.total()), body.decoded.total(), content_type.unwrap_or("unknown type"));
+    let mut heading = format!(
+        "{} ({} bytes) of {}",
+        human_size(body.decoded.total()),
+        body.decoded.total(),
+        content_type.unwrap_or("unknown type")
+    );
     if body.decoded.is_truncated() {
         heading.push_str(&format!(" — showing the first {}", human_size(bytes.len() as u64)));
     }
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new(heading).strong());
-        ui.label(RichText::new(format!("XXH3-128 {}", body.xxh3)).monospace().weak())
-            .on_hover_text("A fingerprint of the whole body: two downloads with the same fingerprint got the same bytes.");
+        ui.label(RichText::new(format!("XXH3-128 {}", body.xxh3)).monospace().weak()).on_hover_text(
+            "A fingerprint of the whole body: two downloads with the same fingerprint got the same bytes.",
+        );
     });
     if !body.complete {
         ui.label(RichText::new("The body is incomplete: the transfer ended early.").weak());

@@ -50,10 +50,20 @@ pub fn show(ui: &mut Ui, exchange: &Exchange, entry: &CacheEntry, picked: &mut O
     });
 }
 
-fn message(ui: &mut Ui, title: &str, is_answer: bool, bytes: &[u8], layout: Option<&DnsLayout>, picked: &mut Option<(bool, usize)>) {
+fn message(
+    ui: &mut Ui,
+    title: &str,
+    is_answer: bool,
+    bytes: &[u8],
+    layout: Option<&DnsLayout>,
+    picked: &mut Option<(bool, usize)>,
+) {
     ui.label(RichText::new(format!("{title}: {} bytes", bytes.len())).strong());
     let Some(layout) = layout else { return };
-    let highlight = picked.filter(|(a, _)| *a == is_answer).and_then(|(_, i)| layout.fields.get(i)).map(|f| f.offset..f.offset + f.len);
+    let highlight = picked
+        .filter(|(a, _)| *a == is_answer)
+        .and_then(|(_, i)| layout.fields.get(i))
+        .map(|f| f.offset..f.offset + f.len);
     show_hex(ui, (title, "hex"), bytes, highlight, 170.0);
     ui.add_space(4.0);
     ui.label(RichText::new("Click a field to light up its bytes. The 12-byte header has fixed positions; names are length-prefixed labels.").weak());
@@ -70,7 +80,7 @@ fn message(ui: &mut Ui, title: &str, is_answer: bool, bytes: &[u8], layout: Opti
                     *picked = if selected { None } else { Some((is_answer, i)) };
                 }
                 ui.label(RichText::new(format!("{}..{}", field.offset, field.offset + field.len)).monospace());
-                ui.label(&field.value);
+                ui.add(egui::Label::new(&field.value).wrap());
                 ui.end_row();
             }
         });

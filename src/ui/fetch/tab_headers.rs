@@ -8,7 +8,7 @@ use crate::wire::header_meaning::header_meaning;
 use crate::wire::http_head::parse_head;
 
 pub fn show(ui: &mut Ui, exchange: &Exchange) {
-    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+    egui::ScrollArea::both().auto_shrink([false, false]).show(ui, |ui| {
         match parse_head(exchange.request.kept()) {
             Some(head) => table(ui, "request_headers", &format!("Request: {}", head.start_line), &head.headers),
             None => {
@@ -39,7 +39,7 @@ fn table(ui: &mut Ui, id: &str, title: &str, headers: &[(String, String)]) {
         for (i, (name, value)) in headers.iter().enumerate() {
             ui.label(RichText::new((i + 1).to_string()).weak());
             ui.label(RichText::new(name).monospace().strong());
-            ui.add(egui::Label::new(RichText::new(value).monospace()).wrap());
+            ui.add(egui::Label::new(RichText::new(value).monospace()).extend());
             ui.label(RichText::new(header_meaning(name).unwrap_or("")).weak());
             ui.end_row();
         }

@@ -23,10 +23,13 @@ pub fn show(ui: &mut Ui, exchange: &Exchange, entry: &CacheEntry, hex: bool) {
     if https {
         ui.add_space(6.0);
         egui::CollapsingHeader::new("TLS records on the wire").default_open(true).show(ui, |ui| {
-            egui::ScrollArea::vertical().id_salt("tls_records").max_height(ui.available_height().max(80.0)).show(ui, |ui| {
-                records(ui, "client → server", &entry.tls_sent, exchange.tls_sent.as_ref());
-                records(ui, "server → client", &entry.tls_received, exchange.tls_received.as_ref());
-            });
+            egui::ScrollArea::vertical().id_salt("tls_records").max_height(ui.available_height().max(80.0)).show(
+                ui,
+                |ui| {
+                    records(ui, "client → server", &entry.tls_sent, exchange.tls_sent.as_ref());
+                    records(ui, "server → client", &entry.tls_received, exchange.tls_received.as_ref());
+                },
+            );
         });
     }
 }

@@ -27,7 +27,11 @@ pub fn show(ui: &mut Ui, exchange: &Exchange) {
                 }
             });
             let sentence = RichText::new(step.sentence);
-            let sentence = if step.status == StepStatus::Failed { sentence.color(theme::error_color(dark)).strong() } else { sentence };
+            let sentence = if step.status == StepStatus::Failed {
+                sentence.color(theme::error_color(dark)).strong()
+            } else {
+                sentence
+            };
             ui.indent(("step", i), |ui| ui.label(sentence));
             ui.add_space(6.0);
         }
@@ -58,20 +62,39 @@ fn details(ui: &mut Ui, exchange: &Exchange) {
         });
     }
     if let Some(tcp) = &exchange.tcp {
-        egui::CollapsingHeader::new("The kernel's view of this TCP connection (TCP_INFO)").default_open(true).show(ui, |ui| {
-            egui::Grid::new("tcp_grid").num_columns(3).striped(true).show(ui, |ui| {
-                let mut row = |k: &str, v: String, why: &str| {
-                    ui.label(RichText::new(k).strong());
-                    ui.label(RichText::new(v).monospace());
-                    ui.label(RichText::new(why).weak());
-                    ui.end_row();
-                };
-                row("round-trip time", format!("{} µs ± {}", tcp.rtt_us, tcp.rtt_var_us), "how long a segment takes to be acknowledged");
-                row("segment size (MSS)", format!("{} sent / {} received", tcp.snd_mss, tcp.rcv_mss), "the largest payload one TCP segment carries");
-                row("congestion window", format!("{} segments", tcp.snd_cwnd), "how many segments may be unacknowledged at once");
-                row("retransmissions", tcp.total_retrans.to_string(), "segments sent again because they seemed lost");
-                row("path MTU", format!("{} bytes", tcp.pmtu), "the largest IP packet the path carries");
-            });
-        });
+        egui::CollapsingHeader::new("The kernel's view of this TCP connection (TCP_INFO)").default_open(true).show(
+            ui,
+            |ui| {
+                egui::Grid::new("tcp_grid").num_columns(3).striped(true).show(ui, |ui| {
+                    let mut row = |k: &str, v: String, why: &str| {
+                        ui.label(RichText::new(k).strong());
+                        ui.label(RichText::new(v).monospace());
+                        ui.label(RichText::new(why).weak());
+                        ui.end_row();
+                    };
+                    row(
+                        "round-trip time",
+                        format!("{} µs ± {}", tcp.rtt_us, tcp.rtt_var_us),
+                        "how long a segment takes to be acknowledged",
+                    );
+                    row(
+                        "segment size (MSS)",
+                        format!("{} sent / {} received", tcp.snd_mss, tcp.rcv_mss),
+                        "the largest payload one TCP segment carries",
+                    );
+                    row(
+                        "congestion window",
+                        format!("{} segments", tcp.snd_cwnd),
+                        "how many segments may be unacknowledged at once",
+                    );
+                    row(
+                        "retransmissions",
+                        tcp.total_retrans.to_string(),
+                        "segments sent again because they seemed lost",
+                    );
+                    row("path MTU", format!("{} bytes", tcp.pmtu), "the largest IP packet the path carries");
+                });
+            },
+        );
     }
 }

@@ -19,7 +19,13 @@ const DEMO_PAGES: [(&str, &str, &str); 8] = [
     ("/bytes/10000000", "/bytes (10 MB)", "Ten million bytes: watch the download phase"),
 ];
 
-pub fn show(ui: &mut Ui, view: &mut FetchView, cx: &mut FetchContext<'_>, running: bool, intents: &mut Vec<FetchIntent>) {
+pub fn show(
+    ui: &mut Ui,
+    view: &mut FetchView,
+    cx: &mut FetchContext<'_>,
+    running: bool,
+    intents: &mut Vec<FetchIntent>,
+) {
     let url_id = ui.make_persistent_id("url_bar");
     shortcuts(ui, url_id, running, intents);
     ui.add_space(4.0);
@@ -71,10 +77,13 @@ pub fn show(ui: &mut Ui, view: &mut FetchView, cx: &mut FetchContext<'_>, runnin
                         intents.push(FetchIntent::Load(format!("{base}{path}")));
                     }
                 }
-                if let Some(https) = demo.https_home_url() {
-                    if ui.link("https /").on_hover_text("The front page over TLS, with the demo site's own certificate").clicked() {
-                        intents.push(FetchIntent::Load(https));
-                    }
+                if let Some(https) = demo.https_home_url()
+                    && ui
+                        .link("https /")
+                        .on_hover_text("The front page over TLS, with the demo site's own certificate")
+                        .clicked()
+                {
+                    intents.push(FetchIntent::Load(https));
                 }
             }
             None => {
@@ -91,7 +100,8 @@ fn shortcuts(ui: &mut Ui, url_id: egui::Id, running: bool, intents: &mut Vec<Fet
             running && i.consume_key(Modifiers::NONE, Key::Escape),
             i.consume_shortcut(&KeyboardShortcut::new(Modifiers::ALT, Key::ArrowLeft)),
             i.consume_shortcut(&KeyboardShortcut::new(Modifiers::ALT, Key::ArrowRight)),
-            i.consume_key(Modifiers::NONE, Key::F5) || i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::R)),
+            i.consume_key(Modifiers::NONE, Key::F5)
+                || i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::R)),
             i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::L)),
         )
     });

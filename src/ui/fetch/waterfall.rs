@@ -22,15 +22,20 @@ pub fn show(ui: &mut Ui, load: &PageLoad, selected: usize) -> Option<usize> {
     let total_us = load.end_us().max(1000) as f32;
     let mut clicked = None;
     header(ui, row_height);
-    egui::ScrollArea::vertical().auto_shrink([false, false]).show_rows(ui, row_height, load.exchanges.len(), |ui, rows| {
-        for index in rows {
-            let exchange = &load.exchanges[index];
-            let progress = load.progress.get(&index).copied();
-            if row(ui, exchange, progress, index == selected, row_height, total_us).clicked() {
-                clicked = Some(index);
+    egui::ScrollArea::vertical().auto_shrink([false, false]).show_rows(
+        ui,
+        row_height,
+        load.exchanges.len(),
+        |ui, rows| {
+            for index in rows {
+                let exchange = &load.exchanges[index];
+                let progress = load.progress.get(&index).copied();
+                if row(ui, exchange, progress, index == selected, row_height, total_us).clicked() {
+                    clicked = Some(index);
+                }
             }
-        }
-    });
+        },
+    );
     clicked
 }
 
@@ -78,13 +83,31 @@ fn header(ui: &mut Ui, height: f32) {
     let weak = ui.visuals().weak_text_color();
     let font = FontId::proportional(ui.text_style_height(&egui::TextStyle::Small).max(12.0));
     let y = rect.center().y;
-    for (x, text) in [(rect.left() + 4.0, "#"), (c.url, "Request"), (c.status, "Status"), (c.kind, "Type"), (c.size, "Size"), (c.time, "Time"), (c.bar, "Timeline")] {
+    for (x, text) in [
+        (rect.left() + 4.0, "#"),
+        (c.url, "Request"),
+        (c.status, "Status"),
+        (c.kind, "Type"),
+        (c.size, "Size"),
+        (c.time, "Time"),
+        (c.bar, "Timeline"),
+    ] {
         ui.painter().text(pos2(x, y), Align2::LEFT_CENTER, text, font.clone(), weak);
     }
-    ui.painter().line_segment([rect.left_bottom(), rect.right_bottom()], Stroke::new(1.0, ui.visuals().widgets.noninteractive.bg_stroke.color));
+    ui.painter().line_segment(
+        [rect.left_bottom(), rect.right_bottom()],
+        Stroke::new(1.0, ui.visuals().widgets.noninteractive.bg_stroke.color),
+    );
 }
 
-fn row(ui: &mut Ui, exchange: &Exchange, progress: Option<u64>, selected: bool, height: f32, total_us: f32) -> egui::Response {
+fn row(
+    ui: &mut Ui,
+    exchange: &Exchange,
+    progress: Option<u64>,
+    selected: bool,
+    height: f32,
+    total_us: f32,
+) -> egui::Response {
     let (rect, response) = ui.allocate_exact_size(vec2(ui.available_width(), height), Sense::click());
     let visuals = ui.visuals().clone();
     if selected {
@@ -123,7 +146,13 @@ fn row(ui: &mut Ui, exchange: &Exchange, progress: Option<u64>, selected: bool, 
     }
     if exchange.error.is_some() {
         let x = exchange.timings.end_us.map_or(bar_rect.left(), x_of);
-        ui.painter().text(pos2(x + 2.0, bar_rect.center().y), Align2::LEFT_CENTER, "✖", FontId::proportional(height * 0.6), theme::error_color(visuals.dark_mode));
+        ui.painter().text(
+            pos2(x + 2.0, bar_rect.center().y),
+            Align2::LEFT_CENTER,
+            "✖",
+            FontId::proportional(height * 0.6),
+            theme::error_color(visuals.dark_mode),
+        );
     }
     response.on_hover_ui(|ui| tooltip(ui, exchange))
 }
@@ -131,7 +160,14 @@ fn row(ui: &mut Ui, exchange: &Exchange, progress: Option<u64>, selected: bool, 
 /// The path for requests to the page's own site, the whole URL otherwise.
 fn short_url(exchange: &Exchange) -> String {
     match url::Url::parse(&exchange.url) {
-        Ok(u) if exchange.role != ExchangeRole::Page && exchange.initiator.as_deref().and_then(|i| url::Url::parse(i).ok()).is_some_and(|i| i.origin() == u.origin()) => {
+        Ok(u)
+            if exchange.role != ExchangeRole::Page
+                && exchange
+                    .initiator
+                    .as_deref()
+                    .and_then(|i| url::Url::parse(i).ok())
+                    .is_some_and(|i| i.origin() == u.origin()) =>
+        {
             let mut path = u.path().to_string();
             if let Some(q) = u.query() {
                 path.push('?');
@@ -183,7 +219,9 @@ fn tooltip(ui: &mut Ui, exchange: &Exchange) {
             let (rect, _) = ui.allocate_exact_size(vec2(10.0, 10.0), Sense::hover());
             ui.painter().rect_filled(rect, CornerRadius::same(2), theme::phase_color(phase));
             ui.label(phase.name());
-            ui.label(exchange.timings.phase(phase).map_or_else(|| "—".to_string(), |s| format!("{:.2} ms", s.millis())));
+            ui.label(
+                exchange.timings.phase(phase).map_or_else(|| "—".to_string(), |s| format!("{:.2} ms", s.millis())),
+            );
             ui.end_row();
         }
         ui.label("");

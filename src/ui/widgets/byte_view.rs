@@ -93,7 +93,14 @@ fn append_line(job: &mut LayoutJob, bytes: &[u8], font: &FontId, text_color: Col
 }
 
 /// Shows `bytes` as numbered text lines in a scroll area at most `max_height` tall.
-pub fn show_text(ui: &mut Ui, id_salt: impl std::hash::Hash + std::fmt::Debug, bytes: &[u8], lines: &ByteLines, max_height: f32, markers: bool) {
+pub fn show_text(
+    ui: &mut Ui,
+    id_salt: impl std::hash::Hash + std::fmt::Debug,
+    bytes: &[u8],
+    lines: &ByteLines,
+    max_height: f32,
+    markers: bool,
+) {
     let font = egui::TextStyle::Monospace.resolve(ui.style());
     let row_height = ui.fonts_mut(|f| f.row_height(&font));
     let dark = ui.visuals().dark_mode;
@@ -119,7 +126,13 @@ pub fn show_text(ui: &mut Ui, id_salt: impl std::hash::Hash + std::fmt::Debug, b
 
 /// Shows `bytes` as a hex dump (offset, 16 bytes, their text) in a scroll area at most
 /// `max_height` tall. Bytes in `highlight` get a coloured background.
-pub fn show_hex(ui: &mut Ui, id_salt: impl std::hash::Hash + std::fmt::Debug, bytes: &[u8], highlight: Option<Range<usize>>, max_height: f32) {
+pub fn show_hex(
+    ui: &mut Ui,
+    id_salt: impl std::hash::Hash + std::fmt::Debug,
+    bytes: &[u8],
+    highlight: Option<Range<usize>>,
+    max_height: f32,
+) {
     let font = egui::TextStyle::Monospace.resolve(ui.style());
     let row_height = ui.fonts_mut(|f| f.row_height(&font));
     let dark = ui.visuals().dark_mode;
@@ -127,35 +140,48 @@ pub fn show_hex(ui: &mut Ui, id_salt: impl std::hash::Hash + std::fmt::Debug, by
     let weak = ui.visuals().weak_text_color();
     let background = theme::highlight_color(dark);
     let rows = bytes.len().div_ceil(16).max(1);
-    ScrollArea::both().id_salt(id_salt).max_height(max_height).auto_shrink([false, true]).show_rows(ui, row_height, rows, |ui, rows| {
-        for row in rows {
-            let start = row * 16;
-            let end = (start + 16).min(bytes.len());
-            let mut job = LayoutJob::default();
-            job.append(&format!("{start:08x}  "), 0.0, TextFormat::simple(font.clone(), weak));
-            let lit = |i: usize| highlight.as_ref().is_some_and(|h| h.contains(&i));
-            for i in start..start + 16 {
-                let mut format = TextFormat::simple(font.clone(), text_color);
-                if lit(i) {
-                    format.background = background;
+    ScrollArea::both().id_salt(id_salt).max_height(max_height).auto_shrink([false, true]).show_rows(
+        ui,
+        row_height,
+        rows,
+        |ui, rows| {
+            for row in rows {
+                let start = row * 16;
+                let end = (start + 16).min(bytes.len());
+                let mut job = LayoutJob::default();
+                job.append(&format!("{start:08x}  "), 0.0, TextFormat::simple(font.clone(), weak));
+                let lit = |i: usize| highlight.as_ref().is_some_and(|h| h.contains(&i));
+                for i in start..start + 16 {
+                    let mut format = TextFormat::simple(font.clone(), text_color);
+                    if lit(i) {
+                        format.background = background;
+                    }
+                    let text =
+                        bytes.get(i).filter(|_| i < end).map_or_else(|| "  ".to_string(), |b| format!("{b:02x}"));
+                    job.append(&text, 0.0, format);
+                    job.append(
+                        if i == start + 7 { "  " } else { " " },
+                        0.0,
+                        TextFormat::simple(font.clone(), text_color),
+                    );
                 }
-                let text = if i < end { format!("{:02x}", bytes[i]) } else { "  ".to_string() };
-                job.append(&text, 0.0, format);
-                job.append(if i == start + 7 { "  " } else { " " }, 0.0, TextFormat::simple(font.clone(), text_color));
-            }
-            job.append(" ", 0.0, TextFormat::simple(font.clone(), text_color));
-            for (i, &b) in bytes.iter().enumerate().take(end).skip(start) {
-                let mut format = TextFormat::simple(font.clone(), if b.is_ascii_graphic() || b == b' ' { text_color } else { weak });
-                if lit(i) {
-                    format.background = background;
+                job.append(" ", 0.0, TextFormat::simple(font.clone(), text_color));
+                for (i, &b) in bytes.iter().enumerate().take(end).skip(start) {
+                    let mut format = TextFormat::simple(
+                        font.clone(),
+                        if b.is_ascii_graphic() || b == b' ' { text_color } else { weak },
+                    );
+                    if lit(i) {
+                        format.background = background;
+                    }
+                    let c = if b.is_ascii_graphic() || b == b' ' { b as char } else { '·' };
+                    job.append(&c.to_string(), 0.0, format);
                 }
-                let c = if b.is_ascii_graphic() || b == b' ' { b as char } else { '·' };
-                job.append(&c.to_string(), 0.0, format);
+                job.wrap.max_width = f32::INFINITY;
+                ui.add(egui::Label::new(job).extend());
             }
-            job.wrap.max_width = f32::INFINITY;
-            ui.add(egui::Label::new(job).extend());
-        }
-    });
+        },
+    );
 }
 
 #[cfg(test)]

@@ -1,0 +1,111 @@
+//! The demo site and DNS responder, spoken to with raw bytes over loopback, as curl or dig would.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{IpAddr, Ipv6Addr, TcpStream};
+use std::time::Duration;
+
+use hickory_proto::rr::RecordType;
+use netlens::net::client::dns_wire;
+
+/// Sends `request` as is on a new connection and returns everything the server sends back.
+fn raw(addr: std::net::SocketAddr, request: &str) -> String {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut reply = Vec::new();
+    stream.read_to_end(&mut reply).unwrap();
+    String::from_utf8_lossy(&reply).into_owned()
+}
+
+fn get(addr: std::net::SocketAddr, target: &str, extra: &str) -> String {
+    raw(addr, &format!("GET {target} HTTP/1.1\r\nHost: www.demo.test\r\n{extra}Connection: close\r\n\r\n"))
+}
+
+#[test]
+fn responses_carry_the_textbook_headers_in_title_case() {
+    let demo = common::start_demo();
+    let reply = get(demo.addresses.http, "/", "");
+    assert!(reply.starts_with("HTTP/1.1 200 OK\r\n"), "{reply}");
+    for header in [
+        "\r\nDate: ",
+        "\r\nServer: netlens-demo/",
+        "\r\nLast-Modified: ",
+        "\r\nContent-Type: text/html",
+        "\r\nContent-Length: ",
+    ] {
+        assert!(reply.contains(header), "missing {header:?} in {reply}");
+    }
+}
+
+#[test]
+fn head_gets_the_headers_without_the_body() {
+    let demo = common::start_demo();
+    let reply = raw(demo.addresses.http, "HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let (head, body) = reply.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 200 OK"));
+    assert!(head.contains("Content-Length: "));
+    assert!(body.is_empty(), "no body after HEAD: {body:?}");
+}
+
+#[test]
+fn other_methods_get_405_with_allow() {
+    let demo = common::start_demo();
+    let reply =
+        raw(demo.addresses.http, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi");
+    assert!(reply.starts_with("HTTP/1.1 405 Method Not Allowed\r\n"), "{reply}");
+    assert!(reply.contains("\r\nAllow: GET, HEAD\r\n"));
+}
+
+#[test]
+fn dot_dot_in_a_raw_path_never_escapes() {
+    let demo = common::start_demo();
+    for target in ["/../Cargo.toml", "/img/../../src/main.rs", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc%2fpasswd"] {
+        let reply = get(demo.addresses.http, target, "");
+        assert!(reply.starts_with("HTTP/1.1 404 Not Found\r\n"), "{target}: {reply}");
+    }
+}
+
+#[test]
+fn gzip_only_when_the_client_accepts_it() {
+    let demo = common::start_demo();
+    let plain = get(demo.addresses.http, "/gzip", "");
+    let (head, _) = plain.split_once("\r\n\r\n").unwrap();
+    assert!(!head.contains("Content-Encoding"), "{head}");
+    assert!(plain.contains("A compressed answer"));
+    let compressed = get(demo.addresses.http, "/gzip", "Accept-Encoding: gzip\r\n");
+    assert!(compressed.contains("\r\nContent-Encoding: gzip\r\n"));
+    assert!(!compressed.contains("A compressed answer"));
+}
+
+#[test]
+fn chunked_and_bytes_frame_their_bodies_as_promised() {
+    let demo = common::start_demo();
+    let chunked = get(demo.addresses.http, "/chunked", "");
+    assert!(chunked.contains("\r\nTransfer-Encoding: chunked\r\n"));
+    assert!(chunked.ends_with("\r\n0\r\n\r\n"));
+    let bytes = get(demo.addresses.http, "/bytes/12345", "");
+    let (head, body) = bytes.split_once("\r\n\r\n").unwrap();
+    assert!(head.contains("\r\nContent-Length: 12345"));
+    assert_eq!(body.len(), 12345);
+    let too_big = get(demo.addresses.http, "/bytes/2000000000", "");
+    assert!(too_big.starts_with("HTTP/1.1 400 Bad Request"));
+}
+
+#[test]
+fn the_dns_responder_answers_its_zone_over_udp_and_nothing_else() {
+    let demo = common::start_demo();
+    let ask = |name: &str, rtype| {
+        dns_wire::query(demo.addresses.dns, name, rtype, Duration::from_secs(5), &|| false).unwrap()
+    };
+    let a = ask("api.demo.test", RecordType::A);
+    assert_eq!((a.response_code.as_str(), a.addresses.clone()), ("NOERROR", vec![IpAddr::from([127, 0, 0, 1])]));
+    let aaaa = ask("img.demo.test", RecordType::AAAA);
+    assert_eq!(aaaa.addresses, vec![IpAddr::V6(Ipv6Addr::LOCALHOST)]);
+    let missing = ask("missing.demo.test", RecordType::A);
+    assert_eq!(missing.response_code, "NXDOMAIN");
+    assert!(dns_wire::is_nxdomain(&missing));
+    let outside = ask("example.com", RecordType::A);
+    assert_eq!(outside.response_code, "REFUSED");
+}
