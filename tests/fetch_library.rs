@@ -249,3 +249,24 @@ fn stopping_a_load_from_another_thread_ends_it_promptly_as_cancelled() {
     stopper.join().unwrap();
     assert_eq!(result.error.map(|e| e.kind), Some(ErrorKind::Cancelled));
 }
+
+#[test]
+fn wire_mode_sends_its_own_query_to_the_nameserver_and_keeps_the_bytes() {
+    // The demo responder stands in for "the system's nameserver": it refuses names outside its
+    // zone, so the lookup fails, but the query and the REFUSED answer crossed the wire.
+    let demo = common::start_demo();
+    let options = FetchOptions {
+        dns_mode: netlens::record::DnsMode::Wire,
+        nameserver: Some(demo.addresses.dns),
+        subresources: false,
+        ..demo.options()
+    };
+    let result = fetch(&options, "http://www.example.com/");
+    let error = result.error.unwrap();
+    assert_eq!((error.kind, error.phase), (ErrorKind::Dns, Some(Phase::Dns)));
+    assert!(error.message.contains("REFUSED"), "{}", error.message);
+    let dns = result.exchanges[0].dns.as_ref().expect("the lookup is recorded");
+    assert_eq!(dns.source, DnsSource::Wire);
+    assert_eq!(dns.server, Some(demo.addresses.dns));
+    assert!(dns.query.is_some() && dns.answer.is_some());
+}

@@ -111,3 +111,78 @@ fn a_malformed_address_gets_a_clear_message_not_a_request() {
         has_label_containing(h, "netlens fetches http:// and https:// URLs")
     });
 }
+
+#[test]
+fn escape_stops_a_slow_load_and_says_so() {
+    let mut harness = start_app();
+    let slow = format!("{}slow?ms=20000", harness.state().demo_addresses().unwrap().home_url());
+    type_url_and_enter(&mut harness, &slow);
+    run_until(&mut harness, "the request is waiting for the server", |h| has_label_containing(h, "Loading"));
+    harness.key_press(egui::Key::Escape);
+    run_until(&mut harness, "the load is shown as stopped", |h| has_label_containing(h, "Stopped after"));
+}
+
+#[test]
+fn a_new_address_supersedes_a_slow_load_and_its_late_events_are_ignored() {
+    let mut harness = start_app();
+    let home = harness.state().demo_addresses().unwrap().home_url();
+    type_url_and_enter(&mut harness, &format!("{home}slow?ms=1500"));
+    run_until(&mut harness, "the slow load starts", |h| has_label_containing(h, "Loading"));
+    type_url_and_enter(&mut harness, &format!("{home}missing"));
+    run_until(&mut harness, "the second page is done", |h| {
+        has_label(h, "404 Not Found") && has_label_containing(h, "Done:")
+    });
+    // Give the first request time to have answered, had it not been stopped: nothing changes.
+    let until = Instant::now() + Duration::from_millis(2000);
+    while Instant::now() < until {
+        harness.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(has_label(&harness, "404 Not Found"));
+    assert!(!has_label_containing(&harness, "A slow answer"), "the slow page never replaces the new one");
+}
+
+/// eframe's storage, in memory.
+#[derive(Default)]
+struct MemoryStorage(std::collections::BTreeMap<String, String>);
+
+impl eframe::Storage for MemoryStorage {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.to_string(), value);
+    }
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+    fn flush(&mut self) {}
+}
+
+#[test]
+fn theme_zoom_and_url_history_survive_a_restart() {
+    let mut harness = start_app();
+    let missing = format!("{}missing", harness.state().demo_addresses().unwrap().home_url());
+    type_url_and_enter(&mut harness, &missing);
+    run_until(&mut harness, "the page loads", |h| has_label_containing(h, "Done:"));
+    harness.get_by_label("☀ Light").click();
+    harness.step();
+    harness.get_by_label("+").click();
+    harness.step();
+    harness.step();
+    let mut storage = MemoryStorage::default();
+    eframe::App::save(harness.state_mut(), &mut storage);
+    drop(harness);
+
+    let storage: &'static MemoryStorage = Box::leak(Box::new(storage));
+    let mut restarted = Harness::builder().with_size([1280.0, 800.0]).build_eframe(|cc| {
+        cc.storage = Some(storage);
+        NetlensApp::new(cc, AppConfig { demo: None })
+    });
+    restarted.step();
+    let settings = restarted.state().settings();
+    assert_eq!(settings.theme, netlens::model::settings::Theme::Light);
+    assert!((settings.zoom - 1.1).abs() < 0.01, "zoom {}", settings.zoom);
+    assert_eq!(settings.url_history.first(), Some(&missing));
+    assert!(has_label(&restarted, "🌙 Dark"), "the light theme is back on, offering dark");
+}

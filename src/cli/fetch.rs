@@ -28,6 +28,10 @@ pub struct FetchArgs {
     /// The demo DNS responder to ask for names in demo.test (IP:PORT, or IP for port 8053).
     #[arg(long, value_name = "ADDR", value_parser = parse_dns_server)]
     pub dns_server: Option<SocketAddr>,
+    /// With --dns wire: the nameserver to ask (IP:PORT, or IP for port 53) instead of the first
+    /// one in /etc/resolv.conf.
+    #[arg(long, value_name = "ADDR", value_parser = parse_nameserver)]
+    pub nameserver: Option<SocketAddr>,
     /// Fetch only the page, not the images, stylesheets and scripts it names.
     #[arg(long)]
     pub no_subresources: bool,
@@ -54,6 +58,15 @@ fn parse_dns_server(text: &str) -> Result<SocketAddr, String> {
         .map_err(|_| format!("'{text}' is not an address such as 127.0.0.1:8053"))
 }
 
+fn parse_nameserver(text: &str) -> Result<SocketAddr, String> {
+    if let Ok(addr) = text.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    text.parse::<IpAddr>()
+        .map(|ip| SocketAddr::new(ip, 53))
+        .map_err(|_| format!("'{text}' is not an address such as 192.0.2.53"))
+}
+
 fn parse_seconds(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(s) if s > 0.0 && s <= 86_400.0 => Ok(s),
@@ -68,6 +81,7 @@ pub fn run(args: FetchArgs) -> ExitCode {
     };
     let mut options = FetchOptions {
         dns_mode: args.dns.into(),
+        nameserver: args.nameserver,
         subresources: !args.no_subresources,
         max_redirects: args.max_redirects,
         total_timeout: Duration::from_secs_f64(args.timeout),
@@ -91,7 +105,7 @@ pub fn run(args: FetchArgs) -> ExitCode {
         Ok(l) => l,
         Err(e) => return fail(&e.message),
     };
-    let result = loader.run(&request, &mut |_| {});
+    let result = loader.run_silently(&request);
 
     let report = match args.format {
         Format::Text => report_text::render(&result),

@@ -83,6 +83,8 @@ pub struct FetchOptions {
     pub dns_mode: DnsMode,
     /// The built-in responder that answers for `demo.test`.
     pub demo_dns: SocketAddr,
+    /// The nameserver asked in [`DnsMode::Wire`]; `None` means the first one in /etc/resolv.conf.
+    pub nameserver: Option<SocketAddr>,
     /// Fetch the images, stylesheets and scripts the HTML names.
     pub subresources: bool,
     pub max_redirects: u32,
@@ -103,6 +105,7 @@ impl Default for FetchOptions {
         Self {
             dns_mode: DnsMode::System,
             demo_dns: SocketAddr::from(([127, 0, 0, 1], DEFAULT_DNS_PORT)),
+            nameserver: None,
             subresources: true,
             max_redirects: 10,
             connect_timeout: Duration::from_secs(10),

@@ -29,10 +29,10 @@ use crate::wire::http_head::parse_response_head;
 /// How often a download reports its progress.
 const PROGRESS_EVERY: Duration = Duration::from_millis(50);
 /// Read size for bodies: large enough that a 100 MiB download is a few hundred reads.
-const READ_CHUNK: usize = 256 * 1024;
+const READ_CHUNK: usize = 64 * 1024;
 /// ureq's receive buffer per connection: larger than its default so big downloads take fewer
 /// system calls.
-const INPUT_BUFFER: usize = 512 * 1024;
+const INPUT_BUFFER: usize = 128 * 1024;
 
 /// Everything a page load produced.
 #[derive(Debug)]
@@ -84,8 +84,12 @@ impl PageLoader {
             .build();
         let connector = RecordingTcpConnector { recorder: recorder.clone() }
             .chain(RecordingTlsConnector { recorder: recorder.clone(), config: tls_config });
-        let resolver =
-            RecordingResolver { recorder: recorder.clone(), mode: options.dns_mode, demo_dns: options.demo_dns };
+        let resolver = RecordingResolver {
+            recorder: recorder.clone(),
+            mode: options.dns_mode,
+            demo_dns: options.demo_dns,
+            nameserver: options.nameserver,
+        };
         Ok(Self { recorder, agent: Agent::with_parts(config, connector, resolver), options: options.clone() })
     }
 
@@ -95,9 +99,19 @@ impl PageLoader {
 
     /// Loads the page and, unless turned off, its sub-resources, reporting each step.
     pub fn run(&self, request: &FetchRequest, on_event: &mut dyn FnMut(FetchEvent)) -> PageResult {
+        self.run_with(request, &mut Events(Some(on_event)))
+    }
+
+    /// Loads the page without reporting progress: no snapshots are copied along the way, which
+    /// matters for big bodies when nobody is watching (the CLI).
+    pub fn run_silently(&self, request: &FetchRequest) -> PageResult {
+        self.run_with(request, &mut Events(None))
+    }
+
+    fn run_with(&self, request: &FetchRequest, events: &mut Events<'_>) -> PageResult {
         let mut exchanges = Vec::new();
-        let error = self.load(request, &mut exchanges, on_event);
-        on_event(FetchEvent::Finished { error: error.clone() });
+        let error = self.load(request, &mut exchanges, events);
+        events.send(|| FetchEvent::Finished { error: error.clone() });
         PageResult { exchanges, error }
     }
 
@@ -105,20 +119,20 @@ impl PageLoader {
         &self,
         request: &FetchRequest,
         exchanges: &mut Vec<Exchange>,
-        on_event: &mut dyn FnMut(FetchEvent),
+        events: &mut Events<'_>,
     ) -> Option<FetchError> {
         let mut url = request.url().clone();
         let mut initiator = None;
         let mut role = ExchangeRole::Page;
         let page = loop {
-            let exchange = self.run_exchange(&url, initiator.take(), role, on_event);
-            exchanges.push(exchange.clone());
-            if let Some(error) = exchange.error {
-                return Some(error);
+            exchanges.push(self.run_exchange(&url, initiator.take(), role, events));
+            let exchange = exchanges.last()?;
+            if let Some(error) = &exchange.error {
+                return Some(error.clone());
             }
             let location =
                 exchange.head.as_ref().filter(|h| (300..400).contains(&h.status)).and_then(|h| h.header("Location"));
-            let (Some(location), true) = (location, self.options.max_redirects > 0) else { break exchange };
+            let (Some(location), true) = (location, self.options.max_redirects > 0) else { break exchange.index };
             let hops = exchanges.len() - 1;
             if hops >= self.options.max_redirects as usize {
                 let message =
@@ -138,7 +152,8 @@ impl PageLoader {
             }
         };
 
-        if self.options.subresources && is_html(&page) {
+        let page = &exchanges[page];
+        if self.options.subresources && is_html(page) {
             let html =
                 page.body.as_ref().map(|b| String::from_utf8_lossy(b.decoded.kept()).into_owned()).unwrap_or_default();
             for (sub_url, kind) in find_subresources(&html, &url) {
@@ -146,7 +161,7 @@ impl PageLoader {
                     break;
                 }
                 let exchange =
-                    self.run_exchange(&sub_url, Some(url.to_string()), ExchangeRole::Subresource(kind), on_event);
+                    self.run_exchange(&sub_url, Some(url.to_string()), ExchangeRole::Subresource(kind), events);
                 exchanges.push(exchange);
             }
         }
@@ -159,46 +174,47 @@ impl PageLoader {
         url: &Url,
         initiator: Option<String>,
         role: ExchangeRole,
-        on_event: &mut dyn FnMut(FetchEvent),
+        events: &mut Events<'_>,
     ) -> Exchange {
         let index = self.recorder.begin_exchange();
         let start_us = self.recorder.with_exchange(index, |log| log.start_us).unwrap_or_default();
         let mut exchange = Exchange::new(index, url.to_string(), initiator, role, start_us);
-        on_event(FetchEvent::Exchange(Arc::new(exchange.clone())));
+        events.send(|| FetchEvent::Exchange(Arc::new(exchange.clone())));
 
         if self.recorder.is_cancelled() {
-            return self.finish(exchange, Some(FetchError::new(ErrorKind::Cancelled, None, "stopped")), on_event);
+            return self.finish(exchange, Some(FetchError::new(ErrorKind::Cancelled, None, "stopped")), events);
         }
         match self.agent.get(url.as_str()).call() {
             Ok(response) => {
-                self.fill_from_log(&mut exchange, None);
-                if exchange.head.is_none() {
-                    // The transports should have seen the head; if not, take ureq's reading of it.
-                    exchange.head = Some(head_from_ureq(&response));
+                if events.wanted() {
+                    // A snapshot for the watcher: everything so far, bytes included.
+                    self.fill_from_log(&mut exchange, None, Bytes::Copy);
                 }
+                exchange.head = self.response_head(index).or_else(|| Some(head_from_ureq(&response)));
                 exchange.state = ExchangeState::Running(Phase::Download);
-                on_event(FetchEvent::Exchange(Arc::new(exchange.clone())));
-                let (body, error) = self.read_body(index, response.into_body(), on_event);
+                events.send(|| FetchEvent::Exchange(Arc::new(exchange.clone())));
+                let (body, error) = self.read_body(index, response.into_body(), events);
                 exchange.body = Some(body);
-                self.finish(exchange, error, on_event)
+                self.finish(exchange, error, events)
             }
             Err(e) => {
                 let phase = self.recorder.with_exchange(index, |log| log.phase).unwrap_or(Phase::Dns);
                 let failure = self.recorder.with_exchange(index, |log| log.failure.clone()).flatten();
                 let error = classify(e, phase, failure, self.recorder.is_cancelled(), &self.options);
-                self.finish(exchange, Some(error), on_event)
+                self.finish(exchange, Some(error), events)
             }
         }
     }
 
-    fn finish(
-        &self,
-        mut exchange: Exchange,
-        error: Option<FetchError>,
-        on_event: &mut dyn FnMut(FetchEvent),
-    ) -> Exchange {
+    /// The response head as the transports recorded it, in wire order.
+    fn response_head(&self, index: usize) -> Option<crate::record::ResponseHead> {
+        self.recorder.with_exchange(index, |log| parse_response_head(log.response.kept()).ok()).flatten()
+    }
+
+    fn finish(&self, mut exchange: Exchange, error: Option<FetchError>, events: &mut Events<'_>) -> Exchange {
         let end_us = self.recorder.now_us();
-        self.fill_from_log(&mut exchange, Some(end_us));
+        // The exchange is over: its recorded bytes move out of the notebook rather than copy.
+        self.fill_from_log(&mut exchange, Some(end_us), Bytes::Move);
         exchange.tcp = self.recorder.tcp_stats_of(exchange.index);
         exchange.state = match &error {
             None => ExchangeState::Done,
@@ -206,12 +222,12 @@ impl PageLoader {
             Some(_) => ExchangeState::Failed,
         };
         exchange.error = error;
-        on_event(FetchEvent::Exchange(Arc::new(exchange.clone())));
+        events.send(|| FetchEvent::Exchange(Arc::new(exchange.clone())));
         exchange
     }
 
-    /// Copies what the resolver, connectors and transports recorded into the exchange.
-    fn fill_from_log(&self, exchange: &mut Exchange, end_us: Option<u64>) {
+    /// Brings what the resolver, connectors and transports recorded into the exchange.
+    fn fill_from_log(&self, exchange: &mut Exchange, end_us: Option<u64>, bytes: Bytes) {
         let index = exchange.index;
         if let Some((connect, tls)) = self.recorder.connection_of(index) {
             exchange.connect = Some(connect);
@@ -219,11 +235,21 @@ impl PageLoader {
         }
         self.recorder.with_exchange(index, |log| {
             exchange.dns = log.dns.clone();
-            exchange.request = log.request.clone();
-            exchange.response = log.response.clone();
-            exchange.tls_sent = log.tls_sent.clone();
-            exchange.tls_received = log.tls_received.clone();
-            if let Ok(head) = parse_response_head(log.response.kept()) {
+            match bytes {
+                Bytes::Copy => {
+                    exchange.request = log.request.clone();
+                    exchange.response = log.response.clone();
+                    exchange.tls_sent = log.tls_sent.clone();
+                    exchange.tls_received = log.tls_received.clone();
+                }
+                Bytes::Move => {
+                    exchange.request = std::mem::take(&mut log.request);
+                    exchange.response = std::mem::take(&mut log.response);
+                    exchange.tls_sent = log.tls_sent.take();
+                    exchange.tls_received = log.tls_received.take();
+                }
+            }
+            if let Ok(head) = parse_response_head(exchange.response.kept()) {
                 exchange.head = Some(head);
             }
             let t = &mut exchange.timings;
@@ -240,12 +266,7 @@ impl PageLoader {
     }
 
     /// Reads the whole body, keeping a preview and hashing everything, so memory stays bounded.
-    fn read_body(
-        &self,
-        index: usize,
-        body: ureq::Body,
-        on_event: &mut dyn FnMut(FetchEvent),
-    ) -> (BodySummary, Option<FetchError>) {
+    fn read_body(&self, index: usize, body: ureq::Body, events: &mut Events<'_>) -> (BodySummary, Option<FetchError>) {
         let mut decoded = CappedBytes::with_cap(self.options.preview_bytes);
         let mut hasher = Xxh3::new();
         let mut reader = body.into_with_config().limit(u64::MAX).reader();
@@ -262,7 +283,7 @@ impl PageLoader {
                     hasher.update(&buf[..n]);
                     if last_progress.elapsed() >= PROGRESS_EVERY {
                         last_progress = Instant::now();
-                        on_event(FetchEvent::BodyProgress { index, received: decoded.total() });
+                        events.send(|| FetchEvent::BodyProgress { index, received: decoded.total() });
                     }
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
@@ -276,6 +297,28 @@ impl PageLoader {
         let complete = error.is_none();
         (BodySummary { decoded, xxh3: format!("{:032x}", hasher.digest128()), complete }, error)
     }
+}
+
+/// Whoever watches a page load, if anyone. Events are built only when someone listens.
+struct Events<'a>(Option<&'a mut dyn FnMut(FetchEvent)>);
+
+impl Events<'_> {
+    fn wanted(&self) -> bool {
+        self.0.is_some()
+    }
+
+    fn send(&mut self, event: impl FnOnce() -> FetchEvent) {
+        if let Some(sink) = self.0.as_mut() {
+            sink(event());
+        }
+    }
+}
+
+/// Whether recorded bytes are copied (a snapshot while the exchange goes on) or moved (it is over).
+#[derive(Clone, Copy)]
+enum Bytes {
+    Copy,
+    Move,
 }
 
 fn is_html(exchange: &Exchange) -> bool {

@@ -28,6 +28,8 @@ pub struct RecordingResolver {
     pub recorder: Arc<LoadRecorder>,
     pub mode: DnsMode,
     pub demo_dns: SocketAddr,
+    /// For [`DnsMode::Wire`]: the nameserver to ask instead of the system's.
+    pub nameserver: Option<SocketAddr>,
 }
 
 impl fmt::Debug for RecordingResolver {
@@ -98,7 +100,10 @@ impl RecordingResolver {
         match self.mode {
             DnsMode::System => self.system(host, budget),
             DnsMode::Wire => {
-                let server = dns_wire::system_nameserver().map_err(|m| (m, Error::HostNotFound))?;
+                let server = match self.nameserver {
+                    Some(server) => server,
+                    None => dns_wire::system_nameserver().map_err(|m| (m, Error::HostNotFound))?,
+                };
                 self.over_wire(host, server, DnsSource::Wire, budget)
             }
         }
