@@ -135,7 +135,9 @@ fn failures_exit_non_zero_with_a_one_line_reason() {
     let nxdomain = format!("http://nowhere.demo.test:{}/", demo.addresses.http.port());
     let refused = format!("http://127.0.0.1:{closed}/");
     let slow = demo.url("/slow?ms=10000");
-    let cases: [(&[&str], &str); 5] = [
+    let garbage = format!("http://{}/", common::misbehaving_server(b"220 smtp.example ESMTP\r\n\r\n".to_vec()));
+    let cases: [(&[&str], &str); 6] = [
+        (&["fetch", &garbage], "netlens: http: "),
         (&["fetch", &nxdomain, "--dns-server", &dns], "netlens: dns: "),
         (&["fetch", &refused], "netlens: connect: "),
         (&["fetch", &slow, "--dns-server", &dns, "--timeout", "0.5"], "netlens: timeout: "),

@@ -270,3 +270,51 @@ fn wire_mode_sends_its_own_query_to_the_nameserver_and_keeps_the_bytes() {
     assert_eq!(dns.server, Some(demo.addresses.dns));
     assert!(dns.query.is_some() && dns.answer.is_some());
 }
+
+#[test]
+fn a_reply_that_is_not_http_is_a_malformed_response() {
+    let addr = common::misbehaving_server(b"SSH-2.0-OpenSSH_9.2\r\nnot http at all\r\n\r\n".to_vec());
+    let result = fetch(&FetchOptions::default(), &format!("http://{addr}/"));
+    let error = result.error.unwrap();
+    assert_eq!(error.kind, ErrorKind::Http, "{}", error.message);
+    assert!(error.message.contains("not valid HTTP"), "{}", error.message);
+    assert!(result.exchanges[0].response.kept().starts_with(b"SSH-2.0"), "the bytes that came are still shown");
+}
+
+#[test]
+fn an_endless_response_head_is_refused_not_buffered_forever() {
+    let mut reply = b"HTTP/1.1 200 OK\r\n".to_vec();
+    while reply.len() < 200_000 {
+        reply.extend_from_slice(
+            b"X-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n",
+        );
+    }
+    let addr = common::misbehaving_server(reply);
+    let result = fetch(&FetchOptions::default(), &format!("http://{addr}/"));
+    let error = result.error.unwrap();
+    assert_eq!(error.kind, ErrorKind::Http, "{}", error.message);
+}
+
+#[test]
+fn a_server_that_hangs_up_without_answering_is_explained() {
+    let addr = common::misbehaving_server(Vec::new());
+    let result = fetch(&FetchOptions::default(), &format!("http://{addr}/"));
+    let error = result.error.unwrap();
+    assert_eq!(error.phase, Some(Phase::Wait), "{error:?}");
+    assert!(error.message.contains("closed the connection without answering"), "{}", error.message);
+}
+
+#[test]
+fn a_body_shorter_than_its_content_length_is_incomplete() {
+    let addr = common::misbehaving_server(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nonly this".to_vec());
+    let result = fetch(&FetchOptions::default(), &format!("http://{addr}/"));
+    let page = &result.exchanges[0];
+    assert_eq!(page.status(), Some(200), "the head arrived");
+    let body = page.body.as_ref().unwrap();
+    assert!(!body.complete);
+    assert_eq!(body.decoded.kept(), b"only this");
+    let error = result.error.clone().unwrap();
+    assert_eq!(error.phase, Some(Phase::Download));
+    assert!(error.message.contains("before the whole body arrived"), "{}", error.message);
+    assert!(result.got_response(), "the CLI exits 0: a response did arrive");
+}

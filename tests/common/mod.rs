@@ -59,3 +59,22 @@ impl Demo {
         format!("https://www.demo.test:{}{path}", self.addresses.https.unwrap().port())
     }
 }
+
+/// A one-connection-at-a-time TCP server on loopback that answers every connection with
+/// `reply` (after reading whatever the client sends first) and then closes it. For hostile or
+/// broken servers that the demo site will not imitate.
+pub fn misbehaving_server(reply: Vec<u8>) -> std::net::SocketAddr {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut buf = [0u8; 4096];
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+            let _ = stream.read(&mut buf);
+            let _ = stream.write_all(&reply);
+        }
+    });
+    addr
+}
