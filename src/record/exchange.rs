@@ -111,6 +111,24 @@ impl Timings {
     }
 }
 
+/// One read of response bytes: where in the response it starts, how long it is, and when it
+/// arrived. Shows a body arriving in pieces (chunks with pauses, a slow download).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Arrival {
+    pub offset: u64,
+    pub len: u64,
+    pub t_us: u64,
+}
+
+/// At most this many arrivals are kept per response; later reads are merged into the last one.
+pub const MAX_ARRIVALS: usize = 10_000;
+
+/// The arrival time of the byte at `offset`, from arrivals sorted by offset.
+pub fn arrival_of(arrivals: &[Arrival], offset: u64) -> Option<u64> {
+    let i = arrivals.partition_point(|a| a.offset <= offset);
+    arrivals.get(i.checked_sub(1)?).map(|a| a.t_us)
+}
+
 /// The TCP connection an exchange used.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConnectInfo {
@@ -262,6 +280,8 @@ pub struct Exchange {
     pub request: CappedBytes,
     /// The HTTP response bytes, as received: head, then the body still chunked or compressed.
     pub response: CappedBytes,
+    /// When each piece of `response` arrived.
+    pub response_arrivals: Vec<Arrival>,
     /// For https only: the TLS records that crossed the TCP connection, each way.
     pub tls_sent: Option<CappedBytes>,
     pub tls_received: Option<CappedBytes>,
@@ -286,6 +306,7 @@ impl Exchange {
             tls: None,
             request: CappedBytes::default(),
             response: CappedBytes::default(),
+            response_arrivals: Vec::new(),
             tls_sent: None,
             tls_received: None,
             head: None,
@@ -302,5 +323,20 @@ impl Exchange {
 
     pub fn is_finished(&self) -> bool {
         !matches!(self.state, ExchangeState::Running(_))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arrival_of_finds_the_read_that_carried_a_byte() {
+        let arrivals = [Arrival { offset: 0, len: 10, t_us: 100 }, Arrival { offset: 10, len: 5, t_us: 250 }];
+        assert_eq!(arrival_of(&arrivals, 0), Some(100));
+        assert_eq!(arrival_of(&arrivals, 9), Some(100));
+        assert_eq!(arrival_of(&arrivals, 10), Some(250));
+        assert_eq!(arrival_of(&arrivals, 99), Some(250));
+        assert_eq!(arrival_of(&[], 0), None);
     }
 }

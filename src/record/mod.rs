@@ -11,8 +11,8 @@ pub mod request;
 pub use bytes::CappedBytes;
 pub use dns::{DnsLookup, DnsSource};
 pub use exchange::{
-    BodySummary, CertificateInfo, ConnectInfo, ErrorKind, Exchange, ExchangeRole, ExchangeState, FetchError, Phase,
-    ResourceKind, ResponseHead, Span, TcpStats, Timings, TlsInfo,
+    Arrival, BodySummary, CertificateInfo, ConnectInfo, ErrorKind, Exchange, ExchangeRole, ExchangeState, FetchError,
+    Phase, ResourceKind, ResponseHead, Span, TcpStats, Timings, TlsInfo,
 };
 pub use messages::{Command, DemoAddresses, Event, FetchEvent, LoadId};
 pub use request::{DnsMode, FetchOptions, FetchRequest};

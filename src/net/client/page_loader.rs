@@ -239,12 +239,14 @@ impl PageLoader {
                 Bytes::Copy => {
                     exchange.request = log.request.clone();
                     exchange.response = log.response.clone();
+                    exchange.response_arrivals = log.response_arrivals.clone();
                     exchange.tls_sent = log.tls_sent.clone();
                     exchange.tls_received = log.tls_received.clone();
                 }
                 Bytes::Move => {
                     exchange.request = std::mem::take(&mut log.request);
                     exchange.response = std::mem::take(&mut log.response);
+                    exchange.response_arrivals = std::mem::take(&mut log.response_arrivals);
                     exchange.tls_sent = log.tls_sent.take();
                     exchange.tls_received = log.tls_received.take();
                 }

@@ -12,7 +12,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
-use crate::record::{CappedBytes, ConnectInfo, DnsLookup, Phase, Span, TcpStats, TlsInfo};
+use crate::record::exchange::MAX_ARRIVALS;
+use crate::record::{Arrival, CappedBytes, ConnectInfo, DnsLookup, Phase, Span, TcpStats, TlsInfo};
 
 use super::tcp_info;
 
@@ -36,6 +37,7 @@ pub struct ExchangeLog {
     pub tls: Option<Span>,
     pub request: CappedBytes,
     pub response: CappedBytes,
+    pub response_arrivals: Vec<Arrival>,
     pub tls_sent: Option<CappedBytes>,
     pub tls_received: Option<CappedBytes>,
     pub first_send_us: Option<u64>,
@@ -126,6 +128,7 @@ impl LoadRecorder {
             tls: None,
             request: CappedBytes::with_cap(self.preview_bytes),
             response: CappedBytes::with_cap(self.preview_bytes),
+            response_arrivals: Vec::new(),
             tls_sent: None,
             tls_received: None,
             first_send_us: None,
@@ -223,6 +226,12 @@ impl LoadRecorder {
             log.connection.get_or_insert(connection);
             match layer {
                 Layer::Http => {
+                    let arrival = Arrival { offset: log.response.total(), len: bytes.len() as u64, t_us: now };
+                    let full = log.response_arrivals.len() >= MAX_ARRIVALS;
+                    match log.response_arrivals.last_mut() {
+                        Some(last) if full => last.len += arrival.len,
+                        _ => log.response_arrivals.push(arrival),
+                    }
                     log.response.push(bytes);
                     if log.first_receive_us.is_none() {
                         log.first_receive_us = Some(now);

@@ -65,14 +65,14 @@ pub fn show(ui: &mut Ui, load: LoadId, exchange: &Exchange, entry: &CacheEntry) 
         return;
     }
     match body_kind(content_type, bytes) {
-        BodyKind::Text => show_text(ui, "body_text", bytes, &entry.body_lines, ui.available_height(), false),
+        BodyKind::Text => show_text(ui, "body_text", bytes, &entry.body_lines, ui.available_height(), false, None),
         BodyKind::Image(ext) if !body.decoded.is_truncated() => {
             let uri = format!("bytes://netlens/{load}/{}.{ext}", exchange.index);
             egui::ScrollArea::both().auto_shrink([false, false]).show(ui, |ui| {
                 ui.add(egui::Image::from_bytes(uri, entry.body_bytes.clone()).fit_to_original_size(2.0));
             });
         }
-        _ => show_hex(ui, "body_hex", &bytes[..bytes.len().min(1 << 20)], None, ui.available_height()),
+        _ => show_hex(ui, "body_hex", &bytes[..bytes.len().min(1 << 20)], None, ui.available_height(), None),
     }
 }
 

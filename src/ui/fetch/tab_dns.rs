@@ -64,7 +64,7 @@ fn message(
         .filter(|(a, _)| *a == is_answer)
         .and_then(|(_, i)| layout.fields.get(i))
         .map(|f| f.offset..f.offset + f.len);
-    show_hex(ui, (title, "hex"), bytes, highlight, 170.0);
+    show_hex(ui, (title, "hex"), bytes, highlight, 170.0, None);
     ui.add_space(4.0);
     ui.label(RichText::new("Click a field to light up its bytes. The 12-byte header has fixed positions; names are length-prefixed labels.").weak());
     egui::ScrollArea::vertical().id_salt((title, "fields")).auto_shrink([false, false]).show(ui, |ui| {

@@ -6,7 +6,7 @@ use egui::{RichText, Ui};
 use super::cache::CacheEntry;
 use crate::record::bytes::human_size;
 use crate::record::{CappedBytes, Exchange};
-use crate::ui::widgets::byte_view::{ByteLines, show_hex, show_text};
+use crate::ui::widgets::byte_view::{ByteLines, TimeGutter, show_hex, show_text};
 use crate::wire::tls_records::TlsRecord;
 
 pub fn show(ui: &mut Ui, exchange: &Exchange, entry: &CacheEntry, hex: bool) {
@@ -16,10 +16,14 @@ pub fn show(ui: &mut Ui, exchange: &Exchange, entry: &CacheEntry, hex: bool) {
     }
     let available = ui.available_height();
     let request_height = (available * 0.3).max(80.0);
-    section(ui, "request", "Request", &exchange.request, &entry.request_lines, hex, request_height);
+    section(ui, "request", "Request", &exchange.request, &entry.request_lines, hex, request_height, None);
     ui.add_space(6.0);
     let response_height = if https { (available * 0.45).max(120.0) } else { ui.available_height() - 30.0 };
-    section(ui, "response", "Response", &exchange.response, &entry.response_lines, hex, response_height.max(120.0));
+    // Arrival times count from the moment the request was sent.
+    let origin_us = exchange.timings.send.map_or(exchange.timings.start_us, |s| s.end_us);
+    let gutter = TimeGutter { arrivals: &exchange.response_arrivals, origin_us };
+    let (lines, height) = (&entry.response_lines, response_height.max(120.0));
+    section(ui, "response", "Response", &exchange.response, lines, hex, height, Some(gutter));
     if https {
         ui.add_space(6.0);
         egui::CollapsingHeader::new("TLS records on the wire").default_open(true).show(ui, |ui| {
@@ -34,20 +38,35 @@ pub fn show(ui: &mut Ui, exchange: &Exchange, entry: &CacheEntry, hex: bool) {
     }
 }
 
-fn section(ui: &mut Ui, id: &str, title: &str, bytes: &CappedBytes, lines: &ByteLines, hex: bool, max_height: f32) {
+#[allow(clippy::too_many_arguments)]
+fn section(
+    ui: &mut Ui,
+    id: &str,
+    title: &str,
+    bytes: &CappedBytes,
+    lines: &ByteLines,
+    hex: bool,
+    max_height: f32,
+    gutter: Option<TimeGutter<'_>>,
+) {
     let mut heading = format!("{title}: {} ({} bytes)", human_size(bytes.total()), bytes.total());
     if bytes.is_truncated() {
         heading.push_str(&format!(" — showing the first {}", human_size(bytes.kept().len() as u64)));
     }
     ui.label(RichText::new(heading).strong());
+    if gutter.is_some() {
+        ui.label(
+            RichText::new("The left column says when each piece arrived, counted from sending the request.").weak(),
+        );
+    }
     if bytes.is_empty() {
         ui.label(RichText::new("nothing yet").weak());
         return;
     }
     if hex {
-        show_hex(ui, (id, "hex"), bytes.kept(), None, max_height);
+        show_hex(ui, (id, "hex"), bytes.kept(), None, max_height, gutter);
     } else {
-        show_text(ui, (id, "text"), bytes.kept(), lines, max_height, true);
+        show_text(ui, (id, "text"), bytes.kept(), lines, max_height, true, gutter);
     }
 }
 

@@ -27,10 +27,10 @@ pub fn show(ui: &mut Ui, exchange: &Exchange) {
                 }
             });
             let sentence = RichText::new(step.sentence);
-            let sentence = if step.status == StepStatus::Failed {
-                sentence.color(theme::error_color(dark)).strong()
-            } else {
-                sentence
+            let sentence = match step.status {
+                StepStatus::Failed => sentence.color(theme::error_color(dark)).strong(),
+                StepStatus::NotReached => sentence.weak(),
+                _ => sentence,
             };
             ui.indent(("step", i), |ui| ui.label(sentence));
             ui.add_space(6.0);

@@ -6,41 +6,105 @@ use std::ops::Range;
 use egui::text::LayoutJob;
 use egui::{Color32, FontId, ScrollArea, TextFormat, Ui};
 
+use crate::record::Arrival;
+use crate::record::exchange::arrival_of;
 use crate::ui::theme;
 
-/// Where each line of a byte buffer starts and ends (the LF stays with its line). Computed once
-/// per buffer and kept, never per frame.
+/// When the bytes arrived, shown in a gutter: milliseconds after `origin_us` (the request's
+/// sending), printed on each line or row where a new read begins.
+#[derive(Clone, Copy)]
+pub struct TimeGutter<'a> {
+    pub arrivals: &'a [Arrival],
+    pub origin_us: u64,
+}
+
+impl TimeGutter<'_> {
+    const WIDTH: usize = 12;
+
+    /// The gutter text for a line starting at `offset`, after a line that started at `previous`.
+    fn text(&self, offset: usize, previous: Option<usize>) -> String {
+        let at = arrival_of(self.arrivals, offset as u64);
+        let before = previous.and_then(|p| arrival_of(self.arrivals, p as u64));
+        match at {
+            Some(t) if before != Some(t) => {
+                let ms = t.saturating_sub(self.origin_us) as f64 / 1000.0;
+                format!("{:>w$}", format!("+{ms:.1} ms "), w = Self::WIDTH)
+            }
+            _ => " ".repeat(Self::WIDTH),
+        }
+    }
+}
+
+/// Where each line of a byte buffer starts and ends (the LF stays with its line). A line longer
+/// than [`MAX_ROW_BYTES`] is cut into several rows, so one huge line (minified code, binary)
+/// never becomes one huge label. Computed once per buffer and kept, never per frame.
 #[derive(Clone, Debug, Default)]
 pub struct ByteLines {
-    ranges: Vec<Range<usize>>,
+    rows: Vec<Row>,
 }
+
+#[derive(Clone, Debug)]
+struct Row {
+    range: Range<usize>,
+    /// The line this row belongs to, from 1; continuation rows repeat it.
+    line: usize,
+    continuation: bool,
+}
+
+/// The most bytes one displayed row holds.
+pub const MAX_ROW_BYTES: usize = 2048;
 
 impl ByteLines {
     pub fn new(bytes: &[u8]) -> Self {
-        let mut ranges = Vec::new();
+        let mut rows = Vec::new();
+        let mut push_line = |rows: &mut Vec<Row>, range: Range<usize>, line: usize| {
+            let mut start = range.start;
+            loop {
+                let end = (start + MAX_ROW_BYTES).min(range.end);
+                rows.push(Row { range: start..end, line, continuation: start != range.start });
+                if end == range.end {
+                    break;
+                }
+                start = end;
+            }
+        };
         let mut start = 0;
+        let mut line = 1;
         for (i, &b) in bytes.iter().enumerate() {
             if b == b'\n' {
-                ranges.push(start..i + 1);
+                push_line(&mut rows, start..i + 1, line);
                 start = i + 1;
+                line += 1;
             }
         }
         if start < bytes.len() || bytes.is_empty() {
-            ranges.push(start..bytes.len());
+            push_line(&mut rows, start..bytes.len(), line);
         }
-        Self { ranges }
+        Self { rows }
     }
 
+    /// Rows to display (lines, with long ones cut).
     pub fn len(&self) -> usize {
-        self.ranges.len()
+        self.rows.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.ranges.is_empty()
+        self.rows.is_empty()
     }
 
+    /// The bytes of display row `i`.
     pub fn line(&self, i: usize) -> Range<usize> {
-        self.ranges[i].clone()
+        self.rows[i].range.clone()
+    }
+
+    /// The line number to print beside row `i`, or `None` for a continuation row.
+    fn number(&self, i: usize) -> Option<usize> {
+        let row = &self.rows[i];
+        (!row.continuation).then_some(row.line)
+    }
+
+    fn last_line(&self) -> usize {
+        self.rows.last().map_or(1, |r| r.line)
     }
 }
 
@@ -100,13 +164,14 @@ pub fn show_text(
     lines: &ByteLines,
     max_height: f32,
     markers: bool,
+    gutter: Option<TimeGutter<'_>>,
 ) {
     let font = egui::TextStyle::Monospace.resolve(ui.style());
     let row_height = ui.fonts_mut(|f| f.row_height(&font));
     let dark = ui.visuals().dark_mode;
     let text_color = ui.visuals().text_color();
     let number_color = ui.visuals().weak_text_color();
-    let digits = lines.len().to_string().len().max(3);
+    let digits = lines.last_line().to_string().len().max(3);
     ScrollArea::both().id_salt(id_salt).max_height(max_height).auto_shrink([false, true]).show_rows(
         ui,
         row_height,
@@ -115,7 +180,16 @@ pub fn show_text(
             for row in rows {
                 let range = lines.line(row);
                 let mut job = LayoutJob::default();
-                job.append(&format!("{:>digits$}  ", row + 1), 0.0, TextFormat::simple(font.clone(), number_color));
+                if let Some(gutter) = &gutter {
+                    let previous = row.checked_sub(1).map(|p| lines.line(p).start);
+                    job.append(
+                        &gutter.text(range.start, previous),
+                        0.0,
+                        TextFormat::simple(font.clone(), number_color),
+                    );
+                }
+                let number = lines.number(row).map_or_else(|| "↪".to_string(), |n| n.to_string());
+                job.append(&format!("{number:>digits$}  "), 0.0, TextFormat::simple(font.clone(), number_color));
                 append_line(&mut job, &bytes[range], &font, text_color, dark, markers);
                 job.wrap.max_width = f32::INFINITY;
                 ui.add(egui::Label::new(job).extend());
@@ -132,6 +206,7 @@ pub fn show_hex(
     bytes: &[u8],
     highlight: Option<Range<usize>>,
     max_height: f32,
+    gutter: Option<TimeGutter<'_>>,
 ) {
     let font = egui::TextStyle::Monospace.resolve(ui.style());
     let row_height = ui.fonts_mut(|f| f.row_height(&font));
@@ -149,6 +224,10 @@ pub fn show_hex(
                 let start = row * 16;
                 let end = (start + 16).min(bytes.len());
                 let mut job = LayoutJob::default();
+                if let Some(gutter) = &gutter {
+                    let previous = start.checked_sub(16);
+                    job.append(&gutter.text(start, previous), 0.0, TextFormat::simple(font.clone(), weak));
+                }
                 job.append(&format!("{start:08x}  "), 0.0, TextFormat::simple(font.clone(), weak));
                 let lit = |i: usize| highlight.as_ref().is_some_and(|h| h.contains(&i));
                 for i in start..start + 16 {
@@ -197,6 +276,19 @@ mod tests {
         assert_eq!(&bytes[lines.line(2)], b"\r\n");
         assert_eq!(&bytes[lines.line(3)], b"tail");
         assert_eq!(ByteLines::new(b"").len(), 1);
+    }
+
+    #[test]
+    fn a_huge_line_is_cut_into_rows_that_keep_its_number() {
+        let mut bytes = vec![b'a'; MAX_ROW_BYTES * 2 + 10];
+        bytes.extend_from_slice(b"\nnext");
+        let lines = ByteLines::new(&bytes);
+        assert_eq!(lines.len(), 4);
+        assert_eq!(
+            (lines.number(0), lines.number(1), lines.number(2), lines.number(3)),
+            (Some(1), None, None, Some(2))
+        );
+        assert_eq!(lines.line(2), MAX_ROW_BYTES * 2..MAX_ROW_BYTES * 2 + 11);
     }
 
     #[test]
