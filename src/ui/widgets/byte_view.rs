@@ -57,7 +57,7 @@ pub const MAX_ROW_BYTES: usize = 2048;
 impl ByteLines {
     pub fn new(bytes: &[u8]) -> Self {
         let mut rows = Vec::new();
-        let mut push_line = |rows: &mut Vec<Row>, range: Range<usize>, line: usize| {
+        let push_line = |rows: &mut Vec<Row>, range: Range<usize>, line: usize| {
             let mut start = range.start;
             loop {
                 let end = (start + MAX_ROW_BYTES).min(range.end);
