@@ -109,3 +109,23 @@ fn the_dns_responder_answers_its_zone_over_udp_and_nothing_else() {
     let outside = ask("example.com", RecordType::A);
     assert_eq!(outside.response_code, "REFUSED");
 }
+
+#[test]
+fn a_taken_preferred_port_gives_way_but_a_named_port_must_be_free() {
+    use netlens::net::demo::{DemoConfig, DemoServices, PortChoice};
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let prefer = DemoConfig { http: PortChoice::Prefer(port), ..DemoConfig::ephemeral() };
+        let services = DemoServices::start(&prefer).await.expect("falls back to a free port");
+        assert_ne!(services.addresses.http.port(), port);
+
+        let exactly = DemoConfig { http: PortChoice::Exactly(port), ..DemoConfig::ephemeral() };
+        let error = DemoServices::start(&exactly).await.err().expect("a named port that is taken fails");
+        assert!(
+            error.contains(&format!("127.0.0.1:{port}")) && error.contains("another program uses that port"),
+            "{error}"
+        );
+    });
+}

@@ -144,24 +144,29 @@ fn zone_addresses(bind: IpAddr) -> ZoneAddresses {
 }
 
 async fn bind_tcp(ip: IpAddr, choice: PortChoice, what: &str) -> Result<TcpListener, String> {
-    let port = port_of(choice);
-    match TcpListener::bind((ip, port)).await {
-        Ok(l) => Ok(l),
-        Err(e) if matches!(choice, PortChoice::Prefer(p) if p != 0) => {
-            tracing::info!(port, error = %e, "{what}: preferred port taken, using a free one");
-            TcpListener::bind((ip, 0)).await.map_err(|e| bind_error(what, ip, 0, &e))
-        }
-        Err(e) => Err(bind_error(what, ip, port, &e)),
-    }
+    bind_with(ip, choice, what, TcpListener::bind).await
 }
 
 async fn bind_udp(ip: IpAddr, choice: PortChoice, what: &str) -> Result<UdpSocket, String> {
+    bind_with(ip, choice, what, UdpSocket::bind).await
+}
+
+/// Binds with `bind` on the chosen port; a preferred port that is taken gives way to a free one.
+async fn bind_with<T, Fut>(
+    ip: IpAddr,
+    choice: PortChoice,
+    what: &str,
+    bind: impl Fn(SocketAddr) -> Fut,
+) -> Result<T, String>
+where
+    Fut: std::future::Future<Output = io::Result<T>>,
+{
     let port = port_of(choice);
-    match UdpSocket::bind((ip, port)).await {
-        Ok(s) => Ok(s),
+    match bind(SocketAddr::new(ip, port)).await {
+        Ok(bound) => Ok(bound),
         Err(e) if matches!(choice, PortChoice::Prefer(p) if p != 0) => {
             tracing::info!(port, error = %e, "{what}: preferred port taken, using a free one");
-            UdpSocket::bind((ip, 0)).await.map_err(|e| bind_error(what, ip, 0, &e))
+            bind(SocketAddr::new(ip, 0)).await.map_err(|e| bind_error(what, ip, 0, &e))
         }
         Err(e) => Err(bind_error(what, ip, port, &e)),
     }
