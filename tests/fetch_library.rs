@@ -191,8 +191,8 @@ fn a_refused_connection_fails_at_the_connect_step() {
 #[test]
 fn a_slow_server_hits_the_total_timeout_in_the_wait_phase() {
     let demo = common::start_demo();
-    let options = FetchOptions { total_timeout: Duration::from_millis(300), subresources: false, ..demo.options() };
-    let result = fetch(&options, &demo.url("/slow?ms=5000"));
+    let options = FetchOptions { total_timeout: Duration::from_millis(1500), subresources: false, ..demo.options() };
+    let result = fetch(&options, &demo.url("/slow?ms=20000"));
     let error = result.error.unwrap();
     assert_eq!((error.kind, error.phase), (ErrorKind::Timeout, Some(Phase::Wait)), "{}", error.message);
     assert!(result.exchanges[0].head.is_none());

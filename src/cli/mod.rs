@@ -67,7 +67,7 @@ pub fn main() -> ExitCode {
 /// Logs go to stderr, quiet unless RUST_LOG asks for more.
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,winit=error,egui_system_font_provider=error"));
     // A second initialisation (in tests) is harmless; keep the first.
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }

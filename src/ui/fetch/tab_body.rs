@@ -4,7 +4,7 @@
 use egui::{RichText, Ui};
 
 use super::cache::CacheEntry;
-use crate::record::bytes::human_size;
+use crate::record::bytes::{human_size, lossless_text};
 use crate::record::{Exchange, LoadId};
 use crate::ui::widgets::byte_view::{show_hex, show_text};
 
@@ -53,6 +53,9 @@ pub fn show(ui: &mut Ui, load: LoadId, exchange: &Exchange, entry: &CacheEntry) 
     }
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new(heading).strong());
+        if !bytes.is_empty() && ui.small_button("Copy").on_hover_text("Copy the body as text").clicked() {
+            ui.ctx().copy_text(lossless_text(bytes));
+        }
         ui.label(RichText::new(format!("XXH3-128 {}", body.xxh3)).monospace().weak()).on_hover_text(
             "A fingerprint of the whole body: two downloads with the same fingerprint got the same bytes.",
         );

@@ -4,7 +4,7 @@
 use egui::{RichText, Ui};
 
 use super::cache::CacheEntry;
-use crate::record::bytes::human_size;
+use crate::record::bytes::{human_size, lossless_text};
 use crate::record::{CappedBytes, Exchange};
 use crate::ui::widgets::byte_view::{ByteLines, TimeGutter, show_hex, show_text};
 use crate::wire::tls_records::TlsRecord;
@@ -53,7 +53,12 @@ fn section(
     if bytes.is_truncated() {
         heading.push_str(&format!(" — showing the first {}", human_size(bytes.kept().len() as u64)));
     }
-    ui.label(RichText::new(heading).strong());
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(heading).strong());
+        if !bytes.is_empty() && ui.small_button("Copy").on_hover_text("Copy these bytes as text").clicked() {
+            ui.ctx().copy_text(lossless_text(bytes.kept()));
+        }
+    });
     if gutter.is_some() {
         ui.label(
             RichText::new("The left column says when each piece arrived, counted from sending the request.").weak(),
