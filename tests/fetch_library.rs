@@ -318,3 +318,17 @@ fn a_body_shorter_than_its_content_length_is_incomplete() {
     assert!(error.message.contains("before the whole body arrived"), "{}", error.message);
     assert!(result.got_response(), "the CLI exits 0: a response did arrive");
 }
+
+#[test]
+fn a_redirect_loop_stops_at_the_limit_with_every_hop_shown() {
+    let addr = common::misbehaving_server(
+        b"HTTP/1.1 302 Found\r\nLocation: /again\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec(),
+    );
+    let options = FetchOptions { max_redirects: 3, ..FetchOptions::default() };
+    let result = fetch(&options, &format!("http://{addr}/"));
+    assert_eq!(result.exchanges.len(), 4, "the page and three redirects");
+    assert!(result.exchanges.iter().all(|e| e.status() == Some(302)));
+    let error = result.error.clone().unwrap();
+    assert_eq!(error.kind, ErrorKind::TooManyRedirects);
+    assert!(result.got_response(), "responses did arrive, so the CLI exits 0");
+}

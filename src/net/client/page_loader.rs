@@ -126,13 +126,14 @@ impl PageLoader {
         let mut role = ExchangeRole::Page;
         let page = loop {
             exchanges.push(self.run_exchange(&url, initiator.take(), role, events));
-            let exchange = exchanges.last()?;
+            let last = exchanges.len() - 1;
+            let exchange = &exchanges[last];
             if let Some(error) = &exchange.error {
                 return Some(error.clone());
             }
             let location =
                 exchange.head.as_ref().filter(|h| (300..400).contains(&h.status)).and_then(|h| h.header("Location"));
-            let (Some(location), true) = (location, self.options.max_redirects > 0) else { break exchange.index };
+            let (Some(location), true) = (location, self.options.max_redirects > 0) else { break last };
             let hops = exchanges.len() - 1;
             if hops >= self.options.max_redirects as usize {
                 let message =
