@@ -3,9 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use crate::record::{Exchange, LoadId};
+use super::tab_body::{BodyKind, body_kind};
+use crate::model::steps::{Step, steps};
+use crate::record::{Exchange, ExchangeState, LoadId};
 use crate::ui::widgets::byte_view::ByteLines;
 use crate::wire::dns_fields::{DnsField, dns_fields};
+use crate::wire::http_head::{MessageHead, parse_head};
 use crate::wire::tls_records::{TlsRecord, split_records};
 
 /// A DNS message laid out, or what was readable of it and why the rest was not.
@@ -23,9 +26,15 @@ impl DnsLayout {
     }
 }
 
+/// What identifies a version of an exchange: any change of bytes, state or outcome.
+type Version = (u64, u64, u64, ExchangeState, bool);
+
 /// Everything derived from one version of one exchange.
 pub struct CacheEntry {
-    version: (u64, u64, u64, bool),
+    version: Version,
+    pub steps: Vec<Step>,
+    pub request_head: Option<MessageHead>,
+    pub body_kind: BodyKind,
     pub request_lines: ByteLines,
     pub response_lines: ByteLines,
     pub body_lines: ByteLines,
@@ -37,20 +46,26 @@ pub struct CacheEntry {
     pub tls_received: Vec<TlsRecord>,
 }
 
-fn version_of(exchange: &Exchange) -> (u64, u64, u64, bool) {
+fn version_of(exchange: &Exchange) -> Version {
     (
         exchange.request.total(),
         exchange.response.total(),
         exchange.body.as_ref().map_or(0, |b| b.decoded.total()),
-        exchange.is_finished(),
+        exchange.state,
+        exchange.error.is_some(),
     )
 }
 
 impl CacheEntry {
     fn build(exchange: &Exchange) -> Self {
         let dns = exchange.dns.as_ref();
+        let body = exchange.body.as_ref().map_or(&[][..], |b| b.decoded.kept());
+        let content_type = exchange.head.as_ref().and_then(|h| h.header("Content-Type"));
         Self {
             version: version_of(exchange),
+            steps: steps(exchange),
+            request_head: parse_head(exchange.request.kept()),
+            body_kind: body_kind(content_type, body),
             request_lines: ByteLines::new(exchange.request.kept()),
             response_lines: ByteLines::new(exchange.response.kept()),
             body_lines: ByteLines::new(exchange.body.as_ref().map_or(&[][..], |b| b.decoded.kept())),

@@ -155,9 +155,9 @@ impl FetchView {
         ui.separator();
         let entry = self.cache.entry(load.id, exchange);
         match self.tab {
-            DetailTab::Steps => tab_steps::show(ui, exchange),
+            DetailTab::Steps => tab_steps::show(ui, exchange, &entry.steps),
             DetailTab::Raw => tab_raw::show(ui, exchange, entry, self.raw_hex),
-            DetailTab::Headers => tab_headers::show(ui, exchange),
+            DetailTab::Headers => tab_headers::show(ui, exchange, entry.request_head.as_ref()),
             DetailTab::Body => tab_body::show(ui, load.id, exchange, entry),
             DetailTab::Dns => tab_dns::show(ui, exchange, entry, &mut self.dns_field),
         }

@@ -67,7 +67,7 @@ pub fn show(ui: &mut Ui, load: LoadId, exchange: &Exchange, entry: &CacheEntry) 
         ui.label(RichText::new("The body is empty.").weak());
         return;
     }
-    match body_kind(content_type, bytes) {
+    match entry.body_kind {
         BodyKind::Text => show_text(ui, "body_text", bytes, &entry.body_lines, ui.available_height(), false, None),
         BodyKind::Image(ext) if !body.decoded.is_truncated() => {
             let uri = format!("bytes://netlens/{load}/{}.{ext}", exchange.index);

@@ -5,11 +5,11 @@ use egui::{RichText, Ui};
 
 use crate::record::Exchange;
 use crate::wire::header_meaning::header_meaning;
-use crate::wire::http_head::parse_head;
+use crate::wire::http_head::MessageHead;
 
-pub fn show(ui: &mut Ui, exchange: &Exchange) {
+pub fn show(ui: &mut Ui, exchange: &Exchange, request_head: Option<&MessageHead>) {
     egui::ScrollArea::both().auto_shrink([false, false]).show(ui, |ui| {
-        match parse_head(exchange.request.kept()) {
+        match request_head {
             Some(head) => table(ui, "request_headers", &format!("Request: {}", head.start_line), &head.headers),
             None => {
                 ui.label(RichText::new("The request has not been sent.").weak());

@@ -3,14 +3,14 @@
 
 use egui::{RichText, Ui};
 
-use crate::model::steps::{StepStatus, steps};
+use crate::model::steps::{Step, StepStatus};
 use crate::record::{Exchange, Phase};
 use crate::ui::theme;
 
-pub fn show(ui: &mut Ui, exchange: &Exchange) {
+pub fn show(ui: &mut Ui, exchange: &Exchange, steps: &[Step]) {
     let dark = ui.visuals().dark_mode;
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-        for (i, step) in steps(exchange).into_iter().enumerate() {
+        for (i, step) in steps.iter().enumerate() {
             let phase = [Phase::Dns, Phase::Connect, Phase::Tls, Phase::Send, Phase::Wait][i];
             let (mark, color) = match step.status {
                 StepStatus::Done => ("✔", theme::phase_color(phase)),
@@ -26,7 +26,7 @@ pub fn show(ui: &mut Ui, exchange: &Exchange) {
                     ui.label(RichText::new(format!("{ms:.2} ms")).monospace());
                 }
             });
-            let sentence = RichText::new(step.sentence);
+            let sentence = RichText::new(&step.sentence);
             let sentence = match step.status {
                 StepStatus::Failed => sentence.color(theme::error_color(dark)).strong(),
                 StepStatus::NotReached => sentence.weak(),
