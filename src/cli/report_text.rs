@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use crate::model::steps::{StepStatus, steps};
 use crate::net::client::PageResult;
-use crate::record::bytes::{human_size, visible_line_breaks};
+use crate::record::bytes::{human_size, lossless_text};
 use crate::record::{Exchange, ExchangeRole, Phase};
 use crate::wire::http_head::parse_head;
 use crate::wire::status;
@@ -62,9 +62,8 @@ fn render_exchange(out: &mut String, exchange: &Exchange) {
     }
     if let Some(head) = &exchange.head {
         let raw = &exchange.response.kept()[..head.head_len.min(exchange.response.kept().len())];
-        for line in visible_line_breaks(raw).lines() {
-            let line = line.trim_end_matches("␍␊");
-            let _ = writeln!(out, "< {line}");
+        for line in lossless_text(raw).lines() {
+            let _ = writeln!(out, "< {}", line.trim_end_matches('\r'));
         }
         let _ = writeln!(out, "* {} {}: {}", head.status, head.reason, status::explain(head.status));
     }

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::fail;
-use crate::net::demo::{DemoConfig, DemoServices, PortChoice, is_loopback};
+use crate::net::demo::{DemoConfig, DemoServices, PortChoice};
 use crate::record::request::{DEFAULT_DNS_PORT, DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT};
 
 #[derive(Args, Debug)]
@@ -72,7 +72,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
             a.dns.port()
         );
         println!("try: netlens fetch {} --dns-server {}", a.home_url(), a.dns);
-        if !is_loopback(args.bind) {
+        if !args.bind.is_loopback() {
             println!("note: listening on {}: other machines on this network can reach these services.", args.bind);
         }
         println!("press Ctrl-C to stop");

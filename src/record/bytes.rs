@@ -44,62 +44,12 @@ impl CappedBytes {
     }
 }
 
-/// Text for bytes that are mostly ASCII: printable bytes and spaces as they are, CR and LF as
-/// `\r` and `\n`, tab as `\t`, everything else as `\xNN`. The JSON output's escaping.
-pub fn escape_bytes(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len());
-    for chunk in bytes.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            match c {
-                '\r' => out.push_str("\\r"),
-                '\n' => out.push_str("\\n"),
-                '\t' => out.push_str("\\t"),
-                '\\' => out.push_str("\\\\"),
-                c if c.is_control() => {
-                    let mut buf = [0u8; 4];
-                    for b in c.encode_utf8(&mut buf).bytes() {
-                        let _ = write!(out, "\\x{b:02x}");
-                    }
-                }
-                c => out.push(c),
-            }
-        }
-        for b in chunk.invalid() {
-            let _ = write!(out, "\\x{b:02x}");
-        }
-    }
-    out
-}
-
 /// Text that keeps every valid UTF-8 character as it is (CR and LF included) and writes each byte
 /// that is not valid UTF-8 as `\xNN`. The JSON output's raw strings: JSON then escapes CR LF itself.
 pub fn lossless_text(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len());
     for chunk in bytes.utf8_chunks() {
         out.push_str(chunk.valid());
-        for b in chunk.invalid() {
-            let _ = write!(out, "\\x{b:02x}");
-        }
-    }
-    out
-}
-
-/// Like [`escape_bytes`], but keeps line breaks so the text reads as lines: CR shows as `␍` and LF
-/// as `␊` followed by a real line break. For the Raw view, where CRLFs must be visible.
-pub fn visible_line_breaks(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() + bytes.len() / 16);
-    for chunk in bytes.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            match c {
-                '\r' => out.push('␍'),
-                '\n' => out.push_str("␊\n"),
-                '\t' => out.push('→'),
-                c if c.is_control() => {
-                    let _ = write!(out, "\\x{:02x}", c as u32);
-                }
-                c => out.push(c),
-            }
-        }
         for b in chunk.invalid() {
             let _ = write!(out, "\\x{b:02x}");
         }
@@ -146,20 +96,8 @@ mod tests {
     }
 
     #[test]
-    fn escaping_shows_crlf_and_invalid_utf8() {
-        assert_eq!(escape_bytes(b"GET / HTTP/1.1\r\n"), "GET / HTTP/1.1\\r\\n");
-        assert_eq!(escape_bytes(&[0x41, 0xff, 0x00]), "A\\xff\\x00");
-        assert_eq!(escape_bytes("é".as_bytes()), "é");
-    }
-
-    #[test]
     fn lossless_text_keeps_crlf_and_escapes_only_invalid_bytes() {
         assert_eq!(lossless_text(b"HTTP/1.1 200 OK\r\n\xff"), "HTTP/1.1 200 OK\r\n\\xff");
-    }
-
-    #[test]
-    fn visible_line_breaks_keep_lines() {
-        assert_eq!(visible_line_breaks(b"a\r\nb"), "a␍␊\nb");
     }
 
     #[test]

@@ -46,9 +46,3 @@ pub struct DnsLookup {
     pub response_code: Option<String>,
     pub span: Span,
 }
-
-impl DnsLookup {
-    pub fn went_over_wire(&self) -> bool {
-        self.query.is_some()
-    }
-}

@@ -44,10 +44,6 @@ impl FetchRequest {
         Ok(Self { url })
     }
 
-    pub fn from_url(url: Url) -> Result<Self, FetchError> {
-        Self::parse(url.as_str())
-    }
-
     pub fn url(&self) -> &Url {
         &self.url
     }

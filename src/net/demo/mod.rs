@@ -10,7 +10,7 @@ pub mod server;
 pub mod site;
 
 use std::io;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::SystemTime;
 
 use tokio::net::{TcpListener, UdpSocket};
@@ -187,12 +187,4 @@ fn bind_error(what: &str, ip: IpAddr, port: u16, e: &io::Error) -> String {
         _ => "",
     };
     format!("{what}: cannot listen on {}: {e}{hint}", SocketAddr::new(ip, port))
-}
-
-/// True for an address only this machine can reach.
-pub fn is_loopback(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => v4.is_loopback(),
-        IpAddr::V6(v6) => v6.is_loopback() || v6 == Ipv6Addr::LOCALHOST,
-    }
 }

@@ -108,15 +108,8 @@ impl ByteLines {
     }
 }
 
-/// One line of bytes as a layout: text as text, `\r` `\n` `\t` as coloured markers, bytes that
-/// are not UTF-8 text as `\xNN`.
-pub fn line_job(bytes: &[u8], font: &FontId, text_color: Color32, dark: bool, markers: bool) -> LayoutJob {
-    let mut job = LayoutJob::default();
-    append_line(&mut job, bytes, font, text_color, dark, markers);
-    job
-}
-
-/// Appends one line of bytes to `job`; see [`line_job`].
+/// Appends one line of bytes to `job`: text as text, `\r` `\n` `\t` as coloured markers (or
+/// nothing, without `markers`), bytes that are not UTF-8 text as `\xNN`.
 fn append_line(job: &mut LayoutJob, bytes: &[u8], font: &FontId, text_color: Color32, dark: bool, markers: bool) {
     let plain = TextFormat::simple(font.clone(), text_color);
     let marker = TextFormat::simple(font.clone(), theme::marker_color(dark));
@@ -294,7 +287,8 @@ mod tests {
     #[test]
     fn markers_make_crlf_and_binary_visible() {
         let font = FontId::monospace(12.0);
-        let job = line_job(b"OK\r\n\xff\x01", &font, Color32::WHITE, true, true);
+        let mut job = LayoutJob::default();
+        append_line(&mut job, b"OK\r\n\xff\x01", &font, Color32::WHITE, true, true);
         assert_eq!(job.text, "OK\\r\\n\\xff\\x01");
     }
 }
