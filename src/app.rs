@@ -25,11 +25,13 @@ const SETTINGS_KEY: &str = "netlens-settings";
 #[derive(Clone, Debug)]
 pub struct AppConfig {
     pub demo: Option<DemoConfig>,
+    /// A capture to open in the Packets view at start (`netlens open FILE`).
+    pub open: Option<std::path::PathBuf>,
 }
 
 impl Default for AppConfig {
     fn default() -> Self {
-        Self { demo: Some(DemoConfig::default()) }
+        Self { demo: Some(DemoConfig::default()), open: None }
     }
 }
 
@@ -294,20 +296,20 @@ impl eframe::App for NetlensApp {
 
 /// Opens the window. Tries the wgpu renderer first and falls back to OpenGL (glow) for machines
 /// whose GPU or driver wgpu cannot use; `NETLENS_RENDERER=glow` picks OpenGL directly.
-pub fn run_native() -> Result<(), String> {
+pub fn run_native(open: Option<std::path::PathBuf>) -> Result<(), String> {
     let wants_glow = std::env::var("NETLENS_RENDERER").is_ok_and(|r| r.eq_ignore_ascii_case("glow"));
     let first = if wants_glow { eframe::Renderer::Glow } else { eframe::Renderer::Wgpu };
-    match run_with(first) {
+    match run_with(first, open.clone()) {
         Ok(()) => Ok(()),
         Err(e) if first == eframe::Renderer::Wgpu => {
             tracing::warn!(error = %e, "wgpu could not start; trying OpenGL");
-            run_with(eframe::Renderer::Glow).map_err(|e2| format!("{e}; OpenGL also failed: {e2}"))
+            run_with(eframe::Renderer::Glow, open).map_err(|e2| format!("{e}; OpenGL also failed: {e2}"))
         }
         Err(e) => Err(e.to_string()),
     }
 }
 
-fn run_with(renderer: eframe::Renderer) -> Result<(), String> {
+fn run_with(renderer: eframe::Renderer, open: Option<std::path::PathBuf>) -> Result<(), String> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("netlens")
@@ -318,6 +320,10 @@ fn run_with(renderer: eframe::Renderer) -> Result<(), String> {
         persist_window: true,
         ..Default::default()
     };
-    eframe::run_native("netlens", options, Box::new(|cc| Ok(Box::new(NetlensApp::new(cc, AppConfig::default())))))
-        .map_err(|e| e.to_string())
+    eframe::run_native(
+        "netlens",
+        options,
+        Box::new(|cc| Ok(Box::new(NetlensApp::new(cc, AppConfig { open, ..AppConfig::default() })))),
+    )
+    .map_err(|e| e.to_string())
 }

@@ -14,10 +14,14 @@
 //! The CLI (`cli`) drives the same `net::client` and `net::demo` without a UI.
 
 pub mod app;
+pub mod capture;
 pub mod cli;
 pub mod model;
 pub mod net;
+pub mod packet;
 pub mod record;
+pub mod sim;
+pub mod trace;
 pub mod ui;
 pub mod version;
 pub mod wire;

@@ -2,9 +2,12 @@
 //! same engines (`net::client`, `net::demo`).
 
 mod fetch;
+mod inspect;
 mod report_json;
 mod report_text;
+mod scenes;
 mod serve;
+mod simulate;
 
 use std::process::ExitCode;
 
@@ -25,6 +28,17 @@ pub enum Commands {
     Fetch(fetch::FetchArgs),
     /// Run the demo web site and DNS responder without the window.
     Serve(serve::ServeArgs),
+    /// List the built-in packet scenes.
+    Scenes,
+    /// Run a packet scene in the simulator (smoltcp over an impaired link) and print every packet.
+    Simulate(simulate::SimulateArgs),
+    /// Read a pcap/pcapng capture and print its packets with netlens's labels, or a summary.
+    Inspect(inspect::InspectArgs),
+    /// Open a capture in the Packets view.
+    Open {
+        /// A pcap or pcapng file.
+        file: std::path::PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -57,7 +71,20 @@ pub fn main() -> ExitCode {
     match cli.command {
         Some(Commands::Fetch(args)) => fetch::run(args),
         Some(Commands::Serve(args)) => serve::run(args),
-        None => match crate::app::run_native() {
+        Some(Commands::Scenes) => scenes::run(),
+        Some(Commands::Simulate(args)) => simulate::run(args),
+        Some(Commands::Inspect(args)) => inspect::run(args),
+        Some(Commands::Open { file }) => {
+            // Say so now rather than opening a window that can only show an error.
+            if let Err(reason) = crate::capture::open(&file) {
+                return fail(&reason);
+            }
+            match crate::app::run_native(Some(file)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&format!("cannot open the window: {e}")),
+            }
+        }
+        None => match crate::app::run_native(None) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(&format!("cannot open the window: {e}")),
         },
@@ -70,6 +97,17 @@ fn init_tracing() {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,winit=error,egui_system_font_provider=error"));
     // A second initialisation (in tests) is harmless; keep the first.
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+/// Writes a report to stdout; a closed pipe (`| head`) is not an error worth a panic.
+pub(crate) fn print_or_fail(text: &str) -> ExitCode {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => fail(&format!("cannot write the report: {e}")),
+    }
 }
 
 /// Prints a one-line reason to stderr and returns the failure exit code.

@@ -1,0 +1,9 @@
+//! Capture files: reading pcap and pcapng (any byte order, several sections and interfaces,
+//! the common link types) into a trace, and writing a trace back out as pcap or pcapng.
+
+mod link;
+pub mod read;
+pub mod write;
+
+pub use read::{open, read_bytes};
+pub use write::{CaptureFormat, write_capture};

@@ -1,0 +1,178 @@
+//! Reads pcap and pcapng files into a trace with pcap-parser. A damaged or truncated file
+//! keeps every packet before the damage, and the trace says where the damage is.
+
+use std::path::Path;
+
+use pcap_parser::pcapng::{Block, parse_block_be, parse_block_le, parse_sectionheaderblock};
+use pcap_parser::{parse_pcap_frame, parse_pcap_frame_be, parse_pcap_header};
+
+use super::link;
+use crate::trace::{PacketFate, Trace, TraceBuilder};
+
+/// Larger than any real frame; a bigger length in a record means the file is damaged.
+const MAX_FRAME: u32 = 262_144;
+const PCAPNG_MAGIC: [u8; 4] = [0x0a, 0x0d, 0x0d, 0x0a];
+
+/// Reads a capture file. Errors (one line) only when nothing at all could be read.
+pub fn open(path: &Path) -> Result<Trace, String> {
+    let data = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let title = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    read_bytes(&data, &title)
+}
+
+/// Reads a capture held in memory.
+pub fn read_bytes(data: &[u8], title: &str) -> Result<Trace, String> {
+    if data.len() < 4 {
+        return Err("not a capture file: too short".into());
+    }
+    let mut reader = Reader { builder: TraceBuilder::new(title, 0), base_us: None, last_us: 0, unsupported: None };
+    let damage = if data[..4] == PCAPNG_MAGIC { reader.pcapng(data) } else { reader.pcap(data)? };
+    if reader.builder.packets() == 0 {
+        if let Some(linktype) = reader.unsupported {
+            return Err(format!(
+                "link type {linktype} is not one netlens reads (Ethernet, raw IP, Linux cooked, BSD loopback)"
+            ));
+        }
+        if let Some(damage) = damage {
+            return Err(format!("no packets could be read: {damage}"));
+        }
+    }
+    let mut trace = reader.builder.finish(damage);
+    trace.base_epoch_us = reader.base_us.unwrap_or(0);
+    Ok(trace)
+}
+
+struct Reader {
+    builder: TraceBuilder,
+    base_us: Option<i64>,
+    last_us: u64,
+    unsupported: Option<i32>,
+}
+
+fn offset_in(data: &[u8], rest: &[u8]) -> usize {
+    data.len() - rest.len()
+}
+
+impl Reader {
+    fn frame(&mut self, linktype: i32, frame: &[u8], wire_len: u32, epoch_us: i64) {
+        if !link::supported(linktype) {
+            self.unsupported = Some(linktype);
+            self.builder.skip();
+            return;
+        }
+        let Some(ip) = link::ip_payload(linktype, frame) else {
+            self.builder.skip();
+            return;
+        };
+        let base = *self.base_us.get_or_insert(epoch_us);
+        // Timestamps that run backwards are held at the previous one, so time only moves on.
+        let t_us = (epoch_us.saturating_sub(base).max(0) as u64).max(self.last_us);
+        self.last_us = t_us;
+        let header = frame.len() - ip.len();
+        let wire = (wire_len as usize).saturating_sub(header).max(ip.len());
+        self.builder.push(ip, wire, t_us, PacketFate::Captured);
+    }
+
+    fn pcap(&mut self, data: &[u8]) -> Result<Option<String>, String> {
+        let (mut rest, header) =
+            parse_pcap_header(data).map_err(|_| "not a pcap or pcapng file (unknown magic number)".to_string())?;
+        let nanos = header.is_nanosecond_precision();
+        let linktype = header.network.0;
+        let mut number = 0u64;
+        while !rest.is_empty() {
+            number += 1;
+            let at = offset_in(data, rest);
+            let parsed = if header.is_bigendian() { parse_pcap_frame_be(rest) } else { parse_pcap_frame(rest) };
+            let (next, block) = match parsed {
+                Ok(ok) => ok,
+                Err(_) => return Ok(Some(damage_at(number, at, data.len() - at))),
+            };
+            if block.caplen > MAX_FRAME {
+                return Ok(Some(format!(
+                    "packet {number} at byte {at} claims {} bytes, more than any real frame; stopped there",
+                    block.caplen
+                )));
+            }
+            let sub = if nanos { i64::from(block.ts_usec) / 1000 } else { i64::from(block.ts_usec) };
+            let epoch_us = i64::from(block.ts_sec) * 1_000_000 + sub;
+            let frame = &block.data[..(block.caplen as usize).min(block.data.len())];
+            self.frame(linktype, frame, block.origlen, epoch_us);
+            rest = next;
+        }
+        Ok(None)
+    }
+
+    fn pcapng(&mut self, data: &[u8]) -> Option<String> {
+        struct Interface {
+            linktype: i32,
+            units_per_second: u64,
+            offset_s: i64,
+        }
+        let mut interfaces: Vec<Interface> = Vec::new();
+        let mut big_endian = false;
+        let mut rest = data;
+        let mut number = 0u64;
+        let mut last_epoch_us = 0i64;
+        while !rest.is_empty() {
+            let at = offset_in(data, rest);
+            let parsed = if rest.starts_with(&PCAPNG_MAGIC) {
+                parse_sectionheaderblock(rest).map(|(next, shb)| {
+                    big_endian = shb.big_endian();
+                    (next, Block::SectionHeader(shb))
+                })
+            } else if big_endian {
+                parse_block_be(rest)
+            } else {
+                parse_block_le(rest)
+            };
+            let (next, block) = match parsed {
+                Ok(ok) => ok,
+                Err(_) => return Some(damage_at(number + 1, at, data.len() - at)),
+            };
+            match block {
+                // Interfaces are numbered per section.
+                Block::SectionHeader(_) => interfaces.clear(),
+                Block::InterfaceDescription(idb) => interfaces.push(Interface {
+                    linktype: idb.linktype.0,
+                    units_per_second: idb.ts_resolution().unwrap_or(1_000_000).max(1),
+                    offset_s: idb.ts_offset(),
+                }),
+                Block::EnhancedPacket(epb) => {
+                    number += 1;
+                    let Some(interface) = interfaces.get(epb.if_id as usize) else {
+                        return Some(format!(
+                            "packet {number} at byte {at} names interface {} which was never described",
+                            epb.if_id
+                        ));
+                    };
+                    let ticks = (u64::from(epb.ts_high) << 32) | u64::from(epb.ts_low);
+                    let us = (u128::from(ticks) * 1_000_000 / u128::from(interface.units_per_second)) as i64;
+                    let epoch_us = interface.offset_s * 1_000_000 + us;
+                    last_epoch_us = epoch_us;
+                    let frame = &epb.data[..(epb.caplen as usize).min(epb.data.len())];
+                    let linktype = interface.linktype;
+                    self.frame(linktype, frame, epb.origlen, epoch_us);
+                }
+                Block::SimplePacket(spb) => {
+                    number += 1;
+                    let Some(interface) = interfaces.first() else {
+                        return Some(format!("packet {number} at byte {at} comes before any interface description"));
+                    };
+                    let frame = &spb.data[..(spb.origlen as usize).min(spb.data.len())];
+                    let linktype = interface.linktype;
+                    // Simple packets carry no timestamp; they take the previous one.
+                    self.frame(linktype, frame, spb.origlen, last_epoch_us);
+                }
+                _ => {}
+            }
+            rest = next;
+        }
+        None
+    }
+}
+
+fn damage_at(number: u64, at: usize, left: usize) -> String {
+    format!(
+        "the file is cut short or damaged at byte {at}, in packet {number} ({left} bytes left over); every packet before it is shown"
+    )
+}

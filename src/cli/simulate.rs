@@ -1,0 +1,214 @@
+//! `netlens simulate SCENE`: runs a scene in the packet simulator and prints one line per
+//! packet (or JSON), optionally saving the run as a capture.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use serde_json::json;
+
+use super::{Format, fail};
+use crate::capture::{CaptureFormat, write_capture};
+use crate::packet::{LabelKind, flag_names};
+use crate::sim::{Fate, OverrideAction, PacketOverride, Scene, simulate};
+use crate::trace::{Trace, TracePacket};
+
+#[derive(Args, Debug)]
+pub struct SimulateArgs {
+    /// A built-in scene (see `netlens scenes`) or a scene file.
+    pub scene: String,
+    /// Seed for the link's random choices (default: the scene's own).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Probability of losing each packet, 0–0.9.
+    #[arg(long, value_name = "P")]
+    pub loss: Option<f64>,
+    /// Probability of duplicating each packet.
+    #[arg(long, value_name = "P")]
+    pub dup: Option<f64>,
+    /// Probability of holding a packet back so later ones overtake it.
+    #[arg(long, value_name = "P")]
+    pub reorder: Option<f64>,
+    /// One-way delay in milliseconds.
+    #[arg(long, value_name = "MS")]
+    pub delay: Option<f64>,
+    /// Random extra delay, up to this many milliseconds.
+    #[arg(long, value_name = "MS")]
+    pub jitter: Option<f64>,
+    /// Link speed in bits per second (0: no serialization delay).
+    #[arg(long, value_name = "BPS")]
+    pub bandwidth: Option<u64>,
+    /// Largest IP packet the link carries.
+    #[arg(long, value_name = "N")]
+    pub mtu: Option<usize>,
+    /// Drop packet number K (repeatable).
+    #[arg(long, value_name = "K")]
+    pub drop: Vec<usize>,
+    /// Save the run as a capture (pcapng when the name ends in .pcapng, else pcap).
+    #[arg(long, value_name = "FILE")]
+    pub pcap: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+fn ms_to_us(ms: f64) -> Result<u64, String> {
+    if ms.is_finite() && (0.0..=10_000.0).contains(&ms) {
+        Ok((ms * 1000.0).round() as u64)
+    } else {
+        Err(format!("{ms} ms is not a delay between 0 and 10000 ms"))
+    }
+}
+
+/// The scene with the command line's changes applied.
+pub fn scene_from(args: &SimulateArgs) -> Result<Scene, String> {
+    let mut scene = Scene::find(&args.scene)?;
+    for link in std::iter::once(&mut scene.link).chain(scene.reverse_link.as_mut()) {
+        if let Some(p) = args.loss {
+            link.loss = p;
+        }
+        if let Some(p) = args.dup {
+            link.duplicate = p;
+        }
+        if let Some(p) = args.reorder {
+            link.reorder = p;
+        }
+        if let Some(ms) = args.delay {
+            link.delay_us = ms_to_us(ms)?;
+        }
+        if let Some(ms) = args.jitter {
+            link.jitter_us = ms_to_us(ms)?;
+        }
+        if let Some(bps) = args.bandwidth {
+            link.bandwidth_bps = bps;
+        }
+        if let Some(mtu) = args.mtu {
+            link.mtu = mtu;
+        }
+    }
+    if let Some(seed) = args.seed {
+        scene.seed = seed;
+    }
+    scene.overrides.extend(args.drop.iter().map(|&packet| PacketOverride { packet, action: OverrideAction::Drop }));
+    if let Some(problem) = scene.problem() {
+        return Err(problem);
+    }
+    Ok(scene)
+}
+
+pub fn run(args: SimulateArgs) -> ExitCode {
+    let scene = match scene_from(&args) {
+        Ok(scene) => scene,
+        Err(reason) => return fail(&reason),
+    };
+    let trace = Trace::from_sim(simulate(&scene));
+    if let Some(path) = &args.pcap {
+        let written = std::fs::File::create(path).and_then(|file| {
+            let mut out = std::io::BufWriter::new(file);
+            write_capture(&trace, CaptureFormat::for_path(path), &mut out)?;
+            std::io::Write::flush(&mut out)
+        });
+        if let Err(e) = written {
+            return fail(&format!("cannot write {}: {e}", path.display()));
+        }
+    }
+    let out = match args.format {
+        Format::Text => text_report(&trace),
+        Format::Json => serde_json::to_string_pretty(&json_report(&trace)).expect("JSON values serialize") + "\n",
+    };
+    super::print_or_fail(&out)
+}
+
+fn endpoints(trace: &Trace) -> [String; 2] {
+    let run = trace.sim.as_ref().expect("a simulated trace");
+    run.endpoints.clone().map(|e| format!("{}:{}", e.address, e.port))
+}
+
+fn from_to<'a>(packet: &TracePacket, ends: &'a [String; 2]) -> (&'a str, &'a str) {
+    if packet.forward { (&ends[0], &ends[1]) } else { (&ends[1], &ends[0]) }
+}
+
+/// Counts for the summary, from ground truth and from the labels.
+pub fn summary(trace: &Trace) -> serde_json::Value {
+    let run = trace.sim.as_ref().expect("a simulated trace");
+    let fate = |f: Fate| run.packets.iter().filter(|p| p.fate == f).count();
+    json!({
+        "packets": trace.packets.len(),
+        "lost": fate(Fate::Lost),
+        "duplicated": fate(Fate::Duplicate),
+        "reordered": fate(Fate::Reordered),
+        "retransmissions": trace.count(LabelKind::Retransmission),
+        "bytes_delivered": run.received.iter().map(Vec::len).sum::<usize>(),
+        "completed_us": run.completed_us,
+    })
+}
+
+pub fn json_report(trace: &Trace) -> serde_json::Value {
+    let ends = endpoints(trace);
+    let packets: Vec<_> = trace
+        .packets
+        .iter()
+        .map(|p| {
+            let (from, to) = from_to(p, &ends);
+            json!({
+                "number": p.number,
+                "t_send_us": p.t_us,
+                "t_arrive_us": p.arrive_us,
+                "from": from,
+                "to": to,
+                "fate": p.fate.name(),
+                "label": p.analysis.kind.name(),
+                "note": p.analysis.note(p.len as usize, p.fragment_offset, p.more_fragments),
+                "flags": flag_names(p.flags),
+                "seq": p.seq,
+                "ack": p.ack,
+                "len": if p.is_tcp() { p.len } else { 0 },
+                "bytes_hex": crate::record::bytes::to_hex(trace.bytes(p)),
+            })
+        })
+        .collect();
+    let run = trace.sim.as_ref().expect("a simulated trace");
+    json!({
+        "scene": run.scene,
+        "seed": run.seed,
+        "outcome": run.outcome,
+        "packets": packets,
+        "summary": summary(trace),
+    })
+}
+
+fn text_report(trace: &Trace) -> String {
+    let ends = endpoints(trace);
+    let run = trace.sim.as_ref().expect("a simulated trace");
+    let mut out = format!("# {} — {}\n", run.scene, run.outcome);
+    for p in &trace.packets {
+        let (from, to) = from_to(p, &ends);
+        let arrival = match (p.arrive_us, p.lost_us) {
+            (Some(t), _) => format!("{} at {:.3} ms", p.fate.name(), t as f64 / 1000.0),
+            (None, Some(t)) => format!("lost at {:.3} ms", t as f64 / 1000.0),
+            _ => p.fate.name().to_string(),
+        };
+        let tcp = if p.is_tcp() {
+            format!("{:<11} seq={} ack={} len={}", flag_names(p.flags), p.analysis.rel_seq, p.analysis.rel_ack, p.len)
+        } else {
+            format!("{:<11} len={}", "UDP/IP", p.len)
+        };
+        out.push_str(&format!(
+            "#{:<4} {:>10.3} ms  {from} > {to}  {tcp}  {arrival}  [{}]\n",
+            p.number,
+            p.t_us as f64 / 1000.0,
+            p.label_text()
+        ));
+    }
+    let s = summary(trace);
+    out.push_str(&format!(
+        "summary: {} packets, {} lost, {} duplicated, {} reordered, {} retransmissions, {} bytes delivered, completed at {}\n",
+        s["packets"],
+        s["lost"],
+        s["duplicated"],
+        s["reordered"],
+        s["retransmissions"],
+        s["bytes_delivered"],
+        run.completed_us.map_or("—".to_string(), |t| format!("{:.3} ms", t as f64 / 1000.0))
+    ));
+    out
+}

@@ -1,0 +1,369 @@
+//! The simulator: two smoltcp endpoints on in-memory devices, joined by a simulated link, on a
+//! virtual clock that only this loop advances. Same scene and seed, same bytes, every time.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::net::Ipv4Addr;
+
+use smoltcp::iface::{Config, Interface, SocketHandle, SocketSet};
+use smoltcp::socket::{tcp, udp};
+use smoltcp::time::Instant;
+use smoltcp::wire::{HardwareAddress, IpAddress, IpCidr};
+
+use super::device::SimDevice;
+use super::link::{Fate, LinkDirection};
+use super::rng::SimRng;
+use super::run::{AppDelivery, Side, SimEndpoint, SimPacket, SimRun, StateChange};
+use super::scene::{Closer, Scene, Workload};
+
+/// The client and server live in TEST-NET-1 (RFC 5737), an address block reserved for examples.
+pub const CLIENT_ADDRESS: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 1);
+pub const SERVER_ADDRESS: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 80);
+pub const CLIENT_PORT: u16 = 49152;
+pub const TCP_SERVER_PORT: u16 = 80;
+pub const UDP_SERVER_PORT: u16 = 7777;
+/// smoltcp's reassembly buffer (a compile-time feature) bounds the datagrams it can put together.
+pub const MAX_UDP_DATAGRAM: usize = 16_000;
+/// A run stops here even when the workload has not finished (say, at 85% loss).
+pub const MAX_VIRTUAL_US: u64 = 600_000_000;
+const TCP_BUFFER: usize = 65_535;
+
+/// One side: a smoltcp interface, its device and socket, and the application driving it.
+struct Endpoint {
+    side: Side,
+    iface: Interface,
+    device: SimDevice,
+    sockets: SocketSet<'static>,
+    handle: SocketHandle,
+    app: App,
+    is_tcp: bool,
+    last_state: String,
+}
+
+/// The application on one side: what it has to send, when, and when it closes.
+struct App {
+    to_send: Vec<u8>,
+    sent: usize,
+    /// Bytes it must receive before it starts sending (the server waits for the whole request).
+    send_after: usize,
+    expect: usize,
+    received: Vec<u8>,
+    closes_first: bool,
+    closes_at_all: bool,
+    closed: bool,
+}
+
+impl App {
+    fn done(&self) -> bool {
+        self.sent == self.to_send.len() && self.received.len() >= self.expect
+    }
+}
+
+/// Runs a scene to completion (or to the virtual time limit) and records everything.
+pub fn simulate(scene: &Scene) -> SimRun {
+    let reverse = scene.reverse_link.clone().unwrap_or_else(|| scene.link.clone());
+    let mtu = scene.link.mtu.min(reverse.mtu);
+    let mut links = [LinkDirection::new(scene.link.clone()), LinkDirection::new(reverse.clone())];
+    let mut rng = SimRng::new(scene.seed);
+    let udp = matches!(scene.workload, Workload::Udp { .. });
+    let server_port = if udp { UDP_SERVER_PORT } else { TCP_SERVER_PORT };
+
+    let mut endpoints = [
+        Endpoint::new(Side::Client, CLIENT_ADDRESS, mtu, scene, udp),
+        Endpoint::new(Side::Server, SERVER_ADDRESS, mtu, scene, udp),
+    ];
+    endpoints[1].open(server_port, None);
+    endpoints[0].open(CLIENT_PORT, Some((SERVER_ADDRESS, server_port)));
+
+    let mut packets: Vec<SimPacket> = Vec::new();
+    let mut states = Vec::new();
+    let mut deliveries = Vec::new();
+    let mut in_flight: BinaryHeap<Reverse<(u64, usize)>> = BinaryHeap::new();
+    let mut now = 0u64;
+    let mut completed_us = None;
+    let outcome;
+
+    loop {
+        while let Some(&Reverse((at, index))) = in_flight.peek() {
+            if at > now {
+                break;
+            }
+            in_flight.pop();
+            let to = packets[index].from.other();
+            endpoints[to.index()].device.inbox.push_back(packets[index].bytes.clone());
+        }
+
+        // Let both sides react until neither has anything more to say at this instant.
+        for _ in 0..64 {
+            let mut produced = false;
+            for endpoint in endpoints.iter_mut() {
+                endpoint.step(now, &mut deliveries, &mut states);
+                for bytes in std::mem::take(&mut endpoint.device.outbox) {
+                    produced = true;
+                    let from = endpoint.side;
+                    let number = packets.len() + 1;
+                    let action = scene.overrides.iter().find(|o| o.packet == number).map(|o| o.action);
+                    let delivery = links[from.index()].carry(now, bytes.len(), action, &mut rng);
+                    let index = packets.len();
+                    let copy = delivery.copy_at_us.map(|at| (at, bytes.clone()));
+                    packets.push(SimPacket {
+                        number,
+                        from,
+                        t_send_us: now,
+                        t_arrive_us: (!delivery.lost).then_some(delivery.at_us),
+                        t_lost_us: delivery.lost.then_some(delivery.at_us),
+                        fate: if delivery.lost { Fate::Lost } else { Fate::Delivered },
+                        copy_of: None,
+                        bytes,
+                    });
+                    if !delivery.lost {
+                        in_flight.push(Reverse((delivery.at_us, index)));
+                    }
+                    if let Some((at, bytes)) = copy {
+                        in_flight.push(Reverse((at, packets.len())));
+                        packets.push(SimPacket {
+                            number: number + 1,
+                            from,
+                            t_send_us: now,
+                            t_arrive_us: Some(at),
+                            t_lost_us: None,
+                            fate: Fate::Duplicate,
+                            copy_of: Some(number),
+                            bytes,
+                        });
+                    }
+                }
+            }
+            if !produced {
+                break;
+            }
+        }
+
+        if in_flight.is_empty() && endpoints.iter().all(Endpoint::finished) {
+            completed_us = Some(now);
+            outcome = "finished: both sides are done and nothing is in flight".to_string();
+            break;
+        }
+        let mut next = in_flight.peek().map(|Reverse((at, _))| *at);
+        for endpoint in endpoints.iter_mut() {
+            if let Some(at) = endpoint.iface.poll_at(Instant::from_micros(now as i64), &endpoint.sockets) {
+                let at = (at.total_micros().max(0) as u64).max(now + 1);
+                next = Some(next.map_or(at, |n: u64| n.min(at)));
+            }
+        }
+        match next {
+            Some(at) if at > MAX_VIRTUAL_US => {
+                outcome =
+                    format!("stopped at the {} s limit of virtual time before finishing", MAX_VIRTUAL_US / 1_000_000);
+                break;
+            }
+            Some(at) => now = at,
+            None => {
+                outcome = "stopped: nothing left to send or deliver, but the workload did not finish".to_string();
+                break;
+            }
+        }
+    }
+
+    mark_reordered(&mut packets);
+    let [client, server] = endpoints;
+    SimRun {
+        scene: scene.name.clone(),
+        seed: scene.seed,
+        link: scene.link.clone(),
+        reverse_link: reverse,
+        endpoints: [
+            SimEndpoint { address: CLIENT_ADDRESS, port: CLIENT_PORT },
+            SimEndpoint { address: SERVER_ADDRESS, port: server_port },
+        ],
+        packets,
+        states,
+        deliveries,
+        sent: [client.app.to_send, server.app.to_send],
+        received: [client.app.received, server.app.received],
+        completed_us,
+        outcome,
+    }
+}
+
+/// A delivered packet is reordered when a packet sent after it, the same way, arrived before it.
+fn mark_reordered(packets: &mut [SimPacket]) {
+    for side in [Side::Client, Side::Server] {
+        let mut earliest_later_arrival = u64::MAX;
+        for packet in packets.iter_mut().rev().filter(|p| p.from == side && p.copy_of.is_none()) {
+            let Some(arrive) = packet.t_arrive_us else { continue };
+            if arrive > earliest_later_arrival {
+                packet.fate = Fate::Reordered;
+            }
+            earliest_later_arrival = earliest_later_arrival.min(arrive);
+        }
+    }
+}
+
+impl Endpoint {
+    fn new(side: Side, address: Ipv4Addr, mtu: usize, scene: &Scene, udp: bool) -> Self {
+        let mut device = SimDevice::new(mtu);
+        let mut config = Config::new(HardwareAddress::Ip);
+        // Each side draws its own initial sequence number from the scene's seed.
+        config.random_seed = scene.seed.wrapping_mul(2).wrapping_add(side.index() as u64 + 1);
+        let mut iface = Interface::new(config, &mut device, Instant::from_micros(0));
+        iface.update_ip_addrs(|addrs| {
+            addrs.push(IpCidr::new(IpAddress::Ipv4(address), 24)).expect("one address fits");
+        });
+        let mut sockets = SocketSet::new(Vec::new());
+        let handle = if udp {
+            let buffer = || udp::PacketBuffer::new(vec![udp::PacketMetadata::EMPTY; 8], vec![0; 2 * MAX_UDP_DATAGRAM]);
+            sockets.add(udp::Socket::new(buffer(), buffer()))
+        } else {
+            let mut socket = tcp::Socket::new(
+                tcp::SocketBuffer::new(vec![0; TCP_BUFFER]),
+                tcp::SocketBuffer::new(vec![0; TCP_BUFFER]),
+            );
+            socket.set_congestion_control(tcp::CongestionControl::Reno);
+            sockets.add(socket)
+        };
+        let app = App::for_side(side, &scene.workload);
+        Self { side, iface, device, sockets, handle, app, is_tcp: !udp, last_state: String::new() }
+    }
+
+    /// Connects (client) or listens/binds (server).
+    fn open(&mut self, port: u16, remote: Option<(Ipv4Addr, u16)>) {
+        if self.is_tcp {
+            let socket = self.sockets.get_mut::<tcp::Socket>(self.handle);
+            match remote {
+                Some((address, remote_port)) => {
+                    let endpoint = (IpAddress::Ipv4(address), remote_port);
+                    socket.connect(self.iface.context(), endpoint, port).expect("fresh socket connects");
+                }
+                None => socket.listen(port).expect("fresh socket listens"),
+            }
+        } else {
+            let socket = self.sockets.get_mut::<udp::Socket>(self.handle);
+            socket.bind(port).expect("fresh socket binds");
+            if let Some((address, remote_port)) = remote {
+                let endpoint = (IpAddress::Ipv4(address), remote_port);
+                socket.send_slice(&self.app.to_send, endpoint).expect("datagram fits the buffer");
+                self.app.sent = self.app.to_send.len();
+            }
+        }
+    }
+
+    fn tcp_state(&self) -> Option<tcp::State> {
+        self.is_tcp.then(|| self.sockets.get::<tcp::Socket>(self.handle).state())
+    }
+
+    /// Lets the application act, lets smoltcp act, and lets the application act again on what
+    /// smoltcp did, then notes any TCP state change.
+    fn step(&mut self, now: u64, deliveries: &mut Vec<AppDelivery>, states: &mut Vec<StateChange>) {
+        let timestamp = Instant::from_micros(now as i64);
+        self.app_step(now, deliveries);
+        self.iface.poll(timestamp, &mut self.device, &mut self.sockets);
+        self.app_step(now, deliveries);
+        self.iface.poll(timestamp, &mut self.device, &mut self.sockets);
+        if let Some(state) = self.tcp_state() {
+            let state = state.to_string();
+            if state != self.last_state {
+                states.push(StateChange { t_us: now, side: self.side, state: state.clone() });
+                self.last_state = state;
+            }
+        }
+    }
+
+    fn app_step(&mut self, now: u64, deliveries: &mut Vec<AppDelivery>) {
+        let side = self.side;
+        let mut buffer = vec![0u8; TCP_BUFFER];
+        let app = &mut self.app;
+        if self.is_tcp {
+            let socket = self.sockets.get_mut::<tcp::Socket>(self.handle);
+            while socket.can_recv() {
+                let Ok(n) = socket.recv_slice(&mut buffer) else { break };
+                if n == 0 {
+                    break;
+                }
+                deliveries.push(AppDelivery { t_us: now, side, offset: app.received.len(), len: n });
+                app.received.extend_from_slice(&buffer[..n]);
+            }
+            if socket.may_send() && app.received.len() >= app.send_after && app.sent < app.to_send.len() {
+                app.sent += socket.send_slice(&app.to_send[app.sent..]).unwrap_or(0);
+            }
+            let state = socket.state();
+            if app.closes_at_all && !app.closed && app.sent == app.to_send.len() {
+                // The first closer waits for the whole answer; the other waits for its FIN.
+                let ready = if app.closes_first {
+                    state == tcp::State::Established && app.received.len() >= app.expect
+                } else {
+                    state == tcp::State::CloseWait
+                };
+                if ready {
+                    socket.close();
+                    app.closed = true;
+                }
+            }
+        } else {
+            let socket = self.sockets.get_mut::<udp::Socket>(self.handle);
+            while socket.can_recv() {
+                let Ok((n, _)) = socket.recv_slice(&mut buffer) else { break };
+                deliveries.push(AppDelivery { t_us: now, side, offset: app.received.len(), len: n });
+                app.received.extend_from_slice(&buffer[..n]);
+            }
+        }
+    }
+
+    /// This side's part of the workload is over.
+    fn finished(&self) -> bool {
+        let app_done = self.app.done();
+        match self.tcp_state() {
+            // A UDP sender is done once the datagram is handed to IP.
+            None => app_done || self.side == Side::Client,
+            Some(state) if self.app.closes_at_all => {
+                app_done && self.app.closed && matches!(state, tcp::State::Closed | tcp::State::TimeWait)
+            }
+            Some(state) => app_done && state == tcp::State::Established,
+        }
+    }
+}
+
+impl App {
+    fn for_side(side: Side, workload: &Workload) -> App {
+        match workload {
+            Workload::Tcp { request, response, closer } => {
+                let (request, response) = (request.bytes(), response.bytes());
+                let closes_first =
+                    matches!((side, closer), (Side::Client, Closer::Client) | (Side::Server, Closer::Server));
+                let closes_at_all = *closer != Closer::Nobody;
+                let (to_send, send_after, expect) = match side {
+                    Side::Client => (request, 0, response.len()),
+                    Side::Server => (response, request.len(), request.len()),
+                };
+                App {
+                    to_send,
+                    sent: 0,
+                    send_after,
+                    expect,
+                    received: Vec::new(),
+                    closes_first,
+                    closes_at_all,
+                    closed: false,
+                }
+            }
+            Workload::Udp { size } => {
+                let datagram = super::scene::generated(*size);
+                let (to_send, expect) = match side {
+                    Side::Client => (datagram, 0),
+                    Side::Server => (Vec::new(), datagram.len()),
+                };
+                let (closes_first, closes_at_all, closed) = (false, false, false);
+                App {
+                    to_send,
+                    sent: 0,
+                    send_after: 0,
+                    expect,
+                    received: Vec::new(),
+                    closes_first,
+                    closes_at_all,
+                    closed,
+                }
+            }
+        }
+    }
+}
