@@ -15,6 +15,7 @@ use crate::net::worker::{Waker, WorkerHandle};
 use crate::record::request::DEFAULT_HTTP_PORT;
 use crate::record::{Command, DemoAddresses, ErrorKind, Event, FetchError, FetchEvent, FetchRequest};
 use crate::ui::fetch::{FetchContext, FetchIntent, FetchView};
+use crate::ui::packets::PacketsView;
 use crate::ui::theme;
 
 /// Where eframe keeps our settings.
@@ -51,7 +52,16 @@ pub struct NetlensApp {
     fetch_model: FetchModel,
     navigation: Navigation,
     fetch_view: FetchView,
+    packets_view: PacketsView,
+    pub tab: Tab,
     applied_theme: Option<Theme>,
+}
+
+/// The views, one tab each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tab {
+    Fetch,
+    Packets,
 }
 
 impl NetlensApp {
@@ -67,15 +77,27 @@ impl NetlensApp {
         let demo = if config.demo.is_some() { DemoStatus::Starting } else { DemoStatus::Off };
         let worker =
             WorkerHandle::start(config.demo, waker).map_err(|e| format!("the background worker could not start: {e}"));
-        Self {
+        let mut app = Self {
             worker,
             settings,
             demo,
             fetch_model: FetchModel::default(),
             navigation: Navigation::default(),
             fetch_view: FetchView::new(format!("http://www.demo.test:{DEFAULT_HTTP_PORT}/")),
+            packets_view: PacketsView::new(),
+            tab: Tab::Fetch,
             applied_theme: None,
+        };
+        if let Some(path) = config.open {
+            app.packets_view.open_file(path);
+            app.tab = Tab::Packets;
         }
+        app
+    }
+
+    /// The Packets view, for tests and the CLI's `open`.
+    pub fn packets_view(&mut self) -> &mut PacketsView {
+        &mut self.packets_view
     }
 
     /// The settings as they stand (what `save` will store).
@@ -124,6 +146,10 @@ impl NetlensApp {
                 if let Some(url) = self.navigation.forward() {
                     self.load(&url, false);
                 }
+            }
+            FetchIntent::ShowAsPackets(scene) => {
+                self.packets_view.run_scene(*scene);
+                self.tab = Tab::Packets;
             }
             FetchIntent::Reload => {
                 if let Some(url) = self.navigation.current().map(str::to_string) {
@@ -188,8 +214,14 @@ impl NetlensApp {
         ui.horizontal(|ui| {
             ui.label(RichText::new("netlens").strong().size(20.0));
             ui.separator();
-            // One view so far; Packets and Network join when they work.
-            let _ = ui.selectable_label(true, RichText::new("Fetch").strong());
+            for (tab, name, hint) in [
+                (Tab::Fetch, "Fetch", "A client fetching a page: DNS, connect, TLS, HTTP, every byte"),
+                (Tab::Packets, "Packets", "IP packets and TCP segments on an unreliable link, or from a capture file"),
+            ] {
+                if ui.selectable_label(self.tab == tab, RichText::new(name).strong()).on_hover_text(hint).clicked() {
+                    self.tab = tab;
+                }
+            }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let dark = self.settings.theme == Theme::Dark;
                 let (icon, hint) = if dark {
@@ -270,6 +302,10 @@ impl eframe::App for NetlensApp {
             egui::Panel::top("worker_error").show(ui, |ui| {
                 ui.colored_label(theme::error_color(ui.visuals().dark_mode), reason);
             });
+        }
+        if self.tab == Tab::Packets {
+            self.packets_view.show(ui);
+            return;
         }
         let demo = match &self.demo {
             DemoStatus::Ready(addresses) => Some(addresses.clone()),

@@ -3,5 +3,6 @@
 
 pub mod navigation;
 pub mod page_load;
+pub mod playback;
 pub mod settings;
 pub mod steps;

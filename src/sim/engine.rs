@@ -258,8 +258,16 @@ impl Endpoint {
         let timestamp = Instant::from_micros(now as i64);
         self.app_step(now, deliveries);
         self.iface.poll(timestamp, &mut self.device, &mut self.sockets);
+        // Sampled between the stack's work and the application's, so a state that lasts no
+        // time at all (CLOSE-WAIT when the application closes at once) is still seen.
+        self.note_state(now, states);
         self.app_step(now, deliveries);
+        self.note_state(now, states);
         self.iface.poll(timestamp, &mut self.device, &mut self.sockets);
+        self.note_state(now, states);
+    }
+
+    fn note_state(&mut self, now: u64, states: &mut Vec<StateChange>) {
         if let Some(state) = self.tcp_state() {
             let state = state.to_string();
             if state != self.last_state {

@@ -151,6 +151,34 @@ impl Scene {
         Ok(scene)
     }
 
+    /// A replay of one fetched exchange: its exact request and response bytes over a plain link.
+    /// `truncated` says the Fetch view kept only the start of a large response.
+    pub fn fetch_replay(url: &str, request: Vec<u8>, response: Vec<u8>, truncated: bool) -> Scene {
+        let mut explanation = format!(
+            "The exact bytes of the request to {url} and of its response, carried by TCP between a simulated client and server: the handshake, the request in one or more segments, the response cut into segments of at most one MSS, and the close."
+        );
+        if truncated {
+            explanation.push_str(&format!(
+                " The response was large, so only its first {} bytes (what the Fetch view kept) are replayed.",
+                response.len()
+            ));
+        }
+        Scene {
+            name: "fetch-replay".into(),
+            title: format!("Replay of {url}"),
+            explanation,
+            seed: 1,
+            link: LinkConfig::default(),
+            reverse_link: None,
+            overrides: Vec::new(),
+            workload: Workload::Tcp {
+                request: Payload::Bytes(request),
+                response: Payload::Bytes(response),
+                closer: Closer::Client,
+            },
+        }
+    }
+
     pub fn parse(text: &str) -> Result<Scene, String> {
         let scene: Scene = serde_json::from_str(text).map_err(|e| format!("not a valid scene: {e}"))?;
         scene.problem().map_or(Ok(scene), Err)

@@ -2,5 +2,6 @@
 //! they never touch sockets or files.
 
 pub mod fetch;
+pub mod packets;
 pub mod theme;
 pub mod widgets;

@@ -51,3 +51,46 @@ pub fn highlight_color(dark: bool) -> Color32 {
         Color32::from_rgba_unmultiplied(0xff, 0xc1, 0x07, 0x70)
     }
 }
+
+/// The colour of a packet in the ladder, event list and legend, from its label and fate.
+pub fn packet_color(kind: crate::packet::LabelKind, fate: crate::trace::PacketFate, dark: bool) -> Color32 {
+    use crate::packet::LabelKind as K;
+    use crate::sim::Fate;
+    use crate::trace::PacketFate;
+    let pick = |d: (u8, u8, u8), l: (u8, u8, u8)| {
+        let (r, g, b) = if dark { d } else { l };
+        Color32::from_rgb(r, g, b)
+    };
+    match fate {
+        PacketFate::Sim(Fate::Lost) => return error_color(dark),
+        PacketFate::Sim(Fate::Duplicate) => return pick((0xf1, 0xc4, 0x0f), (0xa6, 0x7c, 0x00)),
+        PacketFate::Sim(Fate::Reordered) => return pick((0x4d, 0xd0, 0xe1), (0x00, 0x83, 0x8f)),
+        _ => {}
+    }
+    match kind {
+        K::Syn | K::SynAck | K::Fin | K::Rst => pick((0x6b, 0xd4, 0x8a), (0x1e, 0x80, 0x3c)),
+        K::Data | K::Udp | K::IpFragment => pick((0x74, 0xb4, 0xff), (0x1d, 0x5f, 0xb8)),
+        K::Retransmission | K::OutOfOrder => pick((0xff, 0x9f, 0x43), (0xc0, 0x56, 0x00)),
+        K::DuplicateAck => pick((0xe0, 0x7b, 0xff), (0x8e, 0x24, 0xaa)),
+        K::WindowUpdate | K::ZeroWindow => pick((0xd7, 0xa8, 0x6e), (0x8d, 0x5b, 0x2a)),
+        K::Ack | K::Other => pick((0xb0, 0xb8, 0xc4), (0x5a, 0x62, 0x70)),
+    }
+}
+
+/// The legend's entries: what each ladder colour means.
+pub fn packet_legend() -> Vec<(&'static str, crate::packet::LabelKind, crate::trace::PacketFate)> {
+    use crate::packet::LabelKind as K;
+    use crate::sim::Fate;
+    use crate::trace::PacketFate as F;
+    vec![
+        ("SYN / FIN / RST", K::Syn, F::Captured),
+        ("data", K::Data, F::Captured),
+        ("ACK", K::Ack, F::Captured),
+        ("retransmission", K::Retransmission, F::Captured),
+        ("duplicate ACK", K::DuplicateAck, F::Captured),
+        ("window", K::WindowUpdate, F::Captured),
+        ("lost", K::Data, F::Sim(Fate::Lost)),
+        ("network copy", K::Data, F::Sim(Fate::Duplicate)),
+        ("reordered", K::Data, F::Sim(Fate::Reordered)),
+    ]
+}

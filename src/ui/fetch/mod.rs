@@ -25,7 +25,7 @@ use crate::ui::theme;
 use crate::wire::status;
 
 /// What the user asked the Fetch view to do.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum FetchIntent {
     /// Load this address (as typed: the app validates it).
     Load(String),
@@ -33,6 +33,8 @@ pub enum FetchIntent {
     Back,
     Forward,
     Reload,
+    /// Carry the selected exchange's exact bytes into the packet simulator.
+    ShowAsPackets(Box<crate::sim::Scene>),
 }
 
 /// The detail tabs for the selected request.
@@ -82,6 +84,8 @@ pub struct FetchView {
     /// The DNS field picked in the DNS tab: (in the answer?, index).
     dns_field: Option<(bool, usize)>,
     cache: cache::ViewCache,
+    /// An intent raised deep in the detail pane, handed out with the others.
+    pending_intent: Option<FetchIntent>,
 }
 
 impl FetchView {
@@ -94,6 +98,7 @@ impl FetchView {
             selected_load: 0,
             tab: DetailTab::Steps,
             raw_hex: false,
+            pending_intent: None,
             dns_field: None,
             cache: cache::ViewCache::default(),
         }
@@ -136,6 +141,7 @@ impl FetchView {
                 }
             }
         });
+        intents.extend(self.pending_intent.take());
         intents
     }
 
@@ -150,6 +156,20 @@ impl FetchView {
             if self.tab == DetailTab::Raw {
                 ui.separator();
                 ui.checkbox(&mut self.raw_hex, "hex");
+            }
+            ui.separator();
+            let can_replay = !exchange.request.is_empty();
+            let button = ui
+                .add_enabled(can_replay, egui::Button::new("Show as packets"))
+                .on_hover_text("Replay this request and response, byte for byte, as TCP segments in the Packets view");
+            if button.clicked() {
+                let scene = crate::sim::Scene::fetch_replay(
+                    &exchange.url,
+                    exchange.request.kept().to_vec(),
+                    exchange.response.kept().to_vec(),
+                    exchange.response.is_truncated(),
+                );
+                self.pending_intent = Some(FetchIntent::ShowAsPackets(Box::new(scene)));
             }
         });
         ui.separator();

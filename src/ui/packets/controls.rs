@@ -1,0 +1,322 @@
+//! The Packets view's controls: where the packets come from (scene, capture file, save), the
+//! link's impairments, playback, and the interactive ladder area (zoom, pan, click, right-click).
+
+use egui::{RichText, Sense, Ui};
+
+use super::ladder::{self, Geometry, LadderInput, TimeWindow};
+use super::{PacketsView, Source};
+use crate::capture::{CaptureFormat, write_capture};
+use crate::model::playback::SPEEDS;
+use crate::sim::{OverrideAction, Scene};
+use crate::trace::Trace;
+use crate::ui::theme;
+
+pub fn source_bar(ui: &mut Ui, view: &mut PacketsView) {
+    ui.horizontal_wrapped(|ui| {
+        let current = match &view.source {
+            Source::Scene(scene) => scene.name.clone(),
+            Source::Capture(path) => path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        };
+        let mut picked = None;
+        egui::ComboBox::new("scene-picker", "scene").selected_text(current).width(150.0).show_ui(ui, |ui| {
+            for scene in Scene::built_in() {
+                let name = scene.name.clone();
+                if ui.selectable_label(false, format!("{name} — {}", scene.title)).clicked() {
+                    picked = Some(scene);
+                }
+            }
+        });
+        if let Some(scene) = picked {
+            view.run_scene(scene);
+        }
+        ui.separator();
+        ui.label("Capture");
+        ui.add(
+            egui::TextEdit::singleline(&mut view.open_path)
+                .hint_text("path to a .pcap or .pcapng (or drop a file here)")
+                .desired_width(220.0),
+        );
+        if ui.button("Open").clicked() && !view.open_path.trim().is_empty() {
+            view.open_file(view.open_path.trim().into());
+        }
+        ui.separator();
+        ui.add(egui::TextEdit::singleline(&mut view.save_path).desired_width(200.0))
+            .on_hover_text("Where to save the shown run; .pcapng or .pcap");
+        if ui
+            .button("Save")
+            .on_hover_text("Save as pcap or pcapng (by the file name's extension) for Wireshark or tshark")
+            .clicked()
+        {
+            view.notice = Some(save(view.trace.as_ref(), &view.save_path));
+        }
+        ui.separator();
+        ui.checkbox(&mut view.relative, "relative seq").on_hover_text(
+            "Sequence numbers counted from each side's first one (as Wireshark does), or the raw 32-bit values",
+        );
+    });
+    conversation_picker(ui, view);
+}
+
+fn save(trace: Option<&Trace>, path: &str) -> String {
+    let Some(trace) = trace else { return "nothing to save yet".into() };
+    let path = std::path::PathBuf::from(path.trim());
+    let result = std::fs::File::create(&path).and_then(|file| {
+        let mut out = std::io::BufWriter::new(file);
+        write_capture(trace, CaptureFormat::for_path(&path), &mut out)?;
+        std::io::Write::flush(&mut out)
+    });
+    match result {
+        Ok(()) => format!("saved {} packets to {}", trace.packets.len(), path.display()),
+        Err(e) => format!("could not save to {}: {e}", path.display()),
+    }
+}
+
+fn conversation_picker(ui: &mut Ui, view: &mut PacketsView) {
+    let Some(trace) = &view.trace else { return };
+    if trace.conversations.len() < 2 {
+        return;
+    }
+    let describe = |i: usize| {
+        let c = &trace.conversations[i];
+        format!("{} {} ↔ {} · {} packets · {} bytes", c.protocol_name(), c.a_text(), c.b_text(), c.packets, c.bytes)
+    };
+    let mut picked = None;
+    ui.horizontal(|ui| {
+        ui.label(format!("{} conversations", trace.conversations.len()));
+        egui::ComboBox::new("conversation", "conversation")
+            .selected_text(describe(view.conversation as usize))
+            .width(520.0)
+            .show_ui(ui, |ui| {
+                // Long lists scroll; only the first few thousand are offered.
+                for i in 0..trace.conversations.len().min(5000) {
+                    if ui.selectable_label(i as u32 == view.conversation, describe(i)).clicked() {
+                        picked = Some(i as u32);
+                    }
+                }
+            });
+    });
+    if let Some(c) = picked {
+        view.select_conversation(c);
+    }
+}
+
+pub fn impairments(ui: &mut Ui, view: &mut PacketsView) {
+    let Source::Scene(scene) = &view.source else { return };
+    let mut scene = (**scene).clone();
+    let mut changed = false;
+    ui.horizontal_wrapped(|ui| {
+        let link = &mut scene.link;
+        let mut percent = |ui: &mut Ui, label: &str, value: &mut f64, max: f64, hint: &str| {
+            let mut p = *value * 100.0;
+            let r = ui
+                .add(egui::Slider::new(&mut p, 0.0..=max).text(label).suffix("%").fixed_decimals(0))
+                .on_hover_text(hint);
+            if r.changed() {
+                *value = p / 100.0;
+                changed = true;
+            }
+        };
+        percent(ui, "loss", &mut link.loss, 50.0, "Chance that the link loses each packet");
+        percent(ui, "dup", &mut link.duplicate, 50.0, "Chance that the link delivers an extra copy");
+        percent(ui, "reorder", &mut link.reorder, 50.0, "Chance that a packet is held back and overtaken");
+        let mut delay = link.delay_us as f64 / 1000.0;
+        if ui
+            .add(egui::Slider::new(&mut delay, 0.0..=500.0).text("delay").suffix(" ms"))
+            .on_hover_text("One-way delay")
+            .changed()
+        {
+            link.delay_us = (delay * 1000.0) as u64;
+            changed = true;
+        }
+        let mut jitter = link.jitter_us as f64 / 1000.0;
+        if ui.add(egui::Slider::new(&mut jitter, 0.0..=100.0).text("jitter").suffix(" ms")).changed() {
+            link.jitter_us = (jitter * 1000.0) as u64;
+            changed = true;
+        }
+        let mut mbps = link.bandwidth_bps as f64 / 1e6;
+        if ui
+            .add(egui::Slider::new(&mut mbps, 0.1..=1000.0).logarithmic(true).text("bandwidth").suffix(" Mbit/s"))
+            .changed()
+        {
+            link.bandwidth_bps = (mbps * 1e6) as u64;
+            changed = true;
+        }
+        changed |= ui.add(egui::Slider::new(&mut link.mtu, 576..=9000).text("MTU")).changed();
+        changed |= ui
+            .add(egui::DragValue::new(&mut scene.seed).prefix("seed "))
+            .on_hover_text("Another seed, other losses")
+            .changed();
+        if !scene.overrides.is_empty() {
+            let text = format!("{} packet overrides ✖", scene.overrides.len());
+            if ui.button(text).on_hover_text("Forget the right-click drops, delays and duplicates").clicked() {
+                scene.overrides.clear();
+                changed = true;
+            }
+        }
+    });
+    if changed {
+        if let Some(reverse) = scene.reverse_link.as_mut() {
+            *reverse = scene.link.clone();
+        }
+        view.run_scene(scene);
+        return;
+    }
+    let Source::Scene(scene) = &view.source else { return };
+    egui::CollapsingHeader::new(RichText::new(&scene.title).strong()).id_salt("scene-explanation").default_open(true).show(ui, |ui| {
+        ui.label(&scene.explanation);
+        ui.label(
+            RichText::new(
+                "smoltcp, the real TCP/IP stack at both ends, waits at least 1 s before retransmitting on a timeout, keeps TIME-WAIT for a fixed 10 s (the run ends before it), and sends SACK blocks but does not use them for recovery. Right-click a packet to drop, delay or duplicate it.",
+            )
+            .weak(),
+        );
+        if let Some(run) = view.trace.as_ref().and_then(|t| t.sim.as_ref()) {
+            ui.label(RichText::new(format!("Run: {}", run.outcome)).weak());
+        }
+    });
+}
+
+pub fn playback_bar(ui: &mut Ui, view: &mut PacketsView) {
+    let Some(trace) = view.trace.as_ref() else { return };
+    let mut step = None;
+    ui.horizontal(|ui| {
+        if ui.button("⏮").on_hover_text("Back to the start (Home)").clicked() {
+            view.playback.reset(trace, view.conversation);
+            view.selected = None;
+        }
+        if ui.button("◀").on_hover_text("Step back one packet (←)").clicked() {
+            step = Some(false);
+        }
+        let play = if view.playback.playing { "⏸ Pause" } else { "▶ Play" };
+        if ui.button(play).on_hover_text("Play or pause (Space)").clicked() {
+            view.playback.toggle();
+        }
+        if ui.button("▶|").on_hover_text("Step forward one packet (→)").clicked() {
+            step = Some(true);
+        }
+        let speed_text =
+            |s: f64| if s >= 1.0 { format!("{s}× real time") } else { format!("1/{}×", (1.0 / s).round()) };
+        egui::ComboBox::new("speed", "speed").selected_text(speed_text(view.playback.speed)).show_ui(ui, |ui| {
+            for s in SPEEDS {
+                ui.selectable_value(&mut view.playback.speed, s, speed_text(s));
+            }
+        });
+        let mut t = view.playback.playhead_us as f64;
+        let end = view.playback.end_us.max(1) as f64;
+        let width = (ui.available_width() - 260.0).max(120.0);
+        ui.spacing_mut().slider_width = width;
+        if ui
+            .add(egui::Slider::new(&mut t, 0.0..=end).show_value(false))
+            .on_hover_text("Drag to scrub through time")
+            .changed()
+        {
+            view.playback.seek(t as u64);
+        }
+        ui.monospace(format!(
+            "{} / {}",
+            ladder::format_time(view.playback.playhead_us as f64),
+            ladder::format_time(end)
+        ));
+        if ui.button("Fit").on_hover_text("Show the whole run").clicked() {
+            view.window = TimeWindow::fit(view.playback.end_us);
+        }
+    });
+    if let Some(forward) = step {
+        view.step(forward);
+    }
+}
+
+pub struct LadderArea<'a> {
+    pub trace: &'a Trace,
+    pub order: &'a [u32],
+    pub max_flight_us: u64,
+    pub lanes: [String; 2],
+    pub window: &'a mut TimeWindow,
+    pub selected: Option<u32>,
+    pub relative: bool,
+    pub playhead_us: Option<u64>,
+}
+
+/// The ladder with its interactions; returns a clicked packet and a right-click override.
+pub fn ladder_area(ui: &mut Ui, area: LadderArea<'_>, simulated: bool) -> (Option<u32>, Option<(u32, OverrideAction)>) {
+    let legend_height = 22.0;
+    let size = ui.available_size() - egui::vec2(0.0, legend_height);
+    let (rect, response) = ui.allocate_exact_size(size.max(egui::vec2(200.0, 120.0)), Sense::click_and_drag());
+    let geometry = Geometry::new(rect, *area.window);
+    // Scroll pans in time; Ctrl + scroll (or pinch) zooms around the pointer.
+    if response.hovered() {
+        let (scroll, zoom, pointer) = ui.input(|i| (i.smooth_scroll_delta.y, i.zoom_delta(), i.pointer.hover_pos()));
+        if zoom != 1.0 {
+            let anchor = pointer.map_or(area.window.start_us + area.window.span_us / 2.0, |p| geometry.t_at(p.y));
+            area.window.zoom(1.0 / f64::from(zoom), anchor);
+        } else if scroll != 0.0 {
+            area.window.start_us -= f64::from(scroll / geometry.height()) * area.window.span_us;
+        }
+    }
+    if response.dragged() {
+        area.window.start_us -= f64::from(response.drag_delta().y / geometry.height()) * area.window.span_us;
+    }
+    let input = LadderInput {
+        trace: area.trace,
+        order: area.order,
+        max_flight_us: area.max_flight_us,
+        lanes: area.lanes,
+        window: *area.window,
+        playhead_us: area.playhead_us,
+        selected: area.selected,
+        relative: area.relative,
+        dark: ui.visuals().dark_mode,
+    };
+    let painter = ui.painter_at(rect);
+    let hits = ladder::paint(&painter, &geometry, &input, response.hover_pos());
+    let mut clicked = None;
+    if let Some(hovered) = hits.hovered {
+        let p = &area.trace.packets[hovered as usize];
+        response.clone().on_hover_text(format!(
+            "#{} {} — click to inspect{}",
+            p.number,
+            p.label_text(),
+            if simulated { ", right-click to change its fate" } else { "" }
+        ));
+        if response.clicked() {
+            clicked = Some(hovered);
+        }
+    }
+    let menu_id = ui.scope_id().with("ladder-menu-packet");
+    if response.secondary_clicked() {
+        ui.memory_mut(|m| m.data.insert_temp(menu_id, hits.hovered));
+    }
+    let mut action = None;
+    if simulated {
+        response.context_menu(|ui| {
+            let Some(Some(index)) = ui.memory(|m| m.data.get_temp::<Option<u32>>(menu_id)) else {
+                ui.label("Right-click a packet to change its fate.");
+                return;
+            };
+            let number = area.trace.packets[index as usize].number;
+            ui.label(RichText::new(format!("Packet #{number}")).strong());
+            if ui.button("Drop it").clicked() {
+                action = Some((number, OverrideAction::Drop));
+                ui.close();
+            }
+            if ui.button("Delay it by 50 ms").clicked() {
+                action = Some((number, OverrideAction::DelayUs(50_000)));
+                ui.close();
+            }
+            if ui.button("Duplicate it").clicked() {
+                action = Some((number, OverrideAction::Duplicate));
+                ui.close();
+            }
+        });
+    }
+    ui.horizontal(|ui| {
+        let dark = ui.visuals().dark_mode;
+        for (name, kind, fate) in theme::packet_legend() {
+            ui.colored_label(theme::packet_color(kind, fate, dark), format!("━ {name}"));
+        }
+        if hits.dense {
+            ui.label(RichText::new("(dense: zoom in)").weak());
+        }
+    });
+    (clicked, action)
+}

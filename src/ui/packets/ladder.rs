@@ -1,0 +1,309 @@
+//! The ladder diagram: one vertical lane per endpoint, time running down, each packet an arrow
+//! from its send time to its arrival. Only what is visible is laid out and drawn; when packets
+//! are denser than the pixels, each pixel row shows how many there are instead.
+
+use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke, pos2, vec2};
+
+use crate::packet::flag_names;
+use crate::sim::Fate;
+use crate::trace::{PacketFate, Trace, TracePacket};
+use crate::ui::theme;
+
+/// The visible stretch of time, in microseconds.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TimeWindow {
+    pub start_us: f64,
+    pub span_us: f64,
+}
+
+impl TimeWindow {
+    pub fn fit(end_us: u64) -> Self {
+        Self { start_us: 0.0, span_us: (end_us as f64 * 1.04).max(1000.0) }
+    }
+
+    /// Zooms by `factor` (< 1 zooms in) keeping `anchor_us` where it is on screen.
+    pub fn zoom(&mut self, factor: f64, anchor_us: f64) {
+        let span = (self.span_us * factor).clamp(10.0, 1e12);
+        self.start_us = anchor_us - (anchor_us - self.start_us) * span / self.span_us;
+        self.span_us = span;
+    }
+
+    /// Moves so that `t_us` is visible, if it is not.
+    pub fn reveal(&mut self, t_us: f64) {
+        if t_us < self.start_us || t_us > self.start_us + self.span_us {
+            self.start_us = t_us - self.span_us * 0.3;
+        }
+    }
+}
+
+/// What the ladder needs to draw one conversation.
+pub struct LadderInput<'a> {
+    pub trace: &'a Trace,
+    /// The conversation's packets, indices into `trace.packets`, in send order.
+    pub order: &'a [u32],
+    /// The longest time any packet spent in flight, so arrows that started above the window
+    /// but end inside it are found.
+    pub max_flight_us: u64,
+    pub lanes: [String; 2],
+    pub window: TimeWindow,
+    /// Packets sent after this are not drawn yet; None before playback starts.
+    pub playhead_us: Option<u64>,
+    pub selected: Option<u32>,
+    pub relative: bool,
+    pub dark: bool,
+}
+
+/// What the pointer is over, for selection and the context menu.
+#[derive(Default, Debug)]
+pub struct LadderHits {
+    pub hovered: Option<u32>,
+    pub drawn: usize,
+    pub dense: bool,
+}
+
+const HEADER: f32 = 40.0;
+const AXIS: f32 = 64.0;
+const STATE_ROOM: f32 = 110.0;
+
+pub struct Geometry {
+    pub rect: Rect,
+    pub lane_x: [f32; 2],
+    pub top: f32,
+    pub window: TimeWindow,
+}
+
+impl Geometry {
+    pub fn new(rect: Rect, window: TimeWindow) -> Self {
+        let left = rect.left() + AXIS + STATE_ROOM;
+        let right = (rect.right() - STATE_ROOM).max(left + 80.0);
+        Self { rect, lane_x: [left, right], top: rect.top() + HEADER, window }
+    }
+
+    pub fn height(&self) -> f32 {
+        (self.rect.bottom() - self.top).max(1.0)
+    }
+
+    pub fn y(&self, t_us: f64) -> f32 {
+        self.top + ((t_us - self.window.start_us) / self.window.span_us) as f32 * self.height()
+    }
+
+    pub fn t_at(&self, y: f32) -> f64 {
+        self.window.start_us + f64::from((y - self.top) / self.height()) * self.window.span_us
+    }
+}
+
+fn distance_to_segment(p: Pos2, a: Pos2, b: Pos2) -> f32 {
+    let ab = b - a;
+    let t = if ab.length_sq() == 0.0 { 0.0 } else { ((p - a).dot(ab) / ab.length_sq()).clamp(0.0, 1.0) };
+    p.distance(a + ab * t)
+}
+
+fn label(p: &TracePacket, relative: bool) -> String {
+    if !p.is_tcp() {
+        return p.label_text();
+    }
+    let (seq, ack) = if relative { (p.analysis.rel_seq, p.analysis.rel_ack) } else { (p.seq, p.ack) };
+    format!("{}  seq={seq} ack={ack} len={}  · {}", flag_names(p.flags), p.len, p.label_text())
+}
+
+/// Draws the ladder into `painter` within `geometry.rect`; `pointer` is for hovering.
+pub fn paint(painter: &Painter, geometry: &Geometry, input: &LadderInput<'_>, pointer: Option<Pos2>) -> LadderHits {
+    let mut hits = LadderHits::default();
+    let started = input.playhead_us.is_some();
+    let playhead_us = input.playhead_us.unwrap_or(0);
+    let dark = input.dark;
+    let text = if dark { Color32::from_gray(220) } else { Color32::from_gray(30) };
+    let weak = if dark { Color32::from_gray(120) } else { Color32::from_gray(150) };
+    let g = geometry;
+    let font = FontId::proportional(12.0);
+    let small = FontId::proportional(10.5);
+    let mono = FontId::monospace(11.0);
+
+    // Lanes and their headers.
+    for (lane, x) in g.lane_x.iter().enumerate() {
+        painter.line_segment([pos2(*x, g.top), pos2(*x, g.rect.bottom())], Stroke::new(2.0, weak));
+        painter.text(
+            pos2(*x, g.rect.top() + 4.0),
+            Align2::CENTER_TOP,
+            &input.lanes[lane],
+            FontId::monospace(12.5),
+            text,
+        );
+    }
+    time_axis(painter, g, weak);
+
+    // TCP states along the lanes (simulator only).
+    for state in input.trace.states.iter().filter(|s| s.t_us <= playhead_us) {
+        let y = g.y(state.t_us as f64);
+        if y < g.top - 20.0 || y > g.rect.bottom() {
+            continue;
+        }
+        let (x, align) = if state.lane == 0 {
+            (g.lane_x[0] - 8.0, Align2::RIGHT_CENTER)
+        } else {
+            (g.lane_x[1] + 8.0, Align2::LEFT_CENTER)
+        };
+        painter.circle_filled(pos2(g.lane_x[state.lane], y), 3.5, text);
+        painter.text(pos2(x, y), align, &state.state, mono.clone(), text);
+    }
+
+    let start = g.window.start_us - input.max_flight_us as f64;
+    let end = g.window.start_us + g.window.span_us;
+    let packets = &input.trace.packets;
+    let first = input.order.partition_point(|&i| (packets[i as usize].t_us as f64) < start);
+    let last = input.order.partition_point(|&i| (packets[i as usize].t_us as f64) <= end);
+    let visible = &input.order[first..last.max(first)];
+    let rows = (g.height() / 3.0).max(1.0) as usize;
+
+    if visible.len() > rows {
+        // Denser than the pixels: one line per pixel row, its strength the number of packets.
+        hits.dense = true;
+        let row_us = g.window.span_us / rows as f64;
+        let counts: Vec<usize> = (0..rows)
+            .map(|r| {
+                let a = g.window.start_us + r as f64 * row_us;
+                let b = if started { (a + row_us).min(playhead_us as f64 + 1.0) } else { a };
+                let lo = input.order.partition_point(|&i| (packets[i as usize].t_us as f64) < a);
+                let hi = input.order.partition_point(|&i| (packets[i as usize].t_us as f64) < b);
+                hi.saturating_sub(lo)
+            })
+            .collect();
+        let peak = counts.iter().copied().max().unwrap_or(1).max(1) as f32;
+        let data = theme::packet_color(crate::packet::LabelKind::Data, PacketFate::Captured, dark);
+        for (r, &count) in counts.iter().enumerate().filter(|(_, c)| **c > 0) {
+            let y = g.top + (r as f32 + 0.5) * 3.0;
+            let alpha = (0.25 + 0.75 * count as f32 / peak).min(1.0);
+            painter.line_segment(
+                [pos2(g.lane_x[0], y), pos2(g.lane_x[1], y)],
+                Stroke::new(2.0, data.gamma_multiply(alpha)),
+            );
+        }
+        painter.text(
+            pos2((g.lane_x[0] + g.lane_x[1]) / 2.0, g.top + 4.0),
+            Align2::CENTER_TOP,
+            format!("{} packets here — zoom in (Ctrl + scroll) to see each one", visible.len()),
+            font.clone(),
+            text,
+        );
+        hits.drawn = counts.iter().filter(|c| **c > 0).count();
+        return hits;
+    }
+
+    let show_labels = visible.len() as f32 <= g.height() / 14.0;
+    let mut best: Option<(f32, u32)> = None;
+    let mut shapes = Vec::with_capacity(visible.len() * 3);
+    for &index in visible {
+        let p = &packets[index as usize];
+        if !started || p.t_us > playhead_us {
+            continue;
+        }
+        let (from, to) = if p.forward { (0, 1) } else { (1, 0) };
+        let end_us = p.arrive_us.or(p.lost_us).unwrap_or(p.t_us);
+        let shown_end = end_us.min(playhead_us);
+        let fraction = if end_us == p.t_us { 1.0 } else { (shown_end - p.t_us) as f32 / (end_us - p.t_us) as f32 };
+        let lost = p.fate == PacketFate::Sim(Fate::Lost);
+        // A lost packet's line runs only part of the way across.
+        let reach = if lost { 0.5 } else { 1.0 };
+        let a = pos2(g.lane_x[from], g.y(p.t_us as f64));
+        let full_b = pos2(g.lane_x[from] + (g.lane_x[to] - g.lane_x[from]) * reach, g.y(end_us as f64));
+        let b = a + (full_b - a) * fraction;
+        if a.y > g.rect.bottom() + 10.0 && b.y > g.rect.bottom() + 10.0 || a.y < g.top - 10.0 && b.y < g.top - 10.0 {
+            continue;
+        }
+        hits.drawn += 1;
+        let selected = input.selected == Some(index);
+        let color = theme::packet_color(p.analysis.kind, p.fate, dark);
+        let width = if selected { 3.5 } else { 1.6 };
+        let stroke = Stroke::new(width, color);
+        if matches!(p.fate, PacketFate::Sim(Fate::Duplicate | Fate::Reordered)) {
+            shapes.extend(Shape::dashed_line(&[a, b], stroke, 6.0, 4.0));
+        } else {
+            shapes.push(Shape::line_segment([a, b], stroke));
+        }
+        if fraction >= 1.0 {
+            if lost {
+                let s = 6.0;
+                let cross = Stroke::new(2.5, color);
+                shapes.push(Shape::line_segment([b + vec2(-s, -s), b + vec2(s, s)], cross));
+                shapes.push(Shape::line_segment([b + vec2(-s, s), b + vec2(s, -s)], cross));
+            } else {
+                let dir = (b - a).normalized();
+                let normal = vec2(-dir.y, dir.x);
+                let head = [b, b - dir * 9.0 + normal * 4.5, b - dir * 9.0 - normal * 4.5];
+                shapes.push(Shape::convex_polygon(head.to_vec(), color, Stroke::NONE));
+            }
+        } else {
+            // In flight: a dot where the packet is now.
+            shapes.push(Shape::circle_filled(b, 4.5, color));
+        }
+        if selected {
+            shapes.push(Shape::circle_stroke(a, 6.0, Stroke::new(2.0, text)));
+        }
+        if let Some(pointer) = pointer {
+            let d = distance_to_segment(pointer, a, b);
+            if d < 8.0 && best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, index));
+            }
+        }
+        if show_labels {
+            let mid = a + (b - a) * 0.5;
+            let text_color = if selected { text } else { color };
+            let galley = painter.layout_no_wrap(
+                format!("#{} {}", p.number, label(p, input.relative)),
+                small.clone(),
+                text_color,
+            );
+            let at = Align2::CENTER_BOTTOM.anchor_size(mid + vec2(0.0, -2.0), galley.size()).min;
+            shapes.push(Shape::galley(at, galley, text_color));
+        }
+    }
+    painter.extend(shapes);
+    hits.hovered = best.map(|(_, i)| i);
+
+    // The playhead.
+    let y = g.y(playhead_us as f64);
+    if started && y >= g.top && y <= g.rect.bottom() {
+        let color = theme::marker_color(dark);
+        painter.line_segment([pos2(g.rect.left() + AXIS, y), pos2(g.rect.right(), y)], Stroke::new(1.0, color));
+        painter.text(
+            pos2(g.rect.right() - 4.0, y - 2.0),
+            Align2::RIGHT_BOTTOM,
+            format_time(playhead_us as f64),
+            font,
+            color,
+        );
+    }
+    hits
+}
+
+/// "12.345 ms" or "1.234 s".
+pub fn format_time(t_us: f64) -> String {
+    // No "-0.000 ms" from rounding.
+    let t_us = if t_us.abs() < 0.5 { 0.0 } else { t_us };
+    if t_us.abs() >= 1e6 { format!("{:.4} s", t_us / 1e6) } else { format!("{:.3} ms", t_us / 1e3) }
+}
+
+fn time_axis(painter: &Painter, g: &Geometry, color: Color32) {
+    let target = g.window.span_us / 8.0;
+    let step = [1.0, 2.0, 5.0]
+        .iter()
+        .flat_map(|m| (0..13).map(move |e| m * 10f64.powi(e)))
+        .find(|s| *s >= target)
+        .unwrap_or(1e12);
+    let mut t = (g.window.start_us / step).ceil() * step;
+    while t <= g.window.start_us + g.window.span_us {
+        let y = g.y(t);
+        painter.line_segment(
+            [pos2(g.rect.left() + AXIS - 6.0, y), pos2(g.rect.left() + AXIS, y)],
+            Stroke::new(1.0, color),
+        );
+        painter.text(
+            pos2(g.rect.left() + AXIS - 8.0, y),
+            Align2::RIGHT_CENTER,
+            format_time(t),
+            FontId::proportional(10.0),
+            color,
+        );
+        t += step;
+    }
+}
