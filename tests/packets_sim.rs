@@ -36,7 +36,7 @@ fn handshake_is_syn_syn_ack_ack_and_both_sides_establish() {
     assert_eq!(trace.packets[0].flags, SYN);
     assert_eq!(trace.packets[1].ack, trace.packets[0].seq.wrapping_add(1), "SYN-ACK acknowledges the SYN");
     for side in ["client", "server"] {
-        let last = run.states.iter().filter(|s| s.side.name() == side).next_back().unwrap();
+        let last = run.states.iter().rfind(|s| s.side.name() == side).unwrap();
         assert_eq!(last.state, "ESTABLISHED", "{side}");
     }
     assert!(run.completed_us.is_some(), "{}", run.outcome);

@@ -35,7 +35,7 @@ pub fn ip_payload(linktype: i32, frame: &[u8]) -> Option<&[u8]> {
             ip_if(ethertype, frame.get(at + 2..)?)
         }
         LINUX_SLL => ip_if(u16::from_be_bytes([*frame.get(14)?, *frame.get(15)?]), frame.get(16..)?),
-        LINUX_SLL2 => ip_if(u16::from_be_bytes([*frame.get(0)?, *frame.get(1)?]), frame.get(20..)?),
+        LINUX_SLL2 => ip_if(u16::from_be_bytes([*frame.first()?, *frame.get(1)?]), frame.get(20..)?),
         NULL | LOOP => {
             let family = frame.get(..4)?;
             let le = u32::from_le_bytes([family[0], family[1], family[2], family[3]]);

@@ -2,8 +2,10 @@
 //! the common link types) into a trace, and writing a trace back out as pcap or pcapng.
 
 mod link;
+mod mapped;
 pub mod read;
+pub mod synthetic;
 pub mod write;
 
-pub use read::{open, read_bytes};
+pub use read::{open, open_with, read_bytes};
 pub use write::{CaptureFormat, write_capture};

@@ -15,17 +15,32 @@ const PCAPNG_MAGIC: [u8; 4] = [0x0a, 0x0d, 0x0d, 0x0a];
 
 /// Reads a capture file. Errors (one line) only when nothing at all could be read.
 pub fn open(path: &Path) -> Result<Trace, String> {
-    let data = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let title = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    read_bytes(&data, &title)
+    open_with(path, true)
 }
+
+/// Like `open`; with `keep_payloads` false only each packet's first `HEADERS_KEPT` bytes are
+/// kept (enough for every header), which is all a summary needs.
+pub fn open_with(path: &Path, keep_payloads: bool) -> Result<Trace, String> {
+    let data = super::mapped::MappedFile::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let title = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    read_bytes_with(data.bytes(), &title, keep_payloads)
+}
+
+/// Bytes kept per packet when payloads are not: IPv6 with extension headers plus TCP options.
+pub const HEADERS_KEPT: usize = 160;
 
 /// Reads a capture held in memory.
 pub fn read_bytes(data: &[u8], title: &str) -> Result<Trace, String> {
+    read_bytes_with(data, title, true)
+}
+
+fn read_bytes_with(data: &[u8], title: &str, keep_payloads: bool) -> Result<Trace, String> {
     if data.len() < 4 {
         return Err("not a capture file: too short".into());
     }
-    let mut reader = Reader { builder: TraceBuilder::new(title, 0), base_us: None, last_us: 0, unsupported: None };
+    let keep = if keep_payloads { usize::MAX } else { HEADERS_KEPT };
+    let mut reader =
+        Reader { builder: TraceBuilder::new(title, 0), base_us: None, last_us: 0, unsupported: None, keep };
     let damage = if data[..4] == PCAPNG_MAGIC { reader.pcapng(data) } else { reader.pcap(data)? };
     if reader.builder.packets() == 0 {
         if let Some(linktype) = reader.unsupported {
@@ -47,6 +62,8 @@ struct Reader {
     base_us: Option<i64>,
     last_us: u64,
     unsupported: Option<i32>,
+    /// Most bytes kept per packet.
+    keep: usize,
 }
 
 fn offset_in(data: &[u8], rest: &[u8]) -> usize {
@@ -70,7 +87,7 @@ impl Reader {
         self.last_us = t_us;
         let header = frame.len() - ip.len();
         let wire = (wire_len as usize).saturating_sub(header).max(ip.len());
-        self.builder.push(ip, wire, t_us, PacketFate::Captured);
+        self.builder.push(&ip[..ip.len().min(self.keep)], wire, t_us, PacketFate::Captured);
     }
 
     fn pcap(&mut self, data: &[u8]) -> Result<Option<String>, String> {

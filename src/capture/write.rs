@@ -59,7 +59,7 @@ fn write_pcap(trace: &Trace, out: &mut impl Write) -> io::Result<()> {
 }
 
 fn pad4(buffer: &mut Vec<u8>) {
-    while buffer.len() % 4 != 0 {
+    while !buffer.len().is_multiple_of(4) {
         buffer.push(0);
     }
 }

@@ -24,7 +24,8 @@ pub struct InspectArgs {
 }
 
 pub fn run(args: InspectArgs) -> ExitCode {
-    let trace = match crate::capture::open(&args.file) {
+    // A summary needs only the headers; packet lines and JSON need nothing more either.
+    let trace = match crate::capture::open_with(&args.file, false) {
         Ok(trace) => trace,
         Err(reason) => return fail(&reason),
     };

@@ -24,7 +24,7 @@ impl Field {
 
     /// "offset 12, 4 bytes" or "byte 6, bits 3–15".
     pub fn position(&self) -> String {
-        if self.bit_offset == 0 && self.bits % 8 == 0 {
+        if self.bit_offset == 0 && self.bits.is_multiple_of(8) {
             format!("{} +{}", self.offset, self.bits / 8)
         } else {
             format!("{}.{} +{}b", self.offset, self.bit_offset, self.bits)
@@ -47,6 +47,7 @@ struct Table<'a> {
 
 impl Table<'_> {
     /// Adds a field if the packet holds all of it (captures may be cut short).
+    #[allow(clippy::too_many_arguments)] // one call per header field reads best as a flat table
     fn add(
         &mut self,
         layer: &'static str,

@@ -5,6 +5,7 @@
 mod builder;
 pub mod explain;
 mod from_sim;
+pub use from_sim::SIM_EPOCH_US;
 
 use std::net::IpAddr;
 

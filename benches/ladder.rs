@@ -1,0 +1,59 @@
+//! Frame building time of the ladder at 1k and 1M packets in one conversation: a whole egui
+//! frame (layout and shapes, not GPU work), fitted to the window and zoomed in. Prints the
+//! median and 95th percentile over many frames. Run: `cargo bench --bench ladder`.
+
+use std::time::Instant;
+
+use netlens::capture::{read_bytes, synthetic};
+use netlens::ui::packets::ladder::{self, Geometry, LadderInput, TimeWindow};
+
+fn frame_times(trace: &netlens::trace::Trace, window: TimeWindow, frames: usize) -> (f64, f64, usize) {
+    let order = trace.conversation_packets(0);
+    let end = trace.end_us();
+    let max_flight = 0;
+    let ctx = egui::Context::default();
+    let mut times = Vec::with_capacity(frames);
+    let mut drawn = 0;
+    for _ in 0..frames {
+        let input = egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1400.0, 900.0))),
+            ..Default::default()
+        };
+        let start = Instant::now();
+        let _ = ctx.run_ui(input, |ui| {
+            egui::CentralPanel::default().show(ui, |ui| {
+                let rect = ui.max_rect();
+                let geometry = Geometry::new(rect, window);
+                let ladder_input = LadderInput {
+                    trace,
+                    order: &order,
+                    max_flight_us: max_flight,
+                    lanes: ["client".into(), "server".into()],
+                    window,
+                    playhead_us: Some(end),
+                    selected: None,
+                    relative: true,
+                    dark: true,
+                };
+                drawn = ladder::paint(ui.painter(), &geometry, &ladder_input, None).drawn;
+            });
+        });
+        times.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    (times[frames / 2], times[frames * 95 / 100], drawn)
+}
+
+fn main() {
+    for packets in [1_000usize, 1_000_000] {
+        let trace = read_bytes(&synthetic::many_connections(packets, 1), "bench").expect("synthetic capture reads");
+        let fit = TimeWindow::fit(trace.end_us());
+        let zoomed = TimeWindow { start_us: trace.end_us() as f64 / 2.0, span_us: 300_000.0 };
+        for (name, window) in [("fit to window", fit), ("zoomed to 300 ms", zoomed)] {
+            let (median, p95, drawn) = frame_times(&trace, window, 60);
+            println!(
+                "ladder {packets:>9} packets, {name:<17}: median {median:.3} ms, p95 {p95:.3} ms per frame ({drawn} items drawn)"
+            );
+        }
+    }
+}

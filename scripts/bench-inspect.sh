@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Times `netlens inspect --summary` against `tcpdump -r FILE -n` and `tshark -r FILE` on one
+# synthetic capture of PACKETS packets (default 1,000,000), and prints the ratios.
+# Needs: tcpdump, tshark (apt-get install -y tcpdump tshark). Usage: scripts/bench-inspect.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PACKETS=${PACKETS:-1000000}
+RUNS=${RUNS:-3}
+FILE=${FILE:-/tmp/netlens-bench-${PACKETS}.pcap}
+
+cargo build --release --quiet --example make-capture
+cargo build --release --quiet
+[ -f "$FILE" ] || target/release/examples/make-capture "$FILE" "$PACKETS" 1000
+echo "capture: $FILE ($(du -h "$FILE" | cut -f1), $PACKETS packets)"
+
+# Median wall time in seconds of RUNS runs of a command (output discarded).
+median() {
+  local times=()
+  for _ in $(seq "$RUNS"); do
+    local start end
+    start=$(date +%s.%N)
+    "$@" > /dev/null 2>&1
+    end=$(date +%s.%N)
+    times+=("$(echo "$end - $start" | bc -l)")
+  done
+  printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
+
+netlens=$(median target/release/netlens inspect "$FILE" --summary)
+tcpdump=$(median tcpdump -r "$FILE" -n)
+tshark=$(median tshark -r "$FILE")
+printf 'netlens inspect --summary  %8.3f s\n' "$netlens"
+printf 'tcpdump -r FILE -n         %8.3f s   (netlens is %.1fx faster)\n' "$tcpdump" "$(echo "$tcpdump / $netlens" | bc -l)"
+printf 'tshark -r FILE             %8.3f s   (netlens is %.1fx faster)\n' "$tshark" "$(echo "$tshark / $netlens" | bc -l)"
+/usr/bin/time -f 'netlens peak memory: %M KiB' target/release/netlens inspect "$FILE" --summary > /dev/null

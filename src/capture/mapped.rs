@@ -1,0 +1,54 @@
+//! A capture file mapped into memory read-only, so a file of hundreds of megabytes is not
+//! copied before it is parsed (the kernel pages it in as the reader walks it). Falls back to
+//! reading the file when mapping is not possible.
+
+use std::fs::File;
+use std::path::Path;
+
+pub enum MappedFile {
+    Mapped { address: *mut libc::c_void, len: usize },
+    Read(Vec<u8>),
+}
+
+impl MappedFile {
+    pub fn open(path: &Path) -> std::io::Result<Self> {
+        let file = File::open(path)?;
+        let len = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
+        if len == 0 {
+            return Ok(MappedFile::Read(Vec::new()));
+        }
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsRawFd;
+            // SAFETY: a fresh read-only private mapping of a file we hold open; the slice handed
+            // out lives no longer than `self`, which unmaps it on drop. If another program
+            // truncates the file meanwhile, reads past the end fault, as with any mmap reader.
+            let address = unsafe {
+                libc::mmap(std::ptr::null_mut(), len, libc::PROT_READ, libc::MAP_PRIVATE, file.as_raw_fd(), 0)
+            };
+            if address != libc::MAP_FAILED {
+                return Ok(MappedFile::Mapped { address, len });
+            }
+        }
+        std::fs::read(path).map(MappedFile::Read)
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            // SAFETY: the mapping is `len` bytes long and stays valid until drop.
+            MappedFile::Mapped { address, len } => unsafe { std::slice::from_raw_parts(*address as *const u8, *len) },
+            MappedFile::Read(bytes) => bytes,
+        }
+    }
+}
+
+impl Drop for MappedFile {
+    fn drop(&mut self) {
+        if let MappedFile::Mapped { address, len } = self {
+            // SAFETY: unmapping exactly what `open` mapped, once.
+            unsafe {
+                libc::munmap(*address, *len);
+            }
+        }
+    }
+}
