@@ -37,6 +37,8 @@ pub fn show(
     let dark = ui.visuals().dark_mode;
     let mut clicked = None;
     scroll.show_rows(ui, row_height, shown, |ui, rows| {
+        // One line per row, always: the list is virtualised on a fixed row height.
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
         for position in rows {
             let index = order[position];
             let p = &trace.packets[index as usize];

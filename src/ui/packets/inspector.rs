@@ -46,7 +46,8 @@ pub fn show(ui: &mut Ui, trace: &Trace, selected: Option<u32>, lanes: &[String; 
     };
     let table = fields(bytes, &decoded);
     ui.columns(2, |columns| {
-        egui::ScrollArea::vertical().id_salt("fields").max_height(280.0).show(&mut columns[0], |ui| {
+        egui::ScrollArea::both().id_salt("fields").max_height(280.0).show(&mut columns[0], |ui| {
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
             egui::Grid::new("field-grid").striped(true).num_columns(4).show(ui, |ui| {
                 ui.label(RichText::new("field").weak());
                 ui.label(RichText::new("offset").weak()).on_hover_text("byte offset + width in bytes, or byte.bit + width in bits");
