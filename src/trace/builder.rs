@@ -2,6 +2,10 @@
 //! labels it with the TCP analyzer.
 
 use std::collections::HashMap;
+
+use xxhash_rust::xxh3::Xxh3DefaultBuilder;
+
+type FastMap<K, V> = HashMap<K, V, Xxh3DefaultBuilder>;
 use std::net::IpAddr;
 
 use super::{Conversation, NO_CONVERSATION, PacketFate, Trace, TracePacket};
@@ -13,9 +17,9 @@ type Endpoint = (IpAddr, Option<u16>);
 pub struct TraceBuilder {
     trace: Trace,
     analyzer: TcpAnalyzer,
-    by_endpoints: HashMap<(Endpoint, Endpoint, u8), u32>,
+    by_endpoints: FastMap<(Endpoint, Endpoint, u8), u32>,
     /// First fragment's conversation, so later fragments (which carry no ports) join it.
-    fragments: HashMap<(IpAddr, IpAddr, u32), u32>,
+    fragments: FastMap<(IpAddr, IpAddr, u32), u32>,
 }
 
 impl TraceBuilder {
