@@ -7,7 +7,8 @@ use pcap_parser::pcapng::{Block, parse_block_be, parse_block_le, parse_sectionhe
 use pcap_parser::{parse_pcap_frame, parse_pcap_frame_be, parse_pcap_header};
 
 use super::link;
-use crate::trace::{PacketFate, Trace, TraceBuilder};
+use crate::packet::{Decoded, decode_ip};
+use crate::trace::{Trace, TraceBuilder};
 
 /// Larger than any real frame; a bigger length in a record means the file is damaged.
 const MAX_FRAME: u32 = 262_144;
@@ -18,16 +19,13 @@ pub fn open(path: &Path) -> Result<Trace, String> {
     open_with(path, true)
 }
 
-/// Like `open`; with `keep_payloads` false only each packet's first `HEADERS_KEPT` bytes are
-/// kept (enough for every header), which is all a summary needs.
+/// Like `open`; with `keep_payloads` false no packet bytes are kept once a packet is decoded
+/// and labelled, which is all the command line's reports need.
 pub fn open_with(path: &Path, keep_payloads: bool) -> Result<Trace, String> {
     let data = super::mapped::MappedFile::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let title = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     read_bytes_with(data.bytes(), &title, keep_payloads)
 }
-
-/// Bytes kept per packet when payloads are not: IPv6 with extension headers plus TCP options.
-pub const HEADERS_KEPT: usize = 160;
 
 /// Reads a capture held in memory.
 pub fn read_bytes(data: &[u8], title: &str) -> Result<Trace, String> {
@@ -38,7 +36,7 @@ fn read_bytes_with(data: &[u8], title: &str, keep_payloads: bool) -> Result<Trac
     if data.len() < 4 {
         return Err("not a capture file: too short".into());
     }
-    let keep = if keep_payloads { usize::MAX } else { HEADERS_KEPT };
+    let keep = if keep_payloads { usize::MAX } else { 0 };
     let mut reader =
         Reader { builder: TraceBuilder::new(title, 0), base_us: None, last_us: 0, unsupported: None, keep };
     let damage = if data[..4] == PCAPNG_MAGIC { reader.pcapng(data) } else { reader.pcap(data)? };
@@ -72,51 +70,45 @@ fn offset_in(data: &[u8], rest: &[u8]) -> usize {
 
 impl Reader {
     fn frame(&mut self, linktype: i32, frame: &[u8], wire_len: u32, epoch_us: i64) {
-        if !link::supported(linktype) {
-            self.unsupported = Some(linktype);
+        let ip = link::ip_payload(linktype, frame);
+        let decoded = ip.and_then(|ip| decode_ip(ip).ok());
+        self.decoded_frame(Frame { linktype, frame, ip, decoded, wire_len, epoch_us });
+    }
+
+    fn decoded_frame(&mut self, f: Frame<'_>) {
+        if !link::supported(f.linktype) {
+            self.unsupported = Some(f.linktype);
             self.builder.skip();
             return;
         }
-        let Some(ip) = link::ip_payload(linktype, frame) else {
+        let Some(ip) = f.ip else {
             self.builder.skip();
             return;
         };
-        let base = *self.base_us.get_or_insert(epoch_us);
+        let base = *self.base_us.get_or_insert(f.epoch_us);
         // Timestamps that run backwards are held at the previous one, so time only moves on.
-        let t_us = (epoch_us.saturating_sub(base).max(0) as u64).max(self.last_us);
+        let t_us = (f.epoch_us.saturating_sub(base).max(0) as u64).max(self.last_us);
         self.last_us = t_us;
-        let header = frame.len() - ip.len();
-        let wire = (wire_len as usize).saturating_sub(header).max(ip.len());
-        self.builder.push(&ip[..ip.len().min(self.keep)], wire, t_us, PacketFate::Captured);
+        let header = f.frame.len() - ip.len();
+        let wire = (f.wire_len as usize).saturating_sub(header).max(ip.len());
+        self.builder.push_decoded(ip, f.decoded, self.keep, wire, t_us);
     }
 
+    /// Classic pcap, in two stages on two threads: one walks the records and decodes each
+    /// packet's headers, the other (this one) labels them in order and builds the trace.
     fn pcap(&mut self, data: &[u8]) -> Result<Option<String>, String> {
-        let (mut rest, header) =
+        let (rest, header) =
             parse_pcap_header(data).map_err(|_| "not a pcap or pcapng file (unknown magic number)".to_string())?;
-        let nanos = header.is_nanosecond_precision();
-        let linktype = header.network.0;
-        let mut number = 0u64;
-        while !rest.is_empty() {
-            number += 1;
-            let at = offset_in(data, rest);
-            let parsed = if header.is_bigendian() { parse_pcap_frame_be(rest) } else { parse_pcap_frame(rest) };
-            let (next, block) = match parsed {
-                Ok(ok) => ok,
-                Err(_) => return Ok(Some(damage_at(number, at, data.len() - at))),
-            };
-            if block.caplen > MAX_FRAME {
-                return Ok(Some(format!(
-                    "packet {number} at byte {at} claims {} bytes, more than any real frame; stopped there",
-                    block.caplen
-                )));
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Frame<'_>>>(8);
+        std::thread::scope(|scope| {
+            let walker = scope.spawn(move || walk_pcap(data, rest, &header, sender));
+            for chunk in receiver {
+                for frame in chunk {
+                    self.decoded_frame(frame);
+                }
             }
-            let sub = if nanos { i64::from(block.ts_usec) / 1000 } else { i64::from(block.ts_usec) };
-            let epoch_us = i64::from(block.ts_sec) * 1_000_000 + sub;
-            let frame = &block.data[..(block.caplen as usize).min(block.data.len())];
-            self.frame(linktype, frame, block.origlen, epoch_us);
-            rest = next;
-        }
-        Ok(None)
+            walker.join().map_err(|_| "the capture reader stopped unexpectedly".to_string())
+        })
     }
 
     fn pcapng(&mut self, data: &[u8]) -> Option<String> {
@@ -186,6 +178,64 @@ impl Reader {
         }
         None
     }
+}
+
+/// One frame, its IP packet and that packet's decoded headers, ready to be labelled.
+struct Frame<'a> {
+    linktype: i32,
+    frame: &'a [u8],
+    ip: Option<&'a [u8]>,
+    decoded: Option<Decoded>,
+    wire_len: u32,
+    epoch_us: i64,
+}
+
+/// Frames handed from the walking thread to the labelling thread at a time.
+const CHUNK: usize = 2048;
+
+/// Walks a classic pcap's records, sending decoded frames in chunks; returns the damage, if any.
+fn walk_pcap<'a>(
+    data: &'a [u8],
+    mut rest: &'a [u8],
+    header: &pcap_parser::PcapHeader,
+    sender: std::sync::mpsc::SyncSender<Vec<Frame<'a>>>,
+) -> Option<String> {
+    let nanos = header.is_nanosecond_precision();
+    let linktype = header.network.0;
+    let mut number = 0u64;
+    let mut chunk = Vec::with_capacity(CHUNK);
+    let mut damage = None;
+    while !rest.is_empty() {
+        number += 1;
+        let at = offset_in(data, rest);
+        let parsed = if header.is_bigendian() { parse_pcap_frame_be(rest) } else { parse_pcap_frame(rest) };
+        let (next, block) = match parsed {
+            Ok(ok) => ok,
+            Err(_) => {
+                damage = Some(damage_at(number, at, data.len() - at));
+                break;
+            }
+        };
+        if block.caplen > MAX_FRAME {
+            damage = Some(format!(
+                "packet {number} at byte {at} claims {} bytes, more than any real frame; stopped there",
+                block.caplen
+            ));
+            break;
+        }
+        let sub = if nanos { i64::from(block.ts_usec) / 1000 } else { i64::from(block.ts_usec) };
+        let epoch_us = i64::from(block.ts_sec) * 1_000_000 + sub;
+        let frame = &block.data[..(block.caplen as usize).min(block.data.len())];
+        let ip = link::ip_payload(linktype, frame);
+        let decoded = ip.and_then(|ip| decode_ip(ip).ok());
+        chunk.push(Frame { linktype, frame, ip, decoded, wire_len: block.origlen, epoch_us });
+        if chunk.len() == CHUNK && sender.send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK))).is_err() {
+            return damage;
+        }
+        rest = next;
+    }
+    let _ = sender.send(chunk);
+    damage
 }
 
 fn damage_at(number: u64, at: usize, left: usize) -> String {

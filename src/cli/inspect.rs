@@ -113,11 +113,11 @@ fn packet_line(trace: &Trace, p: &TracePacket, out: &mut String) {
 }
 
 pub fn summary(trace: &Trace) -> serde_json::Value {
-    let mut counts = std::collections::HashMap::new();
+    let mut counts = [0u64; 14];
     for p in &trace.packets {
-        *counts.entry(p.analysis.kind).or_insert(0u64) += 1;
+        counts[p.analysis.kind as usize] += 1;
     }
-    let count = |k: LabelKind| counts.get(&k).copied().unwrap_or(0);
+    let count = |k: LabelKind| counts[k as usize];
     json!({
         "packets": trace.packets.len(),
         "conversations": trace.conversations.len(),

@@ -13,12 +13,7 @@
 //!
 //! UDP datagrams are `udp`; later IP fragments are `ip-fragment`; anything else is `other`.
 
-use std::collections::HashMap;
-
-use xxhash_rust::xxh3::Xxh3DefaultBuilder;
-
-/// A faster hasher than SipHash: a million-packet capture does several lookups per packet.
-type FastMap<K, V> = HashMap<K, V, Xxh3DefaultBuilder>;
+use super::fast_hash::FastMap;
 use std::net::IpAddr;
 
 use super::decode::{ACK, Decoded, FIN, RST, SYN, Transport};

@@ -2,6 +2,7 @@
 //! inspector, TCP analysis labels, and plain-language explanations.
 
 pub mod decode;
+pub mod fast_hash;
 pub mod fields;
 pub mod labels;
 

@@ -1,15 +1,11 @@
 //! Builds a trace packet by packet: decodes each one, files it under its conversation and
 //! labels it with the TCP analyzer.
 
-use std::collections::HashMap;
-
-use xxhash_rust::xxh3::Xxh3DefaultBuilder;
-
-type FastMap<K, V> = HashMap<K, V, Xxh3DefaultBuilder>;
+use crate::packet::fast_hash::FastMap;
 use std::net::IpAddr;
 
 use super::{Conversation, NO_CONVERSATION, PacketFate, Trace, TracePacket};
-use crate::packet::{Analysis, LabelKind, TcpAnalyzer, Transport, decode_ip};
+use crate::packet::{Analysis, Decoded, LabelKind, TcpAnalyzer, Transport, decode_ip};
 
 type Endpoint = (IpAddr, Option<u16>);
 
@@ -43,9 +39,61 @@ impl TraceBuilder {
         fate: PacketFate,
         analyze: bool,
     ) -> &mut TracePacket {
+        self.add(bytes, usize::MAX, wire_len, t_us, fate, analyze)
+    }
+
+    /// Decodes and labels all of `bytes` but keeps at most `keep` of them in the trace.
+    pub fn push_keeping(
+        &mut self,
+        bytes: &[u8],
+        keep: usize,
+        wire_len: usize,
+        t_us: u64,
+        fate: PacketFate,
+    ) -> &mut TracePacket {
+        self.add(bytes, keep, wire_len, t_us, fate, true)
+    }
+
+    fn add(
+        &mut self,
+        bytes: &[u8],
+        keep: usize,
+        wire_len: usize,
+        t_us: u64,
+        fate: PacketFate,
+        analyze: bool,
+    ) -> &mut TracePacket {
+        let decoded = decode_ip(bytes).ok();
+        self.add_decoded(bytes, decoded, keep, wire_len, t_us, fate, analyze)
+    }
+
+    /// Adds a packet some other thread already decoded (the capture reader's pipeline).
+    pub fn push_decoded(
+        &mut self,
+        bytes: &[u8],
+        decoded: Option<Decoded>,
+        keep: usize,
+        wire_len: usize,
+        t_us: u64,
+    ) -> &mut TracePacket {
+        self.add_decoded(bytes, decoded, keep, wire_len, t_us, PacketFate::Captured, true)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn add_decoded(
+        &mut self,
+        bytes: &[u8],
+        decoded: Option<Decoded>,
+        keep: usize,
+        wire_len: usize,
+        t_us: u64,
+        fate: PacketFate,
+        analyze: bool,
+    ) -> &mut TracePacket {
+        let kept = &bytes[..bytes.len().min(keep)];
         let number = self.trace.packets.len() as u32 + 1;
         let data_start = self.trace.arena.len() as u64;
-        self.trace.arena.extend_from_slice(bytes);
+        self.trace.arena.extend_from_slice(kept);
         let mut packet = TracePacket {
             number,
             t_us,
@@ -64,10 +112,10 @@ impl TraceBuilder {
             more_fragments: false,
             analysis: Analysis { kind: LabelKind::Other, rel_seq: 0, rel_ack: 0, refers_to: 0, count: 0 },
             data_start,
-            data_len: bytes.len() as u32,
+            data_len: kept.len() as u32,
             wire_len: wire_len as u32,
         };
-        if let Ok(decoded) = decode_ip(bytes) {
+        if let Some(decoded) = decoded {
             let ip = &decoded.ip;
             packet.protocol = ip.protocol;
             packet.fragment_offset = ip.fragment_offset;
