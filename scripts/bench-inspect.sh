@@ -16,12 +16,10 @@ echo "capture: $FILE ($(du -h "$FILE" | cut -f1), $PACKETS packets)"
 # Median wall time in seconds of RUNS runs of a command (output discarded).
 median() {
   local times=()
+  local TIMEFORMAT=%R
   for _ in $(seq "$RUNS"); do
-    local start end
-    start=$(date +%s.%N)
-    "$@" > /dev/null 2>&1
-    end=$(date +%s.%N)
-    times+=("$(echo "$end - $start" | bc -l)")
+    # bash's own timer: no extra processes inside the measurement.
+    times+=("$( { time "$@" > /dev/null 2>&1; } 2>&1 )")
   done
   printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
 }
