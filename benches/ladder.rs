@@ -44,7 +44,26 @@ fn frame_times(trace: &netlens::trace::Trace, window: TimeWindow, frames: usize)
     (times[frames / 2], times[frames * 95 / 100], drawn)
 }
 
+/// Opening a capture as the window does (mapped in place, decoded, labelled).
+fn open_time(packets: usize) {
+    let path = std::env::temp_dir().join(format!("netlens-ladder-bench-{packets}.pcap"));
+    std::fs::write(&path, synthetic::many_connections(packets, 1000)).expect("write the capture");
+    let start = Instant::now();
+    let trace = netlens::capture::open(&path).expect("the capture opens");
+    let open_ms = start.elapsed().as_secs_f64() * 1000.0;
+    let start = Instant::now();
+    let busiest = (0..trace.conversations.len() as u32).max_by_key(|&c| trace.conversations[c as usize].packets);
+    let order = trace.conversation_packets(busiest.unwrap_or(0));
+    let select_ms = start.elapsed().as_secs_f64() * 1000.0;
+    println!(
+        "open {packets:>9} packets from a file: {open_ms:.0} ms; choosing a conversation ({} packets): {select_ms:.1} ms",
+        order.len()
+    );
+    let _ = std::fs::remove_file(path);
+}
+
 fn main() {
+    open_time(1_000_000);
     for packets in [1_000usize, 1_000_000] {
         let trace = read_bytes(&synthetic::many_connections(packets, 1), "bench").expect("synthetic capture reads");
         let fit = TimeWindow::fit(trace.end_us());

@@ -270,3 +270,23 @@ fn conversations_are_listed_with_packet_and_byte_counts() {
     }
     assert_eq!(trace.conversation_packets(1), vec![3, 4, 5]);
 }
+
+#[test]
+fn a_file_opened_in_place_gives_the_same_bytes_as_one_read_into_memory() {
+    let trace = lossy();
+    let dir = tempfile::tempdir().unwrap();
+    for (name, format) in [("in-place.pcap", CaptureFormat::Pcap), ("in-place.pcapng", CaptureFormat::PcapNg)] {
+        let path = dir.path().join(name);
+        let bytes = written(&trace, format);
+        std::fs::write(&path, &bytes).unwrap();
+        let mapped = netlens::capture::open(&path).unwrap();
+        let copied = read_bytes(&bytes, name).unwrap();
+        assert_eq!(mapped.packets.len(), copied.packets.len());
+        for (a, b) in mapped.packets.iter().zip(&copied.packets) {
+            assert_eq!(mapped.bytes(a), copied.bytes(b), "{name} #{}", a.number);
+        }
+        // The summary path keeps no bytes at all but labels the same.
+        let lean = netlens::capture::open_with(&path, false).unwrap();
+        assert!(lean.packets.iter().zip(&copied.packets).all(|(a, b)| a.analysis == b.analysis));
+    }
+}

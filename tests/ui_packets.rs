@@ -92,3 +92,47 @@ fn a_damaged_capture_says_where_it_is_damaged() {
     run_until(&mut harness, "the read fails", |h| !h.state_mut().packets_view().busy());
     assert!(harness.query_all_by_label_contains("not a pcap or pcapng file").next().is_some());
 }
+
+#[test]
+fn show_as_packets_replays_the_selected_exchange_byte_for_byte() {
+    use egui::accesskit::Role;
+    use netlens::net::demo::DemoConfig;
+    let mut harness = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_eframe(|cc| NetlensApp::new(cc, AppConfig { demo: Some(DemoConfig::ephemeral()), open: None }));
+    run_until(&mut harness, "the demo services start", |h| h.state().demo_addresses().is_some());
+    let url = format!("{}missing", harness.state().demo_addresses().unwrap().home_url());
+    harness.get_by_role(Role::TextInput).focus();
+    harness.step();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by_role(Role::TextInput).type_text(&url);
+    harness.step();
+    harness.key_press(egui::Key::Enter);
+    run_until(&mut harness, "the 404 arrives", |h| h.query_all_by_label_contains("Done:").next().is_some());
+
+    harness.get_by_label("Show as packets").click();
+    run_until(&mut harness, "the replay has run", |h| {
+        let view = h.state_mut().packets_view();
+        !view.busy() && view.trace.as_ref().is_some_and(|t| t.title.starts_with("fetch-replay"))
+    });
+    assert_eq!(harness.state().tab, Tab::Packets);
+    let run = harness.state_mut().packets_view().trace.as_ref().unwrap().sim.clone().unwrap();
+    assert!(run.received[1].starts_with(b"GET /missing HTTP/1.1\r\n"), "the server got the exact request");
+    assert!(run.received[0].starts_with(b"HTTP/1.1 404 Not Found\r\n"), "the client got the exact response");
+    harness.run_steps(2);
+    assert!(harness.query_all_by_label_contains("Replay of").next().is_some(), "the scene says what it replays");
+}
+
+#[test]
+fn overriding_a_packet_reruns_the_scene_with_it_dropped() {
+    let mut harness = start_app(None);
+    harness.get_by_label("Packets").click();
+    run_until(&mut harness, "the handshake has run", |h| !h.state_mut().packets_view().busy());
+    harness.state_mut().packets_view().override_packet(1, netlens::sim::OverrideAction::Drop);
+    run_until(&mut harness, "the re-run finishes", |h| !h.state_mut().packets_view().busy());
+    let trace = harness.state_mut().packets_view().trace.as_ref().unwrap();
+    assert_eq!(trace.packets[0].fate.name(), "lost");
+    assert_eq!(trace.packets[1].analysis.kind, netlens::packet::LabelKind::Retransmission, "the SYN is sent again");
+    harness.run_steps(2);
+    assert!(has_label(&harness, "1 packet override ✖"), "the override is listed and can be cleared");
+}

@@ -48,6 +48,17 @@ impl MappedFile {
     }
 }
 
+impl AsRef<[u8]> for MappedFile {
+    fn as_ref(&self) -> &[u8] {
+        self.bytes()
+    }
+}
+
+// SAFETY: the mapping is read-only and private, so sharing or moving it between threads can
+// race with nothing; it is unmapped once, when the last owner drops it.
+unsafe impl Send for MappedFile {}
+unsafe impl Sync for MappedFile {}
+
 impl Drop for MappedFile {
     fn drop(&mut self) {
         if let MappedFile::Mapped { address, len } = self {

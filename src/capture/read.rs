@@ -14,31 +14,43 @@ use crate::trace::{Trace, TraceBuilder};
 const MAX_FRAME: u32 = 262_144;
 const PCAPNG_MAGIC: [u8; 4] = [0x0a, 0x0d, 0x0d, 0x0a];
 
-/// Reads a capture file. Errors (one line) only when nothing at all could be read.
+/// Reads a capture file. Errors (one line) only when nothing at all could be read. The file
+/// is mapped into memory and the trace reads packet bytes from it in place, without copies.
 pub fn open(path: &Path) -> Result<Trace, String> {
     open_with(path, true)
 }
 
-/// Like `open`; with `keep_payloads` false no packet bytes are kept once a packet is decoded
-/// and labelled, which is all the command line's reports need.
-pub fn open_with(path: &Path, keep_payloads: bool) -> Result<Trace, String> {
-    let data = super::mapped::MappedFile::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+/// Like `open`; with `keep_bytes` false no packet bytes are kept once a packet is decoded and
+/// labelled, which is all the command line's reports need.
+pub fn open_with(path: &Path, keep_bytes: bool) -> Result<Trace, String> {
+    let file = super::mapped::MappedFile::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let file = std::sync::Arc::new(file);
     let title = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    read_bytes_with(data.bytes(), &title, keep_payloads)
+    let in_place = keep_bytes.then(|| file.clone() as std::sync::Arc<dyn AsRef<[u8]> + Send + Sync>);
+    read(file.bytes(), &title, 0, in_place)
 }
 
-/// Reads a capture held in memory.
+/// Reads a capture held in memory, copying each packet's bytes into the trace.
 pub fn read_bytes(data: &[u8], title: &str) -> Result<Trace, String> {
-    read_bytes_with(data, title, true)
+    read(data, title, usize::MAX, None)
 }
 
-fn read_bytes_with(data: &[u8], title: &str, keep_payloads: bool) -> Result<Trace, String> {
+/// `keep` bytes of each packet are copied, unless `in_place` is the file `data` lies in.
+fn read(
+    data: &[u8],
+    title: &str,
+    keep: usize,
+    in_place: Option<std::sync::Arc<dyn AsRef<[u8]> + Send + Sync>>,
+) -> Result<Trace, String> {
     if data.len() < 4 {
         return Err("not a capture file: too short".into());
     }
-    let keep = if keep_payloads { usize::MAX } else { 0 };
-    let mut reader =
-        Reader { builder: TraceBuilder::new(title, 0), base_us: None, last_us: 0, unsupported: None, keep };
+    let mut builder = TraceBuilder::new(title, 0);
+    let file_base = in_place.as_ref().map(|_| data.as_ptr() as usize);
+    if let Some(file) = in_place {
+        builder.read_in_place(file);
+    }
+    let mut reader = Reader { builder, base_us: None, last_us: 0, unsupported: None, keep, file_base };
     let damage = if data[..4] == PCAPNG_MAGIC { reader.pcapng(data) } else { reader.pcap(data)? };
     if reader.builder.packets() == 0 {
         if let Some(linktype) = reader.unsupported {
@@ -60,8 +72,10 @@ struct Reader {
     base_us: Option<i64>,
     last_us: u64,
     unsupported: Option<i32>,
-    /// Most bytes kept per packet.
+    /// Most bytes copied per packet.
     keep: usize,
+    /// Where the file starts in memory, when packets are read from it in place.
+    file_base: Option<usize>,
 }
 
 fn offset_in(data: &[u8], rest: &[u8]) -> usize {
@@ -91,7 +105,8 @@ impl Reader {
         self.last_us = t_us;
         let header = f.frame.len() - ip.len();
         let wire = (f.wire_len as usize).saturating_sub(header).max(ip.len());
-        self.builder.push_decoded(ip, f.decoded, self.keep, wire, t_us);
+        let in_file = self.file_base.map(|base| (ip.as_ptr() as usize - base) as u64);
+        self.builder.push_decoded(ip, f.decoded, self.keep, wire, t_us, in_file);
     }
 
     /// Classic pcap, in two stages on two threads: one walks the records and decodes each

@@ -67,7 +67,8 @@ impl TraceBuilder {
         self.add_decoded(bytes, decoded, keep, wire_len, t_us, fate, analyze)
     }
 
-    /// Adds a packet some other thread already decoded (the capture reader's pipeline).
+    /// Adds a packet some other thread already decoded (the capture reader's pipeline). With
+    /// `in_file` the bytes stay where they are, at that offset of the file `read_in_place` names.
     pub fn push_decoded(
         &mut self,
         bytes: &[u8],
@@ -75,8 +76,19 @@ impl TraceBuilder {
         keep: usize,
         wire_len: usize,
         t_us: u64,
+        in_file: Option<u64>,
     ) -> &mut TracePacket {
-        self.add_decoded(bytes, decoded, keep, wire_len, t_us, PacketFate::Captured, true)
+        let packet = self.add_decoded(bytes, decoded, keep, wire_len, t_us, PacketFate::Captured, true);
+        if let Some(offset) = in_file {
+            packet.data_start = offset;
+            packet.data_len = bytes.len() as u32;
+        }
+        packet
+    }
+
+    /// Packets added with an `in_file` offset read their bytes from `file`.
+    pub fn read_in_place(&mut self, file: std::sync::Arc<dyn AsRef<[u8]> + Send + Sync>) {
+        self.trace.file = Some(file);
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -118,13 +118,15 @@ pub struct LaneState {
     pub state: String,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Trace {
     pub title: String,
     /// Wall-clock time of t = 0, in microseconds since the Unix epoch (for saved captures).
     pub base_epoch_us: i64,
     pub packets: Vec<TracePacket>,
     arena: Vec<u8>,
+    /// A capture file the packets' bytes are read from in place, instead of from `arena`.
+    pub(crate) file: Option<std::sync::Arc<dyn AsRef<[u8]> + Send + Sync>>,
     pub conversations: Vec<Conversation>,
     /// Simulator only: TCP states and what each application received.
     pub states: Vec<LaneState>,
@@ -137,10 +139,20 @@ pub struct Trace {
     pub skipped: u64,
 }
 
+impl std::fmt::Debug for Trace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Trace")
+            .field("title", &self.title)
+            .field("packets", &self.packets.len())
+            .finish_non_exhaustive()
+    }
+}
+
 impl Trace {
     pub fn bytes(&self, packet: &TracePacket) -> &[u8] {
         let start = packet.data_start as usize;
-        &self.arena[start..start + packet.data_len as usize]
+        let source = self.file.as_ref().map_or(self.arena.as_slice(), |f| (**f).as_ref());
+        &source[start..start + packet.data_len as usize]
     }
 
     pub fn decode(&self, packet: &TracePacket) -> Option<Decoded> {

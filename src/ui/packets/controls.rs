@@ -30,13 +30,17 @@ pub fn source_bar(ui: &mut Ui, view: &mut PacketsView) {
             view.run_scene(scene);
         }
         ui.separator();
-        ui.label("Capture");
+        if ui.button("Open capture…").on_hover_text("Choose a pcap or pcapng file").clicked() {
+            view.ask_for_file(false);
+        }
         ui.add(
             egui::TextEdit::singleline(&mut view.open_path)
                 .hint_text("path to a .pcap or .pcapng (or drop a file here)")
                 .desired_width(220.0),
         );
-        if ui.button("Open").clicked() && !view.open_path.trim().is_empty() {
+        if ui.button("Open").on_hover_text("Open the file named in the box").clicked()
+            && !view.open_path.trim().is_empty()
+        {
             view.open_file(view.open_path.trim().into());
         }
         ui.separator();
@@ -57,7 +61,7 @@ pub fn source_bar(ui: &mut Ui, view: &mut PacketsView) {
     conversation_picker(ui, view);
 }
 
-fn save(trace: Option<&Trace>, path: &str) -> String {
+pub(super) fn save(trace: Option<&Trace>, path: &str) -> String {
     let Some(trace) = trace else { return "nothing to save yet".into() };
     let path = std::path::PathBuf::from(path.trim());
     let result = std::fs::File::create(&path).and_then(|file| {
@@ -147,7 +151,8 @@ pub fn impairments(ui: &mut Ui, view: &mut PacketsView) {
             .on_hover_text("Another seed, other losses")
             .changed();
         if !scene.overrides.is_empty() {
-            let text = format!("{} packet overrides ✖", scene.overrides.len());
+            let n = scene.overrides.len();
+            let text = format!("{n} packet override{} ✖", if n == 1 { "" } else { "s" });
             if ui.button(text).on_hover_text("Forget the right-click drops, delays and duplicates").clicked() {
                 scene.overrides.clear();
                 changed = true;

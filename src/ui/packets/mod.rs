@@ -33,6 +33,12 @@ enum BottomTab {
     Stream,
 }
 
+/// A native file dialog open on a helper thread (it blocks until the user answers).
+struct Dialog {
+    saving: bool,
+    receiver: Receiver<Option<PathBuf>>,
+}
+
 struct Job {
     id: u64,
     receiver: Receiver<Result<Trace, String>>,
@@ -57,6 +63,7 @@ pub struct PacketsView {
     bottom: BottomTab,
     pub open_path: String,
     pub save_path: String,
+    dialog: Option<Dialog>,
 }
 
 impl Default for PacketsView {
@@ -86,6 +93,7 @@ impl PacketsView {
             bottom: BottomTab::Inspector,
             open_path: String::new(),
             save_path: default_save_path("handshake"),
+            dialog: None,
         };
         view.run_scene(scene);
         view
@@ -129,6 +137,54 @@ impl PacketsView {
             .map_err(|e| self.error = Some(format!("could not start: {e}")))
             .ok();
         self.job = Some(Job { id, receiver, what });
+    }
+
+    /// Asks for a file with the desktop's own dialog (via the XDG portal, or zenity), on a
+    /// helper thread so the window keeps drawing. The path fields stay for machines without one.
+    pub fn ask_for_file(&mut self, saving: bool) {
+        if self.dialog.is_some() {
+            return;
+        }
+        let (sender, receiver) = channel();
+        let suggested = PathBuf::from(&self.save_path);
+        let spawned = std::thread::Builder::new().name("netlens-file-dialog".into()).spawn(move || {
+            let dialog = rfd::FileDialog::new().add_filter("Packet captures", &["pcapng", "pcap", "cap"]);
+            let chosen = if saving {
+                let dialog = match (suggested.parent(), suggested.file_name()) {
+                    (Some(dir), Some(name)) => dialog.set_directory(dir).set_file_name(name.to_string_lossy()),
+                    _ => dialog,
+                };
+                dialog.save_file()
+            } else {
+                dialog.pick_file()
+            };
+            let _ = sender.send(chosen);
+        });
+        match spawned {
+            Ok(_) => self.dialog = Some(Dialog { saving, receiver }),
+            Err(e) => self.error = Some(format!("could not open a file dialog: {e}")),
+        }
+    }
+
+    fn poll_dialog(&mut self) {
+        let Some(dialog) = &self.dialog else { return };
+        let answer = match dialog.receiver.try_recv() {
+            Ok(answer) => answer,
+            Err(std::sync::mpsc::TryRecvError::Empty) => return,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => None,
+        };
+        let saving = dialog.saving;
+        self.dialog = None;
+        match (answer, saving) {
+            (Some(path), false) => self.open_file(path),
+            (Some(path), true) => {
+                self.save_path = path.display().to_string();
+                self.notice = Some(controls::save(self.trace.as_ref(), &self.save_path));
+            }
+            (None, _) => {
+                self.notice = Some("No file chosen. If no dialog appeared, type a path in the box instead.".into());
+            }
+        }
     }
 
     /// True while a simulation or file read is still running.
@@ -221,7 +277,7 @@ impl PacketsView {
     }
 
     /// Re-runs the current scene with one more override on packet `number`.
-    fn override_packet(&mut self, number: u32, action: OverrideAction) {
+    pub fn override_packet(&mut self, number: u32, action: OverrideAction) {
         if let Source::Scene(scene) = &self.source {
             let mut scene = (**scene).clone();
             scene.overrides.retain(|o| o.packet != number as usize);
@@ -259,6 +315,10 @@ impl PacketsView {
 
     pub fn show(&mut self, ui: &mut Ui) {
         self.poll_job(ui);
+        self.poll_dialog();
+        if self.dialog.is_some() {
+            ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
+        }
         self.dropped_files(ui);
         self.keyboard(ui);
         if self.playback.playing {
