@@ -18,6 +18,7 @@ pub mod capture;
 pub mod cli;
 pub mod model;
 pub mod net;
+pub mod netsim;
 pub mod packet;
 pub mod record;
 pub mod sim;

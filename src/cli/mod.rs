@@ -5,6 +5,7 @@ mod fetch;
 mod inspect;
 mod report_json;
 mod report_text;
+mod scene;
 mod scenes;
 mod serve;
 mod simulate;
@@ -34,6 +35,9 @@ pub enum Commands {
     Simulate(simulate::SimulateArgs),
     /// Read a pcap/pcapng capture and print its packets with netlens's labels, or a summary.
     Inspect(inspect::InspectArgs),
+    /// Network scenes in step mode: `netlens scene run NAME`, `netlens scene list`.
+    #[command(subcommand)]
+    Scene(scene::SceneCommand),
     /// Open a capture in the Packets view.
     Open {
         /// A pcap or pcapng file.
@@ -72,6 +76,7 @@ pub fn main() -> ExitCode {
         Some(Commands::Fetch(args)) => fetch::run(args),
         Some(Commands::Serve(args)) => serve::run(args),
         Some(Commands::Scenes) => scenes::run(),
+        Some(Commands::Scene(command)) => scene::run(command),
         Some(Commands::Simulate(args)) => simulate::run(args),
         Some(Commands::Inspect(args)) => inspect::run(args),
         Some(Commands::Open { file }) => {

@@ -1,0 +1,204 @@
+//! Capacity (S20): the same file goes to every node. Served by one server with one upload at a
+//! time, the last node finishes after n × pieces rounds; in a swarm every node that has a piece
+//! uploads it too, so the time grows only slowly with n. The animated run is the swarm; the
+//! state compares both for growing numbers of nodes.
+
+use serde_json::json;
+
+use crate::netsim::world::{InFlight, Item, LogEvent, World};
+use crate::netsim::{Action, Graph, GraphNode, NetScene, Role};
+use crate::sim::rng::SimRng;
+
+pub const PIECES: usize = 8;
+pub const MAX_NODES: usize = 2_000;
+/// One upload of one piece takes a round.
+pub const ROUND_US: u64 = 10_000;
+
+#[derive(Clone, Debug)]
+enum Msg {
+    Piece { piece: usize },
+}
+
+/// Which pieces each node has; node 0 is the seeding server.
+struct Swarm {
+    have: Vec<Vec<bool>>,
+}
+
+impl Swarm {
+    fn new(peers: usize) -> Self {
+        let mut have = vec![vec![false; PIECES]; peers + 1];
+        have[0] = vec![true; PIECES];
+        Self { have }
+    }
+
+    fn complete(&self) -> bool {
+        self.have.iter().all(|h| h.iter().all(|&x| x))
+    }
+
+    /// One round: every node with something to give uploads one piece to one node lacking it.
+    /// Returns the uploads (from, to, piece); they land at the end of the round.
+    fn round(&self, rng: &mut SimRng, only_server: bool) -> Vec<(usize, usize, usize)> {
+        let nodes = self.have.len();
+        let mut incoming = vec![false; nodes];
+        let mut uploads = Vec::new();
+        let uploaders = if only_server { 1 } else { nodes };
+        for from in 0..uploaders {
+            // Start looking at a random node so no one is always first.
+            let offset = rng.up_to(nodes as u64 - 1) as usize;
+            let choice = (0..nodes).map(|i| (i + offset) % nodes).find_map(|to| {
+                if to == from || incoming[to] {
+                    return None;
+                }
+                (0..PIECES).find(|&p| self.have[from][p] && !self.have[to][p]).map(|p| (to, p))
+            });
+            if let Some((to, piece)) = choice {
+                incoming[to] = true;
+                uploads.push((from, to, piece));
+            }
+        }
+        uploads
+    }
+
+    fn apply(&mut self, uploads: &[(usize, usize, usize)]) {
+        for &(_, to, piece) in uploads {
+            self.have[to][piece] = true;
+        }
+    }
+}
+
+/// Rounds until every one of `peers` nodes has the file.
+fn rounds_to_finish(peers: usize, seed: u64, only_server: bool) -> u64 {
+    let mut swarm = Swarm::new(peers);
+    let mut rng = SimRng::new(seed);
+    let mut rounds = 0;
+    while !swarm.complete() {
+        let uploads = swarm.round(&mut rng, only_server);
+        swarm.apply(&uploads);
+        rounds += 1;
+    }
+    rounds
+}
+
+pub struct Capacity {
+    w: World<Msg>,
+    swarm: Swarm,
+    rows: Vec<serde_json::Value>,
+    finished_at: Option<u64>,
+}
+
+impl Capacity {
+    pub fn new(seed: u64, peers: usize) -> Result<Self, String> {
+        if !(2..=MAX_NODES).contains(&peers) {
+            return Err(format!("capacity runs 2 to {MAX_NODES} peers, not {peers}"));
+        }
+        let mut w = World::new(seed, ROUND_US / 2, 0);
+        w.add_node("server".into());
+        for i in 0..peers {
+            w.add_node(format!("peer-{}", i + 1));
+        }
+        let mut sizes: Vec<usize> =
+            std::iter::successors(Some(1usize), |n| Some(n * 2)).take_while(|&n| n < peers).collect();
+        sizes.push(peers);
+        let rows = sizes
+            .into_iter()
+            .map(|n| {
+                let server = rounds_to_finish(n, seed, true) * ROUND_US;
+                let swarm = rounds_to_finish(n, seed, false) * ROUND_US;
+                json!({"nodes": n, "client_server_ms": server / 1000, "p2p_ms": swarm / 1000})
+            })
+            .collect();
+        w.timer(0, 0, 0);
+        Ok(Self { w, swarm: Swarm::new(peers), rows, finished_at: None })
+    }
+}
+
+impl NetScene for Capacity {
+    fn name(&self) -> &'static str {
+        "capacity"
+    }
+
+    fn step(&mut self) -> bool {
+        let Some(item) = self.w.pop() else { return false };
+        match item {
+            Item::Timer { .. } => {
+                if self.swarm.complete() {
+                    self.finished_at = Some(self.w.now);
+                    self.w.record("complete", 0, 0, format!("every peer has all {PIECES} pieces"));
+                    return true;
+                }
+                let uploads = self.swarm.round(&mut self.w.rng, false);
+                for &(from, to, piece) in &uploads {
+                    self.w.send(from, to, "piece", Msg::Piece { piece });
+                }
+                self.w.timer(0, ROUND_US, 0);
+            }
+            Item::Deliver { from, to, msg: Msg::Piece { piece } } => {
+                self.swarm.have[to][piece] = true;
+                let count = self.swarm.have[to].iter().filter(|&&x| x).count();
+                self.w.record("piece", from, to, format!("piece {piece} ({count} of {PIECES})"));
+            }
+        }
+        true
+    }
+
+    fn next_time(&self) -> Option<u64> {
+        self.w.next_time()
+    }
+
+    fn now(&self) -> u64 {
+        self.w.now
+    }
+
+    fn advance_to(&mut self, t_us: u64) {
+        self.w.advance_to(t_us);
+    }
+
+    fn apply(&mut self, _action: &Action) -> Result<(), String> {
+        Err("the capacity scene takes no actions; choose the number of peers with --nodes".into())
+    }
+
+    fn events(&self) -> &[LogEvent] {
+        &self.w.log
+    }
+
+    fn state(&self) -> serde_json::Value {
+        json!({
+            "pieces": PIECES,
+            "round_ms": ROUND_US / 1000,
+            "comparison": self.rows,
+            "swarm_finished_ms": self.finished_at.map(|t| t / 1000),
+        })
+    }
+
+    fn graph(&self) -> Graph {
+        let nodes = self
+            .w
+            .names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| GraphNode {
+                name: name.clone(),
+                role: if i == 0 { Role::Server } else { Role::Peer },
+                alive: true,
+                details: vec![(
+                    "pieces".into(),
+                    format!("{} of {PIECES}", self.swarm.have[i].iter().filter(|&&x| x).count()),
+                )],
+            })
+            .collect();
+        let links = (1..self.w.names.len()).map(|i| (0, i)).collect();
+        Graph { nodes, links, highlight: Vec::new() }
+    }
+
+    fn flights(&self) -> &[InFlight] {
+        &self.w.flights
+    }
+
+    fn set_logging(&mut self, on: bool) {
+        self.w.logging = on;
+    }
+
+    fn messages_delivered(&self) -> u64 {
+        self.w.messages_delivered
+    }
+}

@@ -1,0 +1,349 @@
+//! Overlay (S21) and routing (S22): N peers, each knowing a few neighbours. In the overlay
+//! scene the peers greet their neighbours so the tables can be seen; in the routing scene
+//! messages travel from peer to peer, each hop to the neighbour closest to the destination.
+
+use std::collections::{HashMap, VecDeque};
+
+use serde_json::json;
+
+use crate::netsim::world::{InFlight, Item, LogEvent, World};
+use crate::netsim::{Action, Graph, GraphNode, NetScene, Role};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Overlay,
+    Routing,
+}
+
+pub const MAX_PEERS: usize = 20_000;
+/// Each peer knows at least this many neighbours.
+pub const NEIGHBOURS: usize = 3;
+const MESSAGE_GAP_US: u64 = 40_000;
+
+#[derive(Clone, Debug)]
+enum Msg {
+    Hello,
+    Route { id: usize },
+}
+
+#[derive(Clone, Debug)]
+struct Routed {
+    from: usize,
+    to: usize,
+    path: Vec<usize>,
+    delivered: Option<bool>,
+}
+
+pub struct Overlay {
+    w: World<Msg>,
+    mode: Mode,
+    neighbours: Vec<Vec<usize>>,
+    messages: Vec<Routed>,
+    /// Hop distances to a destination, computed on first use (over live peers).
+    distances: HashMap<usize, Vec<u32>>,
+    to_send: usize,
+}
+
+impl Overlay {
+    pub fn new(seed: u64, peers: usize, mode: Mode) -> Result<Self, String> {
+        Self::with_messages(seed, peers, mode, 6)
+    }
+
+    /// A routing scene that sends `messages` messages (the benchmark sends many).
+    pub fn with_messages(seed: u64, peers: usize, mode: Mode, messages: usize) -> Result<Self, String> {
+        if !(4..=MAX_PEERS).contains(&peers) {
+            return Err(format!("this scene runs 4 to {MAX_PEERS} peers, not {peers}"));
+        }
+        let mut w = World::new(seed, 5_000, 2_000);
+        for i in 0..peers {
+            w.add_node(format!("peer-{}", i + 1));
+        }
+        let neighbours = random_overlay(&mut w, peers);
+        let mut scene = Self { w, mode, neighbours, messages: Vec::new(), distances: HashMap::new(), to_send: 0 };
+        match mode {
+            Mode::Overlay => {
+                for peer in 0..peers {
+                    for &n in &scene.neighbours[peer].clone() {
+                        scene.w.send(peer, n, "hello", Msg::Hello);
+                    }
+                }
+            }
+            Mode::Routing => {
+                scene.to_send = messages;
+                if messages > 0 {
+                    scene.w.timer(0, 0, 0);
+                }
+            }
+        }
+        Ok(scene)
+    }
+
+    fn distances_to(&mut self, destination: usize) -> &Vec<u32> {
+        let (neighbours, alive) = (&self.neighbours, &self.w.alive);
+        self.distances.entry(destination).or_insert_with(|| {
+            let mut distance = vec![u32::MAX; neighbours.len()];
+            let mut queue = VecDeque::from([destination]);
+            distance[destination] = 0;
+            while let Some(node) = queue.pop_front() {
+                for &n in &neighbours[node] {
+                    if alive[n] && distance[n] == u32::MAX {
+                        distance[n] = distance[node] + 1;
+                        queue.push_back(n);
+                    }
+                }
+            }
+            distance
+        })
+    }
+
+    fn launch(&mut self) {
+        let peers = self.neighbours.len() as u64;
+        let from = self.w.rng.up_to(peers - 1) as usize;
+        let mut to = self.w.rng.up_to(peers - 2) as usize;
+        if to >= from {
+            to += 1;
+        }
+        let id = self.messages.len();
+        self.messages.push(Routed { from, to, path: vec![from], delivered: None });
+        self.w.record(
+            "send",
+            from,
+            to,
+            format!("message {id} for {} starts at {}", self.w.names[to], self.w.names[from]),
+        );
+        self.forward(from, id);
+    }
+
+    /// Hands message `id`, now at `node`, to the neighbour closest to its destination.
+    fn forward(&mut self, node: usize, id: usize) {
+        let destination = self.messages[id].to;
+        if node == destination {
+            let hops = self.messages[id].path.len() - 1;
+            self.messages[id].delivered = Some(true);
+            let from = self.messages[id].from;
+            self.w.record("delivered", from, node, format!("message {id} arrived after {hops} hops"));
+            return;
+        }
+        let neighbours = self.neighbours[node].clone();
+        let alive = self.w.alive.clone();
+        let distance = self.distances_to(destination);
+        let best = neighbours
+            .iter()
+            .copied()
+            .filter(|&n| alive[n] && distance[n] != u32::MAX)
+            .min_by_key(|&n| (distance[n], n));
+        match best {
+            Some(next) => {
+                let hop = self.messages[id].path.len();
+                self.w.record("forward", node, next, format!("message {id}, hop {hop}"));
+                self.w.send(node, next, "route", Msg::Route { id });
+            }
+            None => {
+                self.messages[id].delivered = Some(false);
+                self.w.record(
+                    "undeliverable",
+                    node,
+                    destination,
+                    format!("message {id}: no live neighbour leads there"),
+                );
+            }
+        }
+    }
+
+    fn peer(&self, name: &str) -> Result<usize, String> {
+        self.w.node(name).ok_or_else(|| format!("no peer called {name:?} in this scene"))
+    }
+}
+
+/// A ring (so everyone is connected) plus random chords until each peer has `NEIGHBOURS`.
+fn random_overlay<M>(w: &mut World<M>, peers: usize) -> Vec<Vec<usize>> {
+    let mut neighbours: Vec<Vec<usize>> = vec![Vec::new(); peers];
+    let link = |a: usize, b: usize, neighbours: &mut Vec<Vec<usize>>| {
+        if a != b && !neighbours[a].contains(&b) {
+            neighbours[a].push(b);
+            neighbours[b].push(a);
+        }
+    };
+    for i in 0..peers {
+        link(i, (i + 1) % peers, &mut neighbours);
+    }
+    for i in 0..peers {
+        let mut tries = 0;
+        while neighbours[i].len() < NEIGHBOURS && tries < 20 {
+            let j = w.rng.up_to(peers as u64 - 1) as usize;
+            link(i, j, &mut neighbours);
+            tries += 1;
+        }
+    }
+    for list in &mut neighbours {
+        list.sort_unstable();
+    }
+    neighbours
+}
+
+impl NetScene for Overlay {
+    fn name(&self) -> &'static str {
+        match self.mode {
+            Mode::Overlay => "overlay",
+            Mode::Routing => "routing",
+        }
+    }
+
+    fn step(&mut self) -> bool {
+        let Some(item) = self.w.pop() else { return false };
+        match item {
+            Item::Timer { .. } => {
+                self.launch();
+                self.to_send -= 1;
+                if self.to_send > 0 {
+                    self.w.timer(0, MESSAGE_GAP_US, 0);
+                }
+            }
+            Item::Deliver { from, to, msg: Msg::Hello } => {
+                let known = self.neighbours[to].len();
+                self.w.record("hello", from, to, format!("{} knows {known} neighbours", self.w.names[to]));
+            }
+            Item::Deliver { to, msg: Msg::Route { id }, .. } => {
+                if !self.w.alive[to] {
+                    self.messages[id].delivered = Some(false);
+                    self.w.record("lost", to, to, format!("message {id} reached a dead peer"));
+                } else {
+                    self.messages[id].path.push(to);
+                    self.forward(to, id);
+                }
+            }
+        }
+        true
+    }
+
+    fn next_time(&self) -> Option<u64> {
+        self.w.next_time()
+    }
+
+    fn now(&self) -> u64 {
+        self.w.now
+    }
+
+    fn advance_to(&mut self, t_us: u64) {
+        self.w.advance_to(t_us);
+    }
+
+    fn apply(&mut self, action: &Action) -> Result<(), String> {
+        match action {
+            Action::Kill(name) => {
+                let peer = self.peer(name)?;
+                self.w.alive[peer] = false;
+                // Routes change: every peer learns anew which way is shortest.
+                self.distances.clear();
+                self.w.record("kill", peer, peer, format!("{name} is gone; routes go around it"));
+            }
+            Action::Restart(name) => {
+                let peer = self.peer(name)?;
+                self.w.alive[peer] = true;
+                self.distances.clear();
+                self.w.record("restart", peer, peer, format!("{name} is back"));
+            }
+            Action::Clients(_) => return Err("this scene has peers, not clients".into()),
+        }
+        Ok(())
+    }
+
+    fn events(&self) -> &[LogEvent] {
+        &self.w.log
+    }
+
+    fn state(&self) -> serde_json::Value {
+        let names = &self.w.names;
+        let neighbours: serde_json::Map<String, serde_json::Value> = self
+            .neighbours
+            .iter()
+            .enumerate()
+            .map(|(i, list)| (names[i].clone(), json!(list.iter().map(|&n| names[n].clone()).collect::<Vec<_>>())))
+            .collect();
+        let messages: Vec<_> = self
+            .messages
+            .iter()
+            .map(|m| {
+                json!({
+                    "from": names[m.from],
+                    "to": names[m.to],
+                    "hops": m.path.len() - 1,
+                    "path": m.path.iter().map(|&p| names[p].clone()).collect::<Vec<_>>(),
+                    "delivered": m.delivered == Some(true),
+                })
+            })
+            .collect();
+        json!({
+            "peers": self.neighbours.len(),
+            "neighbours_per_peer_at_least": NEIGHBOURS,
+            "neighbours": neighbours,
+            "messages": messages,
+            "messages_delivered": self.w.messages_delivered,
+        })
+    }
+
+    fn graph(&self) -> Graph {
+        let nodes = self
+            .w
+            .names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| GraphNode {
+                name: name.clone(),
+                role: Role::Peer,
+                alive: self.w.alive[i],
+                details: vec![(
+                    "neighbours".into(),
+                    self.neighbours[i].iter().map(|&n| self.w.names[n].clone()).collect::<Vec<_>>().join(", "),
+                )],
+            })
+            .collect();
+        let links = self
+            .neighbours
+            .iter()
+            .enumerate()
+            .flat_map(|(a, list)| list.iter().filter(move |&&b| a < b).map(move |&b| (a, b)))
+            .collect();
+        let highlight = self.messages.last().map(|m| m.path.clone()).unwrap_or_default();
+        Graph { nodes, links, highlight }
+    }
+
+    fn flights(&self) -> &[InFlight] {
+        &self.w.flights
+    }
+
+    fn set_logging(&mut self, on: bool) {
+        self.w.logging = on;
+    }
+
+    fn messages_delivered(&self) -> u64 {
+        self.w.messages_delivered
+    }
+}
+
+/// The longest shortest path between live peers (the hop bound a message can need).
+pub fn diameter(neighbours: &[Vec<usize>]) -> usize {
+    let mut longest = 0;
+    for start in 0..neighbours.len() {
+        let mut distance = vec![usize::MAX; neighbours.len()];
+        distance[start] = 0;
+        let mut queue = VecDeque::from([start]);
+        while let Some(node) = queue.pop_front() {
+            for &n in &neighbours[node] {
+                if distance[n] == usize::MAX {
+                    distance[n] = distance[node] + 1;
+                    longest = longest.max(distance[n]);
+                    queue.push_back(n);
+                }
+            }
+        }
+    }
+    longest
+}
+
+impl Overlay {
+    /// Every peer's neighbours, by index (for tests and the hop bound).
+    pub fn neighbour_tables(&self) -> &[Vec<usize>] {
+        &self.neighbours
+    }
+}

@@ -1,0 +1,292 @@
+//! Replicated storage (S24): a file split into pieces, each stored on r peers. When a peer dies
+//! the tracker (super-1) notices, and every piece the peer held is copied again from a surviving
+//! replica onto another peer, back to r copies; the file reads back with the same hash. A piece
+//! whose every holder died is lost, and the state says which.
+
+use std::collections::BTreeSet;
+
+use serde_json::json;
+use xxhash_rust::xxh3::xxh3_128;
+
+use crate::netsim::world::{InFlight, Item, LogEvent, World};
+use crate::netsim::{Action, Graph, GraphNode, NetScene, Role};
+
+pub const REPLICATION: usize = 3;
+pub const PIECES: usize = 12;
+pub const PIECE_BYTES: usize = 1024;
+pub const MAX_PEERS: usize = 1_000;
+/// How long the tracker takes to notice that a peer stopped answering.
+const DETECT_US: u64 = 200_000;
+
+#[derive(Clone, Debug)]
+enum Msg {
+    Store { piece: usize, bytes: Vec<u8> },
+    CopyTo { piece: usize, target: usize },
+}
+
+pub struct Storage {
+    w: World<Msg>,
+    tracker: usize,
+    peers: Vec<usize>,
+    /// What each node really stores, by node index.
+    stored: Vec<Vec<Option<Vec<u8>>>>,
+    /// The tracker's view: which peers hold each piece (including copies on their way).
+    holders: Vec<BTreeSet<usize>>,
+    file: Vec<u8>,
+    hash_before: String,
+    lost: BTreeSet<usize>,
+}
+
+fn hash(bytes: &[u8]) -> String {
+    format!("{:032x}", xxh3_128(bytes))
+}
+
+impl Storage {
+    pub fn new(seed: u64, peers: usize) -> Result<Self, String> {
+        if !(REPLICATION + 1..=MAX_PEERS).contains(&peers) {
+            return Err(format!("replicated-storage runs {} to {MAX_PEERS} peers, not {peers}", REPLICATION + 1));
+        }
+        let mut w = World::new(seed, 5_000, 1_000);
+        let tracker = w.add_node("super-1".into());
+        let peer_nodes: Vec<usize> = (0..peers).map(|i| w.add_node(format!("peer-{}", i + 1))).collect();
+        let file = crate::sim::scene::generated(PIECES * PIECE_BYTES);
+        let hash_before = hash(&file);
+        let total = w.names.len();
+        let mut scene = Self {
+            w,
+            tracker,
+            peers: peer_nodes,
+            stored: vec![vec![None; PIECES]; total],
+            holders: vec![BTreeSet::new(); PIECES],
+            file,
+            hash_before,
+            lost: BTreeSet::new(),
+        };
+        // Place each piece on r distinct peers, spread by the RNG.
+        for piece in 0..PIECES {
+            let targets = scene.choose(piece, REPLICATION);
+            for target in targets {
+                scene.holders[piece].insert(target);
+                let bytes = scene.piece(piece).to_vec();
+                scene.w.send(tracker, target, "store", Msg::Store { piece, bytes });
+            }
+        }
+        Ok(scene)
+    }
+
+    fn piece(&self, piece: usize) -> &[u8] {
+        &self.file[piece * PIECE_BYTES..(piece + 1) * PIECE_BYTES]
+    }
+
+    /// `n` live peers that do not hold `piece` yet.
+    fn choose(&mut self, piece: usize, n: usize) -> Vec<usize> {
+        let mut candidates: Vec<usize> =
+            self.peers.iter().copied().filter(|&p| self.w.alive[p] && !self.holders[piece].contains(&p)).collect();
+        let mut chosen = Vec::new();
+        while chosen.len() < n && !candidates.is_empty() {
+            let i = self.w.rng.up_to(candidates.len() as u64 - 1) as usize;
+            chosen.push(candidates.swap_remove(i));
+        }
+        chosen
+    }
+
+    /// The tracker learns `dead` is gone and restores every piece it held.
+    fn repair(&mut self, dead: usize) {
+        self.w.record("detect", self.tracker, dead, format!("{} stopped answering", self.w.names[dead]));
+        for piece in 0..PIECES {
+            if !self.holders[piece].remove(&dead) {
+                continue;
+            }
+            let survivors: Vec<usize> = self.holders[piece].iter().copied().filter(|&p| self.w.alive[p]).collect();
+            let Some(&source) = survivors.first() else {
+                self.lost.insert(piece);
+                self.w.record(
+                    "lost",
+                    self.tracker,
+                    dead,
+                    format!("piece {piece} is lost: every peer that held it is dead"),
+                );
+                continue;
+            };
+            let missing = REPLICATION.saturating_sub(self.holders[piece].len());
+            for target in self.choose(piece, missing) {
+                self.holders[piece].insert(target);
+                self.w.record(
+                    "repair",
+                    self.tracker,
+                    source,
+                    format!("copy piece {piece} to {}", self.w.names[target]),
+                );
+                self.w.send(self.tracker, source, "copy", Msg::CopyTo { piece, target });
+            }
+        }
+    }
+
+    /// The file as it can be read back from live peers now, if every piece is there.
+    fn read_back(&self) -> Option<Vec<u8>> {
+        let mut out = Vec::with_capacity(self.file.len());
+        for piece in 0..PIECES {
+            let bytes =
+                self.peers.iter().filter(|&&p| self.w.alive[p]).find_map(|&p| self.stored[p][piece].as_ref())?;
+            out.extend_from_slice(bytes);
+        }
+        Some(out)
+    }
+
+    fn live_copies(&self, piece: usize) -> usize {
+        self.peers.iter().filter(|&&p| self.w.alive[p] && self.stored[p][piece].is_some()).count()
+    }
+
+    fn peer(&self, name: &str) -> Result<usize, String> {
+        self.w
+            .node(name)
+            .filter(|n| self.peers.contains(n))
+            .ok_or_else(|| format!("no peer called {name:?} in this scene"))
+    }
+}
+
+impl NetScene for Storage {
+    fn name(&self) -> &'static str {
+        "replicated-storage"
+    }
+
+    fn step(&mut self) -> bool {
+        let Some(item) = self.w.pop() else { return false };
+        match item {
+            Item::Timer { node, .. } => {
+                if !self.w.alive[node] {
+                    self.repair(node);
+                }
+            }
+            Item::Deliver { to, .. } if !self.w.alive[to] => {}
+            Item::Deliver { from, to, msg } => match msg {
+                Msg::Store { piece, bytes } => {
+                    self.stored[to][piece] = Some(bytes);
+                    let copies = self.live_copies(piece);
+                    self.w.record(
+                        "stored",
+                        from,
+                        to,
+                        format!("piece {piece} stored ({copies} of {REPLICATION} copies)"),
+                    );
+                }
+                Msg::CopyTo { piece, target } => match self.stored[to][piece].clone() {
+                    Some(bytes) => self.w.send(to, target, "piece", Msg::Store { piece, bytes }),
+                    None => self.w.record("error", to, target, format!("piece {piece} was not here")),
+                },
+            },
+        }
+        true
+    }
+
+    fn next_time(&self) -> Option<u64> {
+        self.w.next_time()
+    }
+
+    fn now(&self) -> u64 {
+        self.w.now
+    }
+
+    fn advance_to(&mut self, t_us: u64) {
+        self.w.advance_to(t_us);
+    }
+
+    fn apply(&mut self, action: &Action) -> Result<(), String> {
+        match action {
+            Action::Kill(name) => {
+                let peer = self.peer(name)?;
+                if self.w.alive[peer] {
+                    self.w.alive[peer] = false;
+                    self.w.record("kill", peer, peer, format!("{name} dies with the pieces it held"));
+                    self.w.timer(peer, DETECT_US, 0);
+                }
+            }
+            Action::Restart(name) => {
+                let peer = self.peer(name)?;
+                // It comes back empty: its disk is gone, it can hold new copies.
+                self.w.alive[peer] = true;
+                self.stored[peer] = vec![None; PIECES];
+                self.w.record("restart", peer, peer, format!("{name} is back, empty"));
+            }
+            Action::Clients(_) => return Err("this scene has peers, not clients".into()),
+        }
+        Ok(())
+    }
+
+    fn events(&self) -> &[LogEvent] {
+        &self.w.log
+    }
+
+    fn state(&self) -> serde_json::Value {
+        let names = &self.w.names;
+        let pieces: Vec<_> = (0..PIECES)
+            .map(|piece| {
+                let holders: Vec<String> = self
+                    .peers
+                    .iter()
+                    .filter(|&&p| self.w.alive[p] && self.stored[p][piece].is_some())
+                    .map(|&p| names[p].clone())
+                    .collect();
+                json!({"id": piece, "holders": holders})
+            })
+            .collect();
+        let read = self.read_back();
+        json!({
+            "replication": REPLICATION,
+            "pieces": pieces,
+            "hash_before": self.hash_before,
+            "hash_after": read.as_deref().map(hash),
+            "lost_pieces": self.lost.iter().copied().collect::<Vec<_>>(),
+            "file_bytes": self.file.len(),
+        })
+    }
+
+    fn graph(&self) -> Graph {
+        let mut nodes: Vec<GraphNode> = self
+            .w
+            .names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| GraphNode {
+                name: name.clone(),
+                role: Role::Peer,
+                alive: self.w.alive[i],
+                details: Vec::new(),
+            })
+            .collect();
+        nodes[self.tracker].role = Role::Supernode;
+        let counts: Vec<String> = (0..PIECES).map(|p| format!("{p}:{}", self.live_copies(p))).collect();
+        nodes[self.tracker].details.push(("copies per piece".into(), counts.join(" ")));
+        if !self.lost.is_empty() {
+            nodes[self.tracker].details.push(("lost pieces".into(), format!("{:?}", self.lost)));
+        }
+        for &p in &self.peers {
+            let held: Vec<String> =
+                (0..PIECES).filter(|&i| self.stored[p][i].is_some()).map(|i| i.to_string()).collect();
+            nodes[p]
+                .details
+                .push(("pieces stored".into(), if held.is_empty() { "none".into() } else { held.join(", ") }));
+        }
+        let links = self.peers.iter().map(|&p| (self.tracker, p)).collect();
+        Graph { nodes, links, highlight: Vec::new() }
+    }
+
+    fn flights(&self) -> &[InFlight] {
+        &self.w.flights
+    }
+
+    fn set_logging(&mut self, on: bool) {
+        self.w.logging = on;
+    }
+
+    fn messages_delivered(&self) -> u64 {
+        self.w.messages_delivered
+    }
+}
+
+impl Storage {
+    /// Live copies of each piece, for tests and the view.
+    pub fn copies(&self) -> Vec<usize> {
+        (0..PIECES).map(|p| self.live_copies(p)).collect()
+    }
+}
