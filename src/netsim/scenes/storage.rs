@@ -97,15 +97,14 @@ impl Storage {
             if !self.holders[piece].remove(&dead) {
                 continue;
             }
-            let survivors: Vec<usize> = self.holders[piece].iter().copied().filter(|&p| self.w.alive[p]).collect();
-            let Some(&source) = survivors.first() else {
-                self.lost.insert(piece);
-                self.w.record(
-                    "lost",
-                    self.tracker,
-                    dead,
-                    format!("piece {piece} is lost: every peer that held it is dead"),
-                );
+            // Copy from a live peer that really has the bytes (not one still waiting for a copy).
+            let source =
+                self.holders[piece].iter().copied().find(|&p| self.w.alive[p] && self.stored[p][piece].is_some());
+            let Some(source) = source else {
+                if self.holders[piece].iter().all(|&p| !self.w.alive[p]) && self.lost.insert(piece) {
+                    let detail = format!("piece {piece} is lost: every peer that held it is dead");
+                    self.w.record("lost", self.tracker, dead, detail);
+                }
                 continue;
             };
             let missing = REPLICATION.saturating_sub(self.holders[piece].len());

@@ -1,0 +1,202 @@
+//! Each Network scene's invariants in step mode, and `netlens scene run` as a user runs it.
+
+use std::process::Command;
+
+use netlens::netsim::scenes::overlay::{Mode, Overlay, diameter};
+use netlens::netsim::scenes::storage::{REPLICATION, Storage};
+use netlens::netsim::{Action, NetScene, create, run};
+use serde_json::Value;
+
+const NETLENS: &str = env!("CARGO_BIN_EXE_netlens");
+
+fn run_scene(name: &str, nodes: Option<usize>, actions: &[(u64, &str)], until_ms: u64) -> (Box<dyn NetScene>, Value) {
+    let mut scene = create(name, 7, nodes).unwrap();
+    let actions: Vec<(u64, Action)> = actions.iter().map(|(t, a)| (*t, Action::parse(a).unwrap())).collect();
+    run(scene.as_mut(), &actions, 10_000_000, until_ms * 1000).unwrap();
+    let state = scene.state();
+    (scene, state)
+}
+
+#[test]
+fn routing_delivers_every_message_within_the_hop_bound() {
+    let mut scene = Overlay::with_messages(3, 40, Mode::Routing, 50).unwrap();
+    while scene.step() {}
+    let bound = diameter(scene.neighbour_tables());
+    let state = scene.state();
+    let messages = state["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 50);
+    for m in messages {
+        assert_eq!(m["delivered"], true, "{m}");
+        let hops = m["hops"].as_u64().unwrap() as usize;
+        assert!(hops >= 1 && hops <= bound, "{hops} hops with a diameter of {bound}");
+        // Each hop goes to a neighbour of the previous peer.
+        let path: Vec<&str> = m["path"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+        for pair in path.windows(2) {
+            let knows = state["neighbours"][pair[0]].as_array().unwrap();
+            assert!(knows.iter().any(|n| n == pair[1]), "{} is not a neighbour of {}", pair[1], pair[0]);
+        }
+    }
+}
+
+#[test]
+fn routing_goes_around_a_dead_peer() {
+    let (_, state) = run_scene("routing", Some(20), &[(0, "kill:peer-5")], 10_000);
+    for m in state["messages"].as_array().unwrap() {
+        let path = m["path"].as_array().unwrap();
+        assert!(!path.iter().any(|p| p == "peer-5") || m["from"] == "peer-5" || m["to"] == "peer-5", "{m}");
+    }
+}
+
+#[test]
+fn every_peer_has_at_least_k_neighbours_and_links_are_mutual() {
+    let (_, state) = run_scene("overlay", Some(30), &[], 10_000);
+    let tables = state["neighbours"].as_object().unwrap();
+    assert_eq!(tables.len(), 30);
+    for (peer, list) in tables {
+        let list = list.as_array().unwrap();
+        assert!(list.len() >= 3, "{peer} knows only {}", list.len());
+        for n in list {
+            assert!(tables[n.as_str().unwrap()].as_array().unwrap().iter().any(|x| x == peer.as_str()));
+        }
+    }
+}
+
+#[test]
+fn login_and_logout_update_the_registry_on_every_supernode() {
+    let (scene, state) = run_scene("supernodes", Some(12), &[], 10_000);
+    let registry: Vec<&str> =
+        state["registry"].as_array().unwrap().iter().map(|r| r["peer"].as_str().unwrap()).collect();
+    assert!(registry.contains(&"peer-12"), "the late newcomer logged in");
+    assert!(!registry.contains(&"peer-2"), "peer-2 logged out");
+    assert_eq!(registry.len(), 11);
+    assert_eq!(state["registry_copies_agree"], true);
+    // Nobody still counts the departed peer as a neighbour.
+    for (peer, list) in state["neighbours"].as_object().unwrap() {
+        if peer != "peer-2" {
+            assert!(!list.as_array().unwrap().iter().any(|n| n == "peer-2"), "{peer} still lists peer-2");
+        }
+    }
+    let kinds: Vec<&str> = scene.events().iter().map(|e| e.kind).collect();
+    assert!(kinds.contains(&"login") && kinds.contains(&"logout") && kinds.contains(&"lookup"));
+    let newcomer = scene.events().iter().find(|e| e.kind == "welcome" && e.to == "peer-12").unwrap();
+    assert!(newcomer.detail.contains("neighbours: peer-"), "the newcomer got neighbours: {}", newcomer.detail);
+}
+
+#[test]
+fn a_dead_peer_is_noticed_and_removed_from_the_registry() {
+    let (_, state) = run_scene("supernodes", Some(12), &[(600_000, "kill:peer-5")], 10_000);
+    let registry = state["registry"].as_array().unwrap();
+    assert!(!registry.iter().any(|r| r["peer"] == "peer-5"));
+}
+
+#[test]
+fn replication_restores_r_copies_and_the_file_hash_after_a_peer_dies() {
+    let (_, state) = run_scene("replicated-storage", Some(8), &[(500_000, "kill:peer-3")], 10_000);
+    assert_eq!(state["replication"], REPLICATION);
+    for piece in state["pieces"].as_array().unwrap() {
+        let holders = piece["holders"].as_array().unwrap();
+        assert_eq!(holders.len(), REPLICATION, "{piece}");
+        assert!(!holders.iter().any(|h| h == "peer-3"));
+    }
+    assert_eq!(state["hash_after"], state["hash_before"]);
+    assert!(state["lost_pieces"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn killing_every_holder_of_a_piece_reports_it_lost() {
+    // Learn who holds piece 0, then kill them all at once.
+    let mut probe = Storage::new(7, 6).unwrap();
+    while probe.step() {}
+    let holders: Vec<String> = probe.state()["pieces"][0]["holders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h.as_str().unwrap().to_string())
+        .collect();
+    let actions: Vec<(u64, String)> = holders.iter().map(|h| (500_000, format!("kill:{h}"))).collect();
+    let actions: Vec<(u64, &str)> = actions.iter().map(|(t, a)| (*t, a.as_str())).collect();
+    let (_, state) = run_scene("replicated-storage", Some(6), &actions, 10_000);
+    let lost = state["lost_pieces"].as_array().unwrap();
+    assert!(lost.iter().any(|p| p == 0), "piece 0 is reported lost: {lost:?}");
+    assert!(state["hash_after"].is_null(), "the file cannot be read back");
+    // Pieces that kept a survivor are back at r copies.
+    for piece in state["pieces"].as_array().unwrap() {
+        if !lost.contains(&piece["id"]) {
+            assert_eq!(piece["holders"].as_array().unwrap().len(), REPLICATION, "{piece}");
+        }
+    }
+}
+
+#[test]
+fn every_request_fails_while_the_server_is_dead_and_succeeds_after_restart() {
+    let (scene, state) =
+        run_scene("client-server", Some(6), &[(1_000_000, "kill:server"), (2_000_000, "restart:server")], 3_000);
+    let events = scene.events();
+    let outcome = |e: &netlens::netsim::LogEvent| matches!(e.kind, "response" | "failure" | "refused");
+    // Requests answered between the kill (plus the latency of answers already on the way) and the restart.
+    let dead: Vec<_> = events.iter().filter(|e| outcome(e) && e.t_us > 1_000_000 && e.t_us < 2_000_000).collect();
+    assert!(!dead.is_empty());
+    assert!(dead.iter().all(|e| e.kind == "failure"), "only failures while the server is dead");
+    let after: Vec<_> = events.iter().filter(|e| outcome(e) && e.t_us > 2_100_000).collect();
+    assert!(after.iter().any(|e| e.kind == "response"));
+    assert!(after.iter().all(|e| e.kind != "failure"), "no failures once it is back");
+    assert!(state["failures"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn latency_grows_and_refusals_appear_once_clients_exceed_capacity() {
+    let (_, state) = run_scene("client-server", Some(2), &[(1_000_000, "clients:40")], 2_000);
+    let rows = state["latency_vs_clients"].as_array().unwrap();
+    let p50 = |n: u64| rows.iter().find(|r| r["clients"] == n).unwrap()["p50_ms"].as_f64().unwrap();
+    assert!(p50(40) > 2.0 * p50(2), "{} ms at 40 clients vs {} ms at 2", p50(40), p50(2));
+    assert!(state["refusals"].as_u64().unwrap() > 0, "the full queue refuses requests");
+}
+
+#[test]
+fn modularity_clients_get_identical_answers_from_both_implementations() {
+    let (scene, state) = run_scene("modularity", Some(6), &[], 1_000);
+    let servers = state["servers"].as_array().unwrap();
+    assert_eq!(servers.len(), 2);
+    assert!(servers.iter().all(|s| s["served"].as_u64().unwrap() > 0), "both implementations answered");
+    assert_ne!(servers[0]["implementation"], servers[1]["implementation"]);
+    assert!(scene.events().iter().any(|e| e.kind == "response"));
+}
+
+#[test]
+fn the_swarm_beats_the_server_as_nodes_grow() {
+    let (_, state) = run_scene("capacity", Some(64), &[], 60_000);
+    let rows = state["comparison"].as_array().unwrap();
+    let last = rows.last().unwrap();
+    assert_eq!(last["nodes"], 64);
+    assert!(last["p2p_ms"].as_u64().unwrap() * 4 < last["client_server_ms"].as_u64().unwrap());
+    assert_eq!(state["swarm_finished_ms"], last["p2p_ms"], "the animated swarm matches its row");
+}
+
+#[test]
+fn same_seed_same_story() {
+    let a = run_scene("supernodes", None, &[(700_000, "kill:peer-4")], 5_000).1;
+    let b = run_scene("supernodes", None, &[(700_000, "kill:peer-4")], 5_000).1;
+    assert_eq!(a, b);
+}
+
+#[test]
+fn scene_run_cli_prints_events_and_state_as_json_and_refuses_bad_actions() {
+    let out = Command::new(NETLENS)
+        .args(["scene", "run", "replicated-storage", "--at", "500000:kill:peer-2", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let event = &report["events"][0];
+    for key in ["t_us", "kind", "from", "to", "detail"] {
+        assert!(event.get(key).is_some(), "events[].{key}");
+    }
+    for key in ["replication", "pieces", "hash_before", "hash_after", "lost_pieces"] {
+        assert!(report["state"].get(key).is_some(), "state.{key}");
+    }
+    let bad = Command::new(NETLENS).args(["scene", "run", "routing", "--at", "5:explode:peer-1"]).output().unwrap();
+    assert!(!bad.status.success());
+    assert_eq!(String::from_utf8_lossy(&bad.stderr).trim_end().lines().count(), 1);
+    let unknown = Command::new(NETLENS).args(["scene", "run", "nope"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no scene called"));
+}
