@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-use netlens::netsim::scenes::overlay::{Mode, Overlay, diameter};
+use netlens::netsim::scenes::overlay::{Mode, Overlay, hop_bound};
 use netlens::netsim::scenes::storage::{REPLICATION, Storage};
 use netlens::netsim::{Action, NetScene, create, run};
 use serde_json::Value;
@@ -21,14 +21,15 @@ fn run_scene(name: &str, nodes: Option<usize>, actions: &[(u64, &str)], until_ms
 fn routing_delivers_every_message_within_the_hop_bound() {
     let mut scene = Overlay::with_messages(3, 40, Mode::Routing, 50).unwrap();
     while scene.step() {}
-    let bound = diameter(scene.neighbour_tables());
+    let bound = hop_bound(40);
+    assert_eq!(bound, 6);
     let state = scene.state();
     let messages = state["messages"].as_array().unwrap();
     assert_eq!(messages.len(), 50);
     for m in messages {
         assert_eq!(m["delivered"], true, "{m}");
         let hops = m["hops"].as_u64().unwrap() as usize;
-        assert!(hops >= 1 && hops <= bound, "{hops} hops with a diameter of {bound}");
+        assert!(hops >= 1 && hops <= bound, "{hops} hops, more than log2 N = {bound}");
         // Each hop goes to a neighbour of the previous peer.
         let path: Vec<&str> = m["path"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
         for pair in path.windows(2) {
@@ -48,17 +49,17 @@ fn routing_goes_around_a_dead_peer() {
 }
 
 #[test]
-fn every_peer_has_at_least_k_neighbours_and_links_are_mutual() {
-    let (_, state) = run_scene("overlay", Some(30), &[], 10_000);
+fn every_peer_knows_only_a_few_neighbours_including_the_next_ones() {
+    let (scene, state) = run_scene("overlay", Some(30), &[], 10_000);
     let tables = state["neighbours"].as_object().unwrap();
     assert_eq!(tables.len(), 30);
-    for (peer, list) in tables {
-        let list = list.as_array().unwrap();
-        assert!(list.len() >= 3, "{peer} knows only {}", list.len());
-        for n in list {
-            assert!(tables[n.as_str().unwrap()].as_array().unwrap().iter().any(|x| x == peer.as_str()));
-        }
+    for i in 1..=30 {
+        let list: Vec<&str> =
+            tables[&format!("peer-{i}")].as_array().unwrap().iter().map(|n| n.as_str().unwrap()).collect();
+        assert_eq!(list.len(), 5, "peer-{i}: 1, 2, 4, 8 and 16 places ahead");
+        assert!(list.contains(&format!("peer-{}", i % 30 + 1).as_str()), "peer-{i} knows the next peer");
     }
+    assert_eq!(scene.events().iter().filter(|e| e.kind == "hello").count(), 30 * 5, "every peer greets each neighbour");
 }
 
 #[test]

@@ -1,8 +1,9 @@
-//! Overlay (S21) and routing (S22): N peers, each knowing a few neighbours. In the overlay
-//! scene the peers greet their neighbours so the tables can be seen; in the routing scene
-//! messages travel from peer to peer, each hop to the neighbour closest to the destination.
-
-use std::collections::{HashMap, VecDeque};
+//! Overlay (S21) and routing (S22): N peers on a ring, each knowing only a few neighbours: the
+//! next peers and those 4, 8, 16, … places ahead (Chord's "fingers"), so k grows like log2 N.
+//! In the overlay scene the peers greet their neighbours so the tables can be seen; in the
+//! routing scene messages travel peer to peer, each hop to the known neighbour that gets
+//! closest to the destination without passing it, so a message needs at most about log2 N
+//! hops, and only local knowledge.
 
 use serde_json::json;
 
@@ -16,8 +17,6 @@ pub enum Mode {
 }
 
 pub const MAX_PEERS: usize = 20_000;
-/// Each peer knows at least this many neighbours.
-pub const NEIGHBOURS: usize = 3;
 const MESSAGE_GAP_US: u64 = 40_000;
 
 #[derive(Clone, Debug)]
@@ -39,8 +38,7 @@ pub struct Overlay {
     mode: Mode,
     neighbours: Vec<Vec<usize>>,
     messages: Vec<Routed>,
-    /// Hop distances to a destination, computed on first use (over live peers).
-    distances: HashMap<usize, Vec<u32>>,
+    /// Messages still to launch (routing).
     to_send: usize,
 }
 
@@ -58,8 +56,8 @@ impl Overlay {
         for i in 0..peers {
             w.add_node(format!("peer-{}", i + 1));
         }
-        let neighbours = random_overlay(&mut w, peers);
-        let mut scene = Self { w, mode, neighbours, messages: Vec::new(), distances: HashMap::new(), to_send: 0 };
+        let neighbours = finger_tables(peers);
+        let mut scene = Self { w, mode, neighbours, messages: Vec::new(), to_send: 0 };
         match mode {
             Mode::Overlay => {
                 for peer in 0..peers {
@@ -76,24 +74,6 @@ impl Overlay {
             }
         }
         Ok(scene)
-    }
-
-    fn distances_to(&mut self, destination: usize) -> &Vec<u32> {
-        let (neighbours, alive) = (&self.neighbours, &self.w.alive);
-        self.distances.entry(destination).or_insert_with(|| {
-            let mut distance = vec![u32::MAX; neighbours.len()];
-            let mut queue = VecDeque::from([destination]);
-            distance[destination] = 0;
-            while let Some(node) = queue.pop_front() {
-                for &n in &neighbours[node] {
-                    if alive[n] && distance[n] == u32::MAX {
-                        distance[n] = distance[node] + 1;
-                        queue.push_back(n);
-                    }
-                }
-            }
-            distance
-        })
     }
 
     fn launch(&mut self) {
@@ -124,14 +104,16 @@ impl Overlay {
             self.w.record("delivered", from, node, format!("message {id} arrived after {hops} hops"));
             return;
         }
-        let neighbours = self.neighbours[node].clone();
-        let alive = self.w.alive.clone();
-        let distance = self.distances_to(destination);
-        let best = neighbours
+        let peers = self.neighbours.len();
+        let ahead = |from: usize, to: usize| (to + peers - from) % peers;
+        let remaining = ahead(node, destination);
+        let alive = &self.w.alive;
+        // The live neighbour furthest along the ring that does not pass the destination.
+        let best = self.neighbours[node]
             .iter()
             .copied()
-            .filter(|&n| alive[n] && distance[n] != u32::MAX)
-            .min_by_key(|&n| (distance[n], n));
+            .filter(|&n| alive[n] && ahead(node, n) <= remaining)
+            .max_by_key(|&n| ahead(node, n));
         match best {
             Some(next) => {
                 let hop = self.messages[id].path.len();
@@ -155,30 +137,27 @@ impl Overlay {
     }
 }
 
-/// A ring (so everyone is connected) plus random chords until each peer has `NEIGHBOURS`.
-fn random_overlay<M>(w: &mut World<M>, peers: usize) -> Vec<Vec<usize>> {
-    let mut neighbours: Vec<Vec<usize>> = vec![Vec::new(); peers];
-    let link = |a: usize, b: usize, neighbours: &mut Vec<Vec<usize>>| {
-        if a != b && !neighbours[a].contains(&b) {
-            neighbours[a].push(b);
-            neighbours[b].push(a);
-        }
-    };
-    for i in 0..peers {
-        link(i, (i + 1) % peers, &mut neighbours);
-    }
-    for i in 0..peers {
-        let mut tries = 0;
-        while neighbours[i].len() < NEIGHBOURS && tries < 20 {
-            let j = w.rng.up_to(peers as u64 - 1) as usize;
-            link(i, j, &mut neighbours);
-            tries += 1;
-        }
-    }
-    for list in &mut neighbours {
-        list.sort_unstable();
-    }
-    neighbours
+/// Each peer knows the next two peers on the ring (so one dead peer can be stepped over) and
+/// the peers 4, 8, 16, … places ahead.
+fn finger_tables(peers: usize) -> Vec<Vec<usize>> {
+    (0..peers)
+        .map(|i| {
+            let mut list: Vec<usize> = std::iter::once(1)
+                .chain(std::iter::successors(Some(2usize), |d| Some(d * 2)).take_while(|&d| d < peers))
+                .map(|d| (i + d) % peers)
+                .filter(|&n| n != i)
+                .collect();
+            list.sort_unstable();
+            list.dedup();
+            list
+        })
+        .collect()
+}
+
+/// The most hops a message needs when every peer is alive: each hop at least halves the
+/// distance left, so ceil(log2 N).
+pub fn hop_bound(peers: usize) -> usize {
+    peers.next_power_of_two().trailing_zeros() as usize
 }
 
 impl NetScene for Overlay {
@@ -233,14 +212,11 @@ impl NetScene for Overlay {
             Action::Kill(name) => {
                 let peer = self.peer(name)?;
                 self.w.alive[peer] = false;
-                // Routes change: every peer learns anew which way is shortest.
-                self.distances.clear();
                 self.w.record("kill", peer, peer, format!("{name} is gone; routes go around it"));
             }
             Action::Restart(name) => {
                 let peer = self.peer(name)?;
                 self.w.alive[peer] = true;
-                self.distances.clear();
                 self.w.record("restart", peer, peer, format!("{name} is back"));
             }
             Action::Clients(_) => return Err("this scene has peers, not clients".into()),
@@ -275,7 +251,7 @@ impl NetScene for Overlay {
             .collect();
         json!({
             "peers": self.neighbours.len(),
-            "neighbours_per_peer_at_least": NEIGHBOURS,
+            "hop_bound": hop_bound(self.neighbours.len()),
             "neighbours": neighbours,
             "messages": messages,
             "messages_delivered": self.w.messages_delivered,
@@ -319,26 +295,6 @@ impl NetScene for Overlay {
     fn messages_delivered(&self) -> u64 {
         self.w.messages_delivered
     }
-}
-
-/// The longest shortest path between live peers (the hop bound a message can need).
-pub fn diameter(neighbours: &[Vec<usize>]) -> usize {
-    let mut longest = 0;
-    for start in 0..neighbours.len() {
-        let mut distance = vec![usize::MAX; neighbours.len()];
-        distance[start] = 0;
-        let mut queue = VecDeque::from([start]);
-        while let Some(node) = queue.pop_front() {
-            for &n in &neighbours[node] {
-                if distance[n] == usize::MAX {
-                    distance[n] = distance[node] + 1;
-                    longest = longest.max(distance[n]);
-                    queue.push_back(n);
-                }
-            }
-        }
-    }
-    longest
 }
 
 impl Overlay {
