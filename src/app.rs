@@ -15,6 +15,7 @@ use crate::net::worker::{Waker, WorkerHandle};
 use crate::record::request::DEFAULT_HTTP_PORT;
 use crate::record::{Command, DemoAddresses, ErrorKind, Event, FetchError, FetchEvent, FetchRequest};
 use crate::ui::fetch::{FetchContext, FetchIntent, FetchView};
+use crate::ui::network::NetworkView;
 use crate::ui::packets::PacketsView;
 use crate::ui::theme;
 
@@ -53,6 +54,7 @@ pub struct NetlensApp {
     navigation: Navigation,
     fetch_view: FetchView,
     packets_view: PacketsView,
+    network_view: NetworkView,
     pub tab: Tab,
     applied_theme: Option<Theme>,
 }
@@ -62,6 +64,7 @@ pub struct NetlensApp {
 pub enum Tab {
     Fetch,
     Packets,
+    Network,
 }
 
 impl NetlensApp {
@@ -85,6 +88,7 @@ impl NetlensApp {
             navigation: Navigation::default(),
             fetch_view: FetchView::new(format!("http://www.demo.test:{DEFAULT_HTTP_PORT}/")),
             packets_view: PacketsView::new(),
+            network_view: NetworkView::new(),
             tab: Tab::Fetch,
             applied_theme: None,
         };
@@ -98,6 +102,11 @@ impl NetlensApp {
     /// The Packets view, for tests and the CLI's `open`.
     pub fn packets_view(&mut self) -> &mut PacketsView {
         &mut self.packets_view
+    }
+
+    /// The Network view, for tests.
+    pub fn network_view(&mut self) -> &mut NetworkView {
+        &mut self.network_view
     }
 
     /// The settings as they stand (what `save` will store).
@@ -217,6 +226,7 @@ impl NetlensApp {
             for (tab, name, hint) in [
                 (Tab::Fetch, "Fetch", "A client fetching a page: DNS, connect, TLS, HTTP, every byte"),
                 (Tab::Packets, "Packets", "IP packets and TCP segments on an unreliable link, or from a capture file"),
+                (Tab::Network, "Network", "Client/server and peer-to-peer systems: many nodes, messages, failures"),
             ] {
                 if ui.selectable_label(self.tab == tab, RichText::new(name).strong()).on_hover_text(hint).clicked() {
                     self.tab = tab;
@@ -303,9 +313,10 @@ impl eframe::App for NetlensApp {
                 ui.colored_label(theme::error_color(ui.visuals().dark_mode), reason);
             });
         }
-        if self.tab == Tab::Packets {
-            self.packets_view.show(ui);
-            return;
+        match self.tab {
+            Tab::Packets => return self.packets_view.show(ui),
+            Tab::Network => return self.network_view.show(ui),
+            Tab::Fetch => {}
         }
         let demo = match &self.demo {
             DemoStatus::Ready(addresses) => Some(addresses.clone()),

@@ -2,6 +2,7 @@
 //! they never touch sockets or files.
 
 pub mod fetch;
+pub mod network;
 pub mod packets;
 pub mod theme;
 pub mod widgets;

@@ -1,0 +1,183 @@
+//! The node graph (custom painter): nodes by role (shape and colour), links, messages moving
+//! along links coloured by kind, and the highlighted path. Layout is a pair of circles (servers
+//! and supernodes inside, everyone else around), O(n) per change, so it reads well from 2 to
+//! 1,000 nodes and never costs a frame.
+
+use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke, Vec2, pos2, vec2};
+
+use crate::netsim::{Graph, InFlight, Role};
+
+/// Where each node sits, in a unit square (0..1), before pan and zoom.
+pub fn layout(graph: &Graph) -> Vec<Pos2> {
+    let inner: Vec<usize> = (0..graph.nodes.len())
+        .filter(|&i| matches!(graph.nodes[i].role, Role::Server | Role::Supernode | Role::Dns))
+        .collect();
+    let outer: Vec<usize> = (0..graph.nodes.len()).filter(|i| !inner.contains(i)).collect();
+    let mut positions = vec![Pos2::ZERO; graph.nodes.len()];
+    let center = pos2(0.5, 0.5);
+    let place = |group: &[usize], radius: f32, positions: &mut Vec<Pos2>| {
+        for (k, &i) in group.iter().enumerate() {
+            if group.len() == 1 && radius < 0.2 {
+                positions[i] = center;
+                continue;
+            }
+            let angle = std::f32::consts::TAU * k as f32 / group.len() as f32 - std::f32::consts::FRAC_PI_2;
+            positions[i] = center + vec2(angle.cos(), angle.sin()) * radius;
+        }
+    };
+    place(&inner, if inner.len() <= 1 { 0.0 } else { 0.15 }, &mut positions);
+    place(&outer, 0.42, &mut positions);
+    positions
+}
+
+pub fn role_color(role: Role, dark: bool) -> Color32 {
+    let (d, l) = match role {
+        Role::Client => ((0x74, 0xb4, 0xff), (0x1d, 0x5f, 0xb8)),
+        Role::Server => ((0x6b, 0xd4, 0x8a), (0x1e, 0x80, 0x3c)),
+        Role::Dns => ((0x4d, 0xd0, 0xe1), (0x00, 0x83, 0x8f)),
+        Role::Peer => ((0xf4, 0xa2, 0x61), (0xb0, 0x5a, 0x00)),
+        Role::Supernode => ((0xe0, 0x7b, 0xff), (0x8e, 0x24, 0xaa)),
+    };
+    let (r, g, b) = if dark { d } else { l };
+    Color32::from_rgb(r, g, b)
+}
+
+/// Message kinds and their colours, for the legend too.
+pub fn message_color(kind: &str, dark: bool) -> Color32 {
+    let (d, l) = match kind {
+        "request" | "login" | "lookup" | "copy" | "store" => ((0x74, 0xb4, 0xff), (0x1d, 0x5f, 0xb8)),
+        "response" | "welcome" | "piece" | "hello" => ((0x6b, 0xd4, 0x8a), (0x1e, 0x80, 0x3c)),
+        "refused" => ((0xff, 0x9f, 0x43), (0xc0, 0x56, 0x00)),
+        "failure" | "bye" | "logout" => ((0xff, 0x6b, 0x6b), (0xc0, 0x1c, 0x1c)),
+        "route" => ((0xf1, 0xc4, 0x0f), (0xa6, 0x7c, 0x00)),
+        _ => ((0xb0, 0xb8, 0xc4), (0x5a, 0x62, 0x70)),
+    };
+    let (r, g, b) = if dark { d } else { l };
+    Color32::from_rgb(r, g, b)
+}
+
+pub const LEGEND: &[&str] = &["request", "response", "refused", "failure", "route", "sync"];
+
+/// Maps unit-square positions to the screen.
+#[derive(Clone, Copy, Debug)]
+pub struct View {
+    pub rect: Rect,
+    pub zoom: f32,
+    pub pan: Vec2,
+}
+
+impl View {
+    pub fn to_screen(self, p: Pos2) -> Pos2 {
+        let side = self.rect.width().min(self.rect.height()) * self.zoom;
+        let origin = self.rect.center() - vec2(side, side) / 2.0 + self.pan;
+        origin + p.to_vec2() * side
+    }
+
+    pub fn to_unit(self, p: Pos2) -> Pos2 {
+        let side = self.rect.width().min(self.rect.height()) * self.zoom;
+        let origin = self.rect.center() - vec2(side, side) / 2.0 + self.pan;
+        ((p - origin) / side).to_pos2()
+    }
+}
+
+/// Draws the graph; returns the node under `pointer`, if any.
+#[allow(clippy::too_many_arguments)]
+pub fn paint(
+    painter: &Painter,
+    view: &View,
+    graph: &Graph,
+    positions: &[Pos2],
+    flights: &[InFlight],
+    now_us: u64,
+    selected: Option<usize>,
+    pointer: Option<Pos2>,
+    dark: bool,
+) -> Option<usize> {
+    let n = graph.nodes.len();
+    let radius = if n > 300 {
+        3.0
+    } else if n > 60 {
+        6.0
+    } else {
+        14.0
+    } * view.zoom.sqrt();
+    let weak = if dark { Color32::from_gray(70) } else { Color32::from_gray(200) };
+    let text = if dark { Color32::from_gray(220) } else { Color32::from_gray(30) };
+    let screen: Vec<Pos2> = positions.iter().map(|&p| view.to_screen(p)).collect();
+    let mut shapes = Vec::with_capacity(graph.links.len() + n * 2 + flights.len());
+    for &(a, b) in &graph.links {
+        shapes.push(Shape::line_segment([screen[a], screen[b]], Stroke::new(1.0, weak)));
+    }
+    let path_color = message_color("route", dark);
+    for pair in graph.highlight.windows(2) {
+        shapes.push(Shape::line_segment([screen[pair[0]], screen[pair[1]]], Stroke::new(4.0, path_color)));
+    }
+    for f in flights.iter().filter(|f| f.sent_us <= now_us && now_us < f.arrive_us) {
+        let fraction = (now_us - f.sent_us) as f32 / (f.arrive_us - f.sent_us).max(1) as f32;
+        let at = screen[f.from] + (screen[f.to] - screen[f.from]) * fraction;
+        shapes.push(Shape::circle_filled(at, (radius * 0.45).max(2.5), message_color(f.kind, dark)));
+    }
+    let mut hovered = None;
+    for (i, node) in graph.nodes.iter().enumerate() {
+        let p = screen[i];
+        if !view.rect.expand(radius).contains(p) {
+            continue;
+        }
+        let mut color = role_color(node.role, dark);
+        if !node.alive {
+            color = color.gamma_multiply(0.25);
+        }
+        let stroke = if selected == Some(i) { Stroke::new(3.0, text) } else { Stroke::NONE };
+        match node.role {
+            Role::Server | Role::Dns => {
+                shapes.push(Shape::rect_filled(Rect::from_center_size(p, Vec2::splat(radius * 2.0)), 3.0, color));
+                if stroke.width > 0.0 {
+                    shapes.push(Shape::rect_stroke(
+                        Rect::from_center_size(p, Vec2::splat(radius * 2.4)),
+                        3.0,
+                        stroke,
+                        egui::StrokeKind::Outside,
+                    ));
+                }
+            }
+            Role::Supernode => {
+                let r = radius * 1.3;
+                let diamond = vec![p + vec2(0.0, -r), p + vec2(r, 0.0), p + vec2(0.0, r), p + vec2(-r, 0.0)];
+                shapes.push(Shape::convex_polygon(diamond, color, stroke));
+            }
+            _ => {
+                shapes.push(Shape::circle_filled(p, radius, color));
+                if stroke.width > 0.0 {
+                    shapes.push(Shape::circle_stroke(p, radius + 2.0, stroke));
+                }
+            }
+        }
+        if !node.alive {
+            let s = radius * 0.8;
+            let cross = Stroke::new(2.0, crate::ui::theme::error_color(dark));
+            shapes.push(Shape::line_segment([p + vec2(-s, -s), p + vec2(s, s)], cross));
+            shapes.push(Shape::line_segment([p + vec2(-s, s), p + vec2(s, -s)], cross));
+        }
+        if let Some(pointer) = pointer
+            && pointer.distance(p) <= radius.max(6.0)
+        {
+            hovered = Some(i);
+        }
+    }
+    painter.extend(shapes);
+    // Names only when they fit.
+    if n <= 60 || view.zoom > 3.0 {
+        for (i, node) in graph.nodes.iter().enumerate() {
+            if view.rect.contains(screen[i]) {
+                painter.text(
+                    screen[i] + vec2(0.0, radius + 2.0),
+                    Align2::CENTER_TOP,
+                    &node.name,
+                    FontId::proportional(11.0),
+                    text,
+                );
+            }
+        }
+    }
+    hovered
+}
