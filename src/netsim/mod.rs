@@ -3,6 +3,7 @@
 //! own nodes' state and reacts to messages and timers; the runner applies timed actions (kill,
 //! restart, number of clients) and reports the event log and the final state.
 
+pub mod admission;
 pub mod scenes;
 pub mod world;
 

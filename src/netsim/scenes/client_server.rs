@@ -3,14 +3,18 @@
 //! refused; a killed server fails every request until it is restarted. In the modularity
 //! variant two different server implementations answer the same protocol identically.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 
 use serde_json::json;
 
+use crate::netsim::admission::{Admission, Admit};
 use crate::netsim::world::{InFlight, Item, LogEvent, World};
 use crate::netsim::{Action, Graph, GraphNode, NetScene, Role, percentile};
 
 pub const MAX_CLIENTS: usize = 200;
+/// Worker slots and queue places of the step-mode server.
+pub const CAPACITY: usize = 4;
+pub const QUEUE_LIMIT: usize = 8;
 /// The protocol's one answer: what every server implementation must send back.
 pub const RESPONSE_BODY: &str = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
 const SERVICE_US: u64 = 10_000;
@@ -28,10 +32,10 @@ enum Msg {
 /// One server program: its slots, queue and counters.
 struct Server {
     node: usize,
-    capacity: usize,
-    queue_limit: usize,
+    /// The same policy the live server uses; it holds (request id, client node) pairs.
+    admission: Admission<(u64, usize)>,
+    /// Requests being served now, for failing them if the server dies.
     busy: HashMap<u64, usize>,
-    queue: VecDeque<(u64, usize)>,
     served: u64,
     implementation: &'static str,
 }
@@ -81,10 +85,8 @@ impl ClientServer {
             let node = w.add_node(name.to_string());
             servers.push(Server {
                 node,
-                capacity: 4,
-                queue_limit: 8,
+                admission: Admission::new(CAPACITY, QUEUE_LIMIT),
                 busy: HashMap::new(),
-                queue: VecDeque::new(),
                 served: 0,
                 implementation,
             });
@@ -157,19 +159,21 @@ impl ClientServer {
             self.w.send(node, client, "failure", Msg::Failed { id });
             return;
         }
-        let s = &mut self.servers[server];
-        if s.busy.len() < s.capacity {
-            s.busy.insert(id, client);
-            let service = SERVICE_US + self.w.rng.up_to(SERVICE_US / 5);
-            self.w.timer(node, service, id);
-        } else if s.queue.len() < s.queue_limit {
-            s.queue.push_back((id, client));
-            let length = s.queue.len();
-            let bucket = self.bucket();
-            bucket.max_queue = bucket.max_queue.max(length);
-        } else {
-            self.w.record("refused", node, client, format!("request {id}: all slots busy and the queue is full"));
-            self.w.send(node, client, "refused", Msg::Refused { id });
+        match self.servers[server].admission.arrive((id, client)) {
+            Admit::Start((id, client)) => {
+                self.servers[server].busy.insert(id, client);
+                let service = SERVICE_US + self.w.rng.up_to(SERVICE_US / 5);
+                self.w.timer(node, service, id);
+            }
+            Admit::Queued => {
+                let length = self.servers[server].admission.queued();
+                let bucket = self.bucket();
+                bucket.max_queue = bucket.max_queue.max(length);
+            }
+            Admit::Refused((id, client)) => {
+                self.w.record("refused", node, client, format!("request {id}: all slots busy and the queue is full"));
+                self.w.send(node, client, "refused", Msg::Refused { id });
+            }
         }
     }
 
@@ -186,7 +190,7 @@ impl ClientServer {
         };
         self.w.send(node, client, "response", Msg::Response { id, body });
         self.w.record("response", node, client, format!("request {id}: {detail}"));
-        if let Some((next, next_client)) = self.servers[server].queue.pop_front() {
+        if let Some((next, next_client)) = self.servers[server].admission.finish() {
             self.servers[server].busy.insert(next, next_client);
             let service = SERVICE_US + self.w.rng.up_to(SERVICE_US / 5);
             self.w.timer(node, service, next);
@@ -226,7 +230,7 @@ impl ClientServer {
         self.w.alive[node] = false;
         let s = &mut self.servers[server];
         let mut dropped: Vec<(u64, usize)> = s.busy.drain().collect();
-        dropped.extend(s.queue.drain(..));
+        dropped.extend(s.admission.reset());
         dropped.sort();
         self.w.record(
             "kill",
@@ -352,7 +356,7 @@ impl NetScene for ClientServer {
         let servers: Vec<_> = self
             .servers
             .iter()
-            .map(|s| json!({"name": self.w.names[s.node], "implementation": s.implementation, "alive": self.w.alive[s.node], "capacity": s.capacity, "queue_limit": s.queue_limit, "busy": s.busy.len(), "queued": s.queue.len(), "served": s.served}))
+            .map(|s| json!({"name": self.w.names[s.node], "implementation": s.implementation, "alive": self.w.alive[s.node], "capacity": s.admission.capacity, "queue_limit": s.admission.queue_limit, "busy": s.busy.len(), "queued": s.admission.queued(), "served": s.served}))
             .collect();
         json!({
             "clients": self.active,
@@ -384,8 +388,8 @@ impl NetScene for ClientServer {
             let node = &mut nodes[s.node];
             node.role = Role::Server;
             node.details = vec![
-                ("slots busy".into(), format!("{} of {}", s.busy.len(), s.capacity)),
-                ("queue".into(), format!("{} of {}", s.queue.len(), s.queue_limit)),
+                ("slots busy".into(), format!("{} of {}", s.busy.len(), s.admission.capacity)),
+                ("queue".into(), format!("{} of {}", s.admission.queued(), s.admission.queue_limit)),
                 ("served".into(), s.served.to_string()),
             ];
             if !s.implementation.is_empty() {
