@@ -3,6 +3,7 @@
 
 mod fetch;
 mod inspect;
+mod load;
 mod report_json;
 mod report_text;
 mod scene;
@@ -38,6 +39,8 @@ pub enum Commands {
     /// Network scenes in step mode: `netlens scene run NAME`, `netlens scene list`.
     #[command(subcommand)]
     Scene(scene::SceneCommand),
+    /// The live client/server scene on loopback: requests per second, latency and refusals per client count.
+    Load(load::LoadArgs),
     /// Open a capture in the Packets view.
     Open {
         /// A pcap or pcapng file.
@@ -77,6 +80,7 @@ pub fn main() -> ExitCode {
         Some(Commands::Serve(args)) => serve::run(args),
         Some(Commands::Scenes) => scenes::run(),
         Some(Commands::Scene(command)) => scene::run(command),
+        Some(Commands::Load(args)) => load::run(args),
         Some(Commands::Simulate(args)) => simulate::run(args),
         Some(Commands::Inspect(args)) => inspect::run(args),
         Some(Commands::Open { file }) => {
