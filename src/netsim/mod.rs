@@ -4,6 +4,7 @@
 //! restart, number of clients) and reports the event log and the final state.
 
 pub mod admission;
+pub mod live_world;
 pub mod scenes;
 pub mod world;
 
@@ -81,6 +82,8 @@ pub trait NetScene: Send {
     fn flights(&self) -> &[InFlight];
     fn set_logging(&mut self, on: bool);
     fn messages_delivered(&self) -> u64;
+    /// The world, for live mode to carry its messages over real sockets.
+    fn live_world(&mut self) -> &mut dyn live_world::LiveWorld;
 }
 
 /// The scenes, in teaching order: (name, title, teacher's explanation).

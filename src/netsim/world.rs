@@ -76,6 +76,9 @@ pub struct World<M> {
     pub messages_delivered: u64,
     /// Recent sends, for the view to animate (kept short).
     pub flights: Vec<InFlight>,
+    /// Live mode: messages go to `outbox` for real sockets instead of the queue.
+    pub(crate) live: bool,
+    pub(crate) outbox: Vec<(usize, usize, &'static str, M)>,
 }
 
 /// How many in-flight messages the view may draw; older ones are forgotten.
@@ -97,6 +100,8 @@ impl<M> World<M> {
             messages_sent: 0,
             messages_delivered: 0,
             flights: Vec::new(),
+            live: false,
+            outbox: Vec::new(),
         }
     }
 
@@ -125,6 +130,15 @@ impl<M> World<M> {
     /// Sends with an explicit delay (a reply that takes service time, say).
     pub fn send_after(&mut self, from: usize, to: usize, kind: &'static str, msg: M, delay_us: u64) {
         self.messages_sent += 1;
+        if self.live {
+            // Real sockets carry it; the flight is drawn for about a link's latency.
+            self.flights.push(InFlight { from, to, sent_us: self.now, arrive_us: self.now + self.latency_us, kind });
+            if self.flights.len() >= MAX_FLIGHTS {
+                self.flights.drain(..MAX_FLIGHTS / 2);
+            }
+            self.outbox.push((from, to, kind, msg));
+            return;
+        }
         let arrive_us = self.now + delay_us;
         if self.logging {
             if self.flights.len() >= MAX_FLIGHTS {
@@ -133,6 +147,11 @@ impl<M> World<M> {
             self.flights.push(InFlight { from, to, sent_us: self.now, arrive_us, kind });
         }
         self.push(arrive_us, Item::Deliver { from, to, msg });
+    }
+
+    /// Queues an item at the current time (a frame that arrived over a real socket).
+    pub(crate) fn inject(&mut self, item: Item<M>) {
+        self.push(self.now, item);
     }
 
     pub fn timer(&mut self, node: usize, delay_us: u64, tag: u64) {

@@ -2,4 +2,5 @@
 //! admits requests with the same `Admission` policy as the step-mode scene.
 
 pub mod load;
+pub mod scene_runner;
 pub mod server;

@@ -14,7 +14,7 @@ pub const MAX_NODES: usize = 2_000;
 /// One upload of one piece takes a round.
 pub const ROUND_US: u64 = 10_000;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 enum Msg {
     Piece { piece: usize },
 }
@@ -200,5 +200,9 @@ impl NetScene for Capacity {
 
     fn messages_delivered(&self) -> u64 {
         self.w.messages_delivered
+    }
+
+    fn live_world(&mut self) -> &mut dyn crate::netsim::live_world::LiveWorld {
+        &mut self.w
     }
 }

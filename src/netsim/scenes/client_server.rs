@@ -21,10 +21,10 @@ const SERVICE_US: u64 = 10_000;
 const THINK_US: u64 = 20_000;
 const BUCKET_US: u64 = 100_000;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 enum Msg {
     Request { id: u64 },
-    Response { id: u64, body: &'static str },
+    Response { id: u64, body: String },
     Refused { id: u64 },
     Failed { id: u64 },
 }
@@ -182,7 +182,7 @@ impl ClientServer {
         let Some(client) = self.servers[server].busy.remove(&id) else { return };
         let s = &mut self.servers[server];
         s.served += 1;
-        let body = RESPONSE_BODY;
+        let body = RESPONSE_BODY.to_string();
         let detail = if self.modular {
             format!("200 OK from {} ({})", self.w.names[node], s.implementation)
         } else {
@@ -417,5 +417,9 @@ impl NetScene for ClientServer {
 
     fn messages_delivered(&self) -> u64 {
         self.w.messages_delivered
+    }
+
+    fn live_world(&mut self) -> &mut dyn crate::netsim::live_world::LiveWorld {
+        &mut self.w
     }
 }

@@ -19,7 +19,7 @@ pub enum Mode {
 pub const MAX_PEERS: usize = 20_000;
 const MESSAGE_GAP_US: u64 = 40_000;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 enum Msg {
     Hello,
     Route { id: usize },
@@ -294,6 +294,10 @@ impl NetScene for Overlay {
 
     fn messages_delivered(&self) -> u64 {
         self.w.messages_delivered
+    }
+
+    fn live_world(&mut self) -> &mut dyn crate::netsim::live_world::LiveWorld {
+        &mut self.w
     }
 }
 

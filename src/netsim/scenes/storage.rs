@@ -18,7 +18,7 @@ pub const MAX_PEERS: usize = 1_000;
 /// How long the tracker takes to notice that a peer stopped answering.
 const DETECT_US: u64 = 200_000;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 enum Msg {
     Store { piece: usize, bytes: Vec<u8> },
     CopyTo { piece: usize, target: usize },
@@ -280,6 +280,10 @@ impl NetScene for Storage {
 
     fn messages_delivered(&self) -> u64 {
         self.w.messages_delivered
+    }
+
+    fn live_world(&mut self) -> &mut dyn crate::netsim::live_world::LiveWorld {
+        &mut self.w
     }
 }
 

@@ -19,7 +19,7 @@ const DETECT_US: u64 = 300_000;
 const NEWCOMER_US: u64 = 1_000_000;
 const LOGOUT_US: u64 = 1_500_000;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 enum Msg {
     Login,
     Welcome { neighbours: Vec<usize> },
@@ -324,5 +324,9 @@ impl NetScene for Supernodes {
 
     fn messages_delivered(&self) -> u64 {
         self.w.messages_delivered
+    }
+
+    fn live_world(&mut self) -> &mut dyn crate::netsim::live_world::LiveWorld {
+        &mut self.w
     }
 }
