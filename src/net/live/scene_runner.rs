@@ -249,16 +249,16 @@ async fn drive(
 /// Writes a frame on the (cached) connection to `addr`; false if nobody is listening there.
 async fn send(connections: &mut HashMap<(usize, usize), TcpStream>, frame: &Frame, addr: SocketAddr) -> bool {
     let key = (frame.from, frame.to);
-    if !connections.contains_key(&key) {
-        match TcpStream::connect(addr).await {
+    let stream = match connections.entry(key) {
+        std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+        std::collections::hash_map::Entry::Vacant(entry) => match TcpStream::connect(addr).await {
             Ok(stream) => {
                 let _ = stream.set_nodelay(true);
-                connections.insert(key, stream);
+                entry.insert(stream)
             }
             Err(_) => return false,
-        }
-    }
-    let stream = connections.get_mut(&key).expect("inserted above");
+        },
+    };
     if stream.write_all(&frame.bytes).await.is_err() {
         connections.remove(&key);
         return false;
