@@ -1,14 +1,31 @@
 //! The Network view: a scene's nodes and messages as a graph, run in step mode (deterministic,
-//! virtual time) with play, pause, step, speed and a seed; select a node to see its state, kill
-//! or restart it, change the number of clients, and watch the plots.
+//! virtual time) with play, pause, step, speed and a seed, or live (every node a real TCP
+//! listener on loopback, run by a background thread); select a node to see its state, kill or
+//! restart it, change the number of clients, watch the plots, open live messages as bytes.
 
 mod graph;
 mod plots;
 
 use egui::{RichText, Sense, Ui};
 
-use crate::netsim::{Action, Graph, NetScene, SCENES, create};
+use crate::net::live::scene_runner::{LiveScene, WireFrame};
+use crate::netsim::{Action, Graph, InFlight, LogEvent, NetScene, SCENES, create};
 use crate::ui::theme;
+
+/// Events shown in the list at most (the newest).
+const SHOWN_EVENTS: usize = 2000;
+
+/// What one frame draws, taken from the step-mode scene or (briefly locked) from the live one.
+struct Snapshot {
+    graph: Graph,
+    flights: Vec<InFlight>,
+    state: serde_json::Value,
+    events: Vec<LogEvent>,
+    now_us: u64,
+    delivered: u64,
+    frames: Vec<WireFrame>,
+    error: Option<String>,
+}
 
 /// How much virtual time one second on screen shows.
 const SPEEDS: [(f64, &str); 5] = [(0.01, "1/100×"), (0.05, "1/20×"), (0.2, "1/5×"), (1.0, "1×"), (5.0, "5×")];
@@ -32,6 +49,10 @@ pub struct NetworkView {
     clients: usize,
     pub error: Option<String>,
     dragging: Option<usize>,
+    /// Live mode: the scene runs on real sockets in the background.
+    live: Option<LiveScene>,
+    picked_frame: Option<usize>,
+    snapshot: Snapshot,
 }
 
 impl Default for NetworkView {
@@ -70,9 +91,77 @@ impl NetworkView {
             clients: 4,
             error: None,
             dragging: None,
+            live: None,
+            picked_frame: None,
+            snapshot: Snapshot {
+                graph: Graph::default(),
+                flights: Vec::new(),
+                state: serde_json::Value::Null,
+                events: Vec::new(),
+                now_us: 0,
+                delivered: 0,
+                frames: Vec::new(),
+                error: None,
+            },
         };
         view.refresh_graph();
         view
+    }
+
+    /// True while the scene runs live on real sockets.
+    pub fn is_live(&self) -> bool {
+        self.live.is_some()
+    }
+
+    /// Switches between step mode and live mode; both start the scene afresh.
+    pub fn set_live(&mut self, on: bool, ctx: &egui::Context) {
+        self.live = None;
+        let name = self.scene_name.clone();
+        self.open(&name, Some(self.nodes));
+        if on {
+            let ctx = ctx.clone();
+            let wake = std::sync::Arc::new(move || ctx.request_repaint_after(std::time::Duration::from_millis(30)));
+            match create(&name, self.seed, Some(self.nodes))
+                .map_err(|e| e.to_string())
+                .and_then(|scene| LiveScene::start(scene, wake).map_err(|e| format!("live mode could not start: {e}")))
+            {
+                Ok(live) => self.live = Some(live),
+                Err(e) => self.error = Some(e),
+            }
+        }
+    }
+
+    fn take_snapshot(&mut self) {
+        let tail = |events: &[LogEvent]| events[events.len().saturating_sub(SHOWN_EVENTS)..].to_vec();
+        self.snapshot = match &self.live {
+            Some(live) => {
+                let mut s = live.shared.lock().expect("live state");
+                let scene = &mut s.scene;
+                Snapshot {
+                    graph: scene.graph(),
+                    flights: scene.flights().to_vec(),
+                    state: scene.state(),
+                    events: tail(scene.events()),
+                    now_us: scene.now(),
+                    delivered: scene.messages_delivered(),
+                    frames: s.frames.iter().cloned().collect(),
+                    error: s.error.clone(),
+                }
+            }
+            None => Snapshot {
+                graph: self.graph.clone(),
+                flights: self.scene.flights().to_vec(),
+                state: self.scene.state(),
+                events: tail(self.scene.events()),
+                now_us: self.view_us,
+                delivered: self.scene.messages_delivered(),
+                frames: Vec::new(),
+                error: None,
+            },
+        };
+        if self.positions.len() != self.snapshot.graph.nodes.len() {
+            self.positions = graph::layout(&self.snapshot.graph);
+        }
     }
 
     /// Starts `name` afresh with the current seed and node count.
@@ -125,6 +214,10 @@ impl NetworkView {
     }
 
     pub fn act(&mut self, action: Action) {
+        if let Some(live) = &self.live {
+            live.act(action);
+            return;
+        }
         self.scene.advance_to(self.view_us);
         if let Err(e) = self.scene.apply(&action) {
             self.error = Some(e);
@@ -133,7 +226,9 @@ impl NetworkView {
     }
 
     pub fn show(&mut self, ui: &mut Ui) {
-        if self.playing {
+        if self.live.is_some() {
+            ui.ctx().request_repaint_after(std::time::Duration::from_millis(50));
+        } else if self.playing {
             let dt = f64::from(ui.input(|i| i.stable_dt).min(0.1));
             let target = self.view_us + (dt * 1e6 * self.speed).max(1.0) as u64;
             self.run_to(target);
@@ -142,6 +237,7 @@ impl NetworkView {
         if ui.input(|i| i.key_pressed(egui::Key::Space)) && !ui.ctx().egui_wants_keyboard_input() {
             self.playing = !self.playing;
         }
+        self.take_snapshot();
         egui::Panel::top("network_controls").show(ui, |ui| self.controls(ui));
         egui::Panel::right("network_side")
             .resizable(true)
@@ -184,6 +280,21 @@ impl NetworkView {
                 self.open(&name, Some(self.nodes));
             }
             ui.separator();
+            let mut live = self.live.is_some();
+            if ui
+                .checkbox(&mut live, "Live")
+                .on_hover_text("Run the scene on real TCP sockets on this computer (loopback), in real time")
+                .changed()
+            {
+                let ctx = ui.ctx().clone();
+                self.set_live(live, &ctx);
+            }
+            if self.live.is_some() {
+                ui.label(RichText::new("real TCP on 127.0.0.1, real time").weak());
+                ui.monospace(format!("t = {:.3} s", self.snapshot.now_us as f64 / 1e6));
+                ui.label(RichText::new(format!("{} messages delivered", self.snapshot.delivered)).weak());
+                return;
+            }
             if ui.button("⏮").on_hover_text("Start again").clicked() {
                 let name = self.scene_name.clone();
                 self.open(&name, Some(self.nodes));
@@ -204,7 +315,7 @@ impl NetworkView {
                     }
                 });
             ui.monospace(format!("t = {:.3} s", self.view_us as f64 / 1e6));
-            ui.label(RichText::new(format!("{} messages delivered", self.scene.messages_delivered())).weak());
+            ui.label(RichText::new(format!("{} messages delivered", self.snapshot.delivered)).weak());
         });
         if matches!(self.scene_name.as_str(), "client-server" | "modularity") {
             ui.horizontal(|ui| {
@@ -213,8 +324,8 @@ impl NetworkView {
                     self.act(Action::Clients(self.clients));
                 }
                 for server in ["server", "server-a", "server-b"] {
-                    if let Some(i) = self.graph.nodes.iter().position(|n| n.name == server) {
-                        let alive = self.graph.nodes[i].alive;
+                    if let Some(i) = self.snapshot.graph.nodes.iter().position(|n| n.name == server) {
+                        let alive = self.snapshot.graph.nodes[i].alive;
                         let (text, action) = if alive {
                             (format!("Kill {server}"), Action::Kill(server.into()))
                         } else {
@@ -227,13 +338,19 @@ impl NetworkView {
                 }
             });
         }
-        if let Some(error) = &self.error {
+        if let Some(error) = self.error.as_ref().or(self.snapshot.error.as_ref()) {
             ui.colored_label(theme::error_color(ui.visuals().dark_mode), error);
         }
+        let live = self.live.is_some();
         if let Some((_, title, explanation)) = SCENES.iter().find(|s| s.0 == self.scene_name) {
             egui::CollapsingHeader::new(RichText::new(*title).strong()).id_salt("network-explanation").default_open(true).show(ui, |ui| {
                 ui.label(*explanation);
-                ui.label(RichText::new("Step mode: a deterministic simulation on a virtual clock; the same seed tells the same story.").weak());
+                let mode = if live {
+                    "Live mode: every node is a real TCP listener on 127.0.0.1 and messages are frames over real connections; time is the wall clock."
+                } else {
+                    "Step mode: a deterministic simulation on a virtual clock; the same seed tells the same story."
+                };
+                ui.label(RichText::new(mode).weak());
             });
         }
     }
@@ -252,13 +369,14 @@ impl NetworkView {
         }
         let dark = ui.visuals().dark_mode;
         let painter = ui.painter_at(rect);
+        let snap = &self.snapshot;
         let hovered = graph::paint(
             &painter,
             &view,
-            &self.graph,
+            &snap.graph,
             &self.positions,
-            self.scene.flights(),
-            self.view_us,
+            &snap.flights,
+            snap.now_us,
             self.selected,
             response.hover_pos(),
             dark,
@@ -280,7 +398,7 @@ impl NetworkView {
             self.selected = hovered;
         }
         if let Some(i) = hovered {
-            let node = &self.graph.nodes[i];
+            let node = &self.snapshot.graph.nodes[i];
             response.on_hover_text(format!(
                 "{} ({:?}){}",
                 node.name,
@@ -302,7 +420,7 @@ impl NetworkView {
     }
 
     fn side(&mut self, ui: &mut Ui) {
-        let state = self.scene.state();
+        let state = self.snapshot.state.clone();
         if self.scene_name == "replicated-storage" {
             let pieces = state["pieces"].as_array().cloned().unwrap_or_default();
             let r = state["replication"].as_u64().unwrap_or(0) as usize;
@@ -322,8 +440,8 @@ impl NetworkView {
                 "The file cannot be read back whole."
             });
         }
-        if let Some(i) = self.selected.filter(|&i| i < self.graph.nodes.len()) {
-            let node = self.graph.nodes[i].clone();
+        if let Some(i) = self.selected.filter(|&i| i < self.snapshot.graph.nodes.len()) {
+            let node = self.snapshot.graph.nodes[i].clone();
             ui.horizontal(|ui| {
                 ui.label(RichText::new(&node.name).strong().size(15.0));
                 ui.label(format!("{:?}{}", node.role, if node.alive { "" } else { " — dead" }));
@@ -355,16 +473,16 @@ impl NetworkView {
             "capacity" => plots::capacity(ui, &state),
             _ => {}
         }
-        egui::CollapsingHeader::new(format!("Nodes ({})", self.graph.nodes.len()))
-            .default_open(self.graph.nodes.len() <= 20)
+        egui::CollapsingHeader::new(format!("Nodes ({})", self.snapshot.graph.nodes.len()))
+            .default_open(self.snapshot.graph.nodes.len() <= 20)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().id_salt("node-list").max_height(200.0).show_rows(
                     ui,
                     18.0,
-                    self.graph.nodes.len(),
+                    self.snapshot.graph.nodes.len(),
                     |ui, rows| {
                         for i in rows {
-                            let node = &self.graph.nodes[i];
+                            let node = &self.snapshot.graph.nodes[i];
                             let text = format!("{}{}", node.name, if node.alive { "" } else { " (dead)" });
                             if ui.selectable_label(self.selected == Some(i), text).clicked() {
                                 self.selected = Some(i);
@@ -373,8 +491,11 @@ impl NetworkView {
                     },
                 );
             });
+        if self.live.is_some() {
+            self.wire_frames(ui);
+        }
         ui.label(RichText::new("Events").strong());
-        let events = self.scene.events();
+        let events = &self.snapshot.events;
         egui::ScrollArea::vertical()
             .id_salt("network-events")
             .stick_to_bottom(true)
@@ -382,6 +503,7 @@ impl NetworkView {
             .show_rows(ui, 18.0, events.len(), |ui, rows| {
                 ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
                 for e in &events[rows] {
+                    // (the newest events; older ones scroll off)
                     ui.monospace(format!(
                         "{:>9.3} ms {:<10} {} → {}  {}",
                         e.t_us as f64 / 1000.0,
@@ -392,5 +514,28 @@ impl NetworkView {
                     ));
                 }
             });
+    }
+}
+
+impl NetworkView {
+    /// Live mode: the protocol's messages as they went over the sockets, openable as bytes.
+    fn wire_frames(&mut self, ui: &mut Ui) {
+        let frames = &self.snapshot.frames;
+        egui::CollapsingHeader::new(format!("Messages on the wire ({})", frames.len())).default_open(true).show(ui, |ui| {
+            egui::ScrollArea::vertical().id_salt("wire-frames").max_height(140.0).stick_to_bottom(true).show_rows(ui, 18.0, frames.len(), |ui, rows| {
+                for i in rows {
+                    let f = &frames[i];
+                    let text = format!("{:>9.3} ms {:<9} {} → {} ({} bytes)", f.t_us as f64 / 1000.0, f.kind, f.from, f.to, f.bytes.len());
+                    if ui.selectable_label(self.picked_frame == Some(i), RichText::new(text).monospace()).clicked() {
+                        self.picked_frame = Some(i);
+                    }
+                }
+            });
+            if let Some(f) = self.picked_frame.and_then(|i| frames.get(i)) {
+                ui.label(RichText::new("4 bytes: length of the rest · 2: sender · 2: receiver · 1: length of the kind · the kind · the message as JSON").weak());
+                let payload = 9 + f.kind.len();
+                crate::ui::widgets::byte_view::show_hex(ui, "wire-frame-hex", &f.bytes, Some(payload..f.bytes.len()), 160.0, None);
+            }
+        });
     }
 }
