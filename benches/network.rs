@@ -6,7 +6,51 @@ use std::time::Instant;
 use netlens::netsim::NetScene;
 use netlens::netsim::scenes::overlay::{Mode, Overlay};
 
+/// A whole egui frame drawing 1,000 nodes with messages in flight (layout included once).
+fn graph_frames() {
+    use netlens::ui::network::graph;
+    // The capacity swarm: every round up to 1,000 pieces are on their way at once.
+    let mut scene = netlens::netsim::scenes::capacity::Capacity::new(1, 999).expect("scene");
+    // Run to the busiest round: the timer sends a whole round's uploads at once.
+    let in_flight = |s: &netlens::netsim::scenes::capacity::Capacity| {
+        let now = s.now();
+        s.flights().iter().filter(|f| f.sent_us <= now && now < f.arrive_us).count()
+    };
+    while in_flight(&scene) < 500 && scene.step() {}
+    let g = scene.graph();
+    let start = Instant::now();
+    let positions = graph::layout(&g);
+    let layout_ms = start.elapsed().as_secs_f64() * 1000.0;
+    let now = scene.now();
+    let flying = scene.flights().iter().filter(|f| f.sent_us <= now && now < f.arrive_us).count();
+    let ctx = egui::Context::default();
+    let mut times = Vec::new();
+    for _ in 0..60 {
+        let input = egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1400.0, 900.0))),
+            ..Default::default()
+        };
+        let start = Instant::now();
+        let _ = ctx.run_ui(input, |ui| {
+            egui::CentralPanel::default().show(ui, |ui| {
+                let view = graph::View { rect: ui.max_rect(), zoom: 1.0, pan: egui::Vec2::ZERO };
+                graph::paint(ui.painter(), &view, &g, &positions, scene.flights(), now, Some(3), None, true);
+            });
+        });
+        times.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "graph view: {} nodes, {} links, {flying} messages in flight: frame median {:.3} ms, p95 {:.3} ms (layout {layout_ms:.3} ms, once)",
+        g.nodes.len(),
+        g.links.len(),
+        times[30],
+        times[57]
+    );
+}
+
 fn main() {
+    graph_frames();
     let peers = 10_000;
     // Paths average about 6.5 hops here, so this many end-to-end messages make over 1M deliveries.
     let end_to_end = 200_000;

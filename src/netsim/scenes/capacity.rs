@@ -45,11 +45,17 @@ impl Swarm {
         for from in 0..uploaders {
             // Start looking at a random node so no one is always first.
             let offset = rng.up_to(nodes as u64 - 1) as usize;
+            // Pieces are chosen at random among those the receiver lacks, so different pieces
+            // spread at once (as swarms do) instead of one piece at a time.
+            let start = rng.up_to(PIECES as u64 - 1) as usize;
             let choice = (0..nodes).map(|i| (i + offset) % nodes).find_map(|to| {
                 if to == from || incoming[to] {
                     return None;
                 }
-                (0..PIECES).find(|&p| self.have[from][p] && !self.have[to][p]).map(|p| (to, p))
+                (0..PIECES)
+                    .map(|k| (start + k) % PIECES)
+                    .find(|&p| self.have[from][p] && !self.have[to][p])
+                    .map(|p| (to, p))
             });
             if let Some((to, piece)) = choice {
                 incoming[to] = true;

@@ -3,7 +3,7 @@
 //! listener on loopback, run by a background thread); select a node to see its state, kill or
 //! restart it, change the number of clients, watch the plots, open live messages as bytes.
 
-mod graph;
+pub mod graph;
 mod plots;
 
 use egui::{RichText, Sense, Ui};
