@@ -34,7 +34,7 @@ fn live_clients_and_server_over_real_tcp_fail_while_killed_and_recover() {
     assert_eq!(state["failures"], 0);
     {
         let s = live.shared.lock().unwrap();
-        assert_eq!(s.addresses.len(), 4, "a listener per node");
+        assert_eq!(s.addresses.len(), 5, "a listener per node: server, dns and 3 clients");
         assert!(s.addresses.iter().all(|a| a.ip().is_loopback()));
         let frame = s.frames.iter().find(|f| f.kind == "request").expect("a request went over the wire");
         let decoded = Frame::decode(frame.bytes.clone()).unwrap();

@@ -28,6 +28,8 @@ pub struct GraphNode {
     pub name: String,
     pub role: Role,
     pub alive: bool,
+    /// Something is wrong here (a client whose last request failed): drawn in red.
+    pub alarm: bool,
     /// What the view shows when the node is selected: (what, value) pairs.
     pub details: Vec<(String, String)>,
 }

@@ -183,6 +183,7 @@ impl NetScene for Capacity {
             .iter()
             .enumerate()
             .map(|(i, name)| GraphNode {
+                alarm: false,
                 name: name.clone(),
                 role: if i == 0 { Role::Server } else { Role::Peer },
                 alive: true,

@@ -23,10 +23,22 @@ const BUCKET_US: u64 = 100_000;
 
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 enum Msg {
-    Request { id: u64 },
-    Response { id: u64, body: String },
-    Refused { id: u64 },
-    Failed { id: u64 },
+    /// A client asks the DNS server where the server is (once, before its first request).
+    Lookup,
+    Answer,
+    Request {
+        id: u64,
+    },
+    Response {
+        id: u64,
+        body: String,
+    },
+    Refused {
+        id: u64,
+    },
+    Failed {
+        id: u64,
+    },
 }
 
 /// One server program: its slots, queue and counters.
@@ -53,7 +65,11 @@ struct Bucket {
 pub struct ClientServer {
     w: World<Msg>,
     servers: Vec<Server>,
+    dns: usize,
     clients: Vec<usize>,
+    /// Per client: has it resolved the server's name; did its last request fail.
+    resolved: Vec<bool>,
+    last_failed: Vec<bool>,
     active: usize,
     outstanding: HashMap<u64, (usize, u64)>,
     next_id: u64,
@@ -91,10 +107,14 @@ impl ClientServer {
                 implementation,
             });
         }
+        let dns = w.add_node("dns".to_string());
         let mut scene = Self {
             w,
             servers,
+            dns,
             clients: Vec::new(),
+            resolved: Vec::new(),
+            last_failed: Vec::new(),
             active: 0,
             outstanding: HashMap::new(),
             next_id: 0,
@@ -115,6 +135,8 @@ impl ClientServer {
         while self.clients.len() < n {
             let node = self.w.add_node(format!("client-{}", self.clients.len() + 1));
             self.clients.push(node);
+            self.resolved.push(false);
+            self.last_failed.push(false);
         }
         // Newly active clients start soon, staggered so they do not all fire at once.
         for i in self.active..n {
@@ -200,6 +222,7 @@ impl ClientServer {
     fn finish(&mut self, id: u64, outcome: &'static str, from_server: usize) {
         let Some((client_index, sent)) = self.outstanding.remove(&id) else { return };
         let latency = self.w.now - sent;
+        self.last_failed[client_index] = outcome != "response";
         match outcome {
             "response" => {
                 self.responses += 1;
@@ -256,7 +279,13 @@ impl NetScene for ClientServer {
             Item::Timer { node, tag } if tag & TAG_CLIENT != 0 => {
                 let index = (tag & !TAG_CLIENT) as usize;
                 if index < self.active && self.clients.get(index) == Some(&node) {
-                    self.send_request(index);
+                    if self.resolved[index] {
+                        self.send_request(index);
+                    } else {
+                        let name = if self.modular { "www.demo.test (two servers)" } else { "www.demo.test" };
+                        self.w.record("dns", node, self.dns, format!("where is {name}?"));
+                        self.w.send(node, self.dns, "lookup", Msg::Lookup);
+                    }
                 }
             }
             Item::Timer { node, tag } => {
@@ -265,6 +294,18 @@ impl NetScene for ClientServer {
                 }
             }
             Item::Deliver { from, to, msg } => match msg {
+                Msg::Lookup => {
+                    self.w.record("dns", to, from, "answer: the server's address");
+                    self.w.send(to, from, "response", Msg::Answer);
+                }
+                Msg::Answer => {
+                    if let Some(index) = self.clients.iter().position(|&c| c == to) {
+                        self.resolved[index] = true;
+                        if index < self.active {
+                            self.send_request(index);
+                        }
+                    }
+                }
                 Msg::Request { id } => {
                     if let Some(server) = self.server_index(to) {
                         self.on_request(server, from, id);
@@ -378,6 +419,7 @@ impl NetScene for ClientServer {
             .iter()
             .enumerate()
             .map(|(i, name)| GraphNode {
+                alarm: false,
                 name: name.clone(),
                 role: Role::Client,
                 alive: self.w.alive[i],
@@ -396,14 +438,18 @@ impl NetScene for ClientServer {
                 node.details.push(("implementation".into(), s.implementation.into()));
             }
         }
+        nodes[self.dns].role = Role::Dns;
+        nodes[self.dns].details.push(("answers".into(), "www.demo.test → the server".into()));
         for (i, &c) in self.clients.iter().enumerate() {
             nodes[c].alive = i < self.active;
+            nodes[c].alarm = self.last_failed[i] && i < self.active;
             if let Some(counts) = self.served_by.get(&i) {
                 nodes[c].details.push(("answers".into(), format!("{}", counts[0] + counts[1])));
             }
         }
-        let links =
+        let mut links: Vec<(usize, usize)> =
             self.clients[..self.active].iter().flat_map(|&c| self.servers.iter().map(move |s| (c, s.node))).collect();
+        links.extend(self.clients[..self.active].iter().map(|&c| (c, self.dns)));
         Graph { nodes, links, highlight: Vec::new() }
     }
 

@@ -265,6 +265,7 @@ impl NetScene for Overlay {
             .iter()
             .enumerate()
             .map(|(i, name)| GraphNode {
+                alarm: false,
                 name: name.clone(),
                 role: Role::Peer,
                 alive: self.w.alive[i],

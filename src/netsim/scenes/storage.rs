@@ -247,6 +247,7 @@ impl NetScene for Storage {
             .iter()
             .enumerate()
             .map(|(i, name)| GraphNode {
+                alarm: false,
                 name: name.clone(),
                 role: Role::Peer,
                 alive: self.w.alive[i],

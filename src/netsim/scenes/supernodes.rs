@@ -277,6 +277,7 @@ impl NetScene for Supernodes {
             .iter()
             .enumerate()
             .map(|(i, name)| GraphNode {
+                alarm: false,
                 name: name.clone(),
                 role: Role::Peer,
                 alive: self.w.alive[i],

@@ -124,6 +124,9 @@ pub fn paint(
             continue;
         }
         let mut color = role_color(node.role, dark);
+        if node.alarm {
+            color = crate::ui::theme::error_color(dark);
+        }
         if !node.alive {
             color = color.gamma_multiply(0.25);
         }

@@ -421,6 +421,7 @@ impl NetworkView {
 
     fn side(&mut self, ui: &mut Ui) {
         let state = self.snapshot.state.clone();
+        scene_status(ui, &self.scene_name, &state);
         if self.scene_name == "replicated-storage" {
             let pieces = state["pieces"].as_array().cloned().unwrap_or_default();
             let r = state["replication"].as_u64().unwrap_or(0) as usize;
@@ -501,7 +502,7 @@ impl NetworkView {
             .stick_to_bottom(true)
             .auto_shrink([false, false])
             .show_rows(ui, 18.0, events.len(), |ui, rows| {
-                ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
+                ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
                 for e in &events[rows] {
                     // (the newest events; older ones scroll off)
                     ui.monospace(format!(
@@ -537,5 +538,65 @@ impl NetworkView {
                 crate::ui::widgets::byte_view::show_hex(ui, "wire-frame-hex", &f.bytes, Some(payload..f.bytes.len()), 160.0, None);
             }
         });
+    }
+}
+
+/// A few lines on what matters in the scene right now (routing, overlay, supernodes).
+fn scene_status(ui: &mut Ui, scene: &str, state: &serde_json::Value) {
+    let names = |v: &serde_json::Value| {
+        v.as_array().map(|a| a.iter().filter_map(|x| x.as_str()).collect::<Vec<_>>().join(", ")).unwrap_or_default()
+    };
+    match scene {
+        "routing" => {
+            let messages = state["messages"].as_array().cloned().unwrap_or_default();
+            let delivered = messages.iter().filter(|m| m["delivered"] == true).count();
+            ui.label(format!(
+                "{delivered} of {} messages delivered; at most {} hops needed (log2 of the peers)",
+                messages.len(),
+                state["hop_bound"]
+            ));
+            if let Some(m) = messages.last() {
+                let verb = if m["delivered"] == true { "arrived after" } else { "so far" };
+                ui.label(
+                    RichText::new(format!(
+                        "Latest: {} → {}, {verb} {} hops",
+                        m["from"].as_str().unwrap_or(""),
+                        m["to"].as_str().unwrap_or(""),
+                        m["hops"]
+                    ))
+                    .strong(),
+                );
+                ui.label(RichText::new(format!("path: {}", names(&m["path"]))).monospace());
+            }
+        }
+        "overlay" => {
+            egui::CollapsingHeader::new("Neighbour tables").default_open(true).show(ui, |ui| {
+                egui::ScrollArea::vertical().id_salt("tables").max_height(180.0).show(ui, |ui| {
+                    if let Some(tables) = state["neighbours"].as_object() {
+                        for (peer, list) in tables.iter().take(200) {
+                            ui.monospace(format!("{peer:>8}: {}", names(list)));
+                        }
+                    }
+                });
+            });
+        }
+        "supernodes" => {
+            let agree = if state["registry_copies_agree"] == true {
+                "every supernode's copy agrees"
+            } else {
+                "copies are catching up"
+            };
+            ui.label(RichText::new(format!("Registry: {} peers online ({agree})", state["online"])).strong());
+            egui::ScrollArea::vertical().id_salt("registry").max_height(150.0).show(ui, |ui| {
+                for entry in state["registry"].as_array().into_iter().flatten() {
+                    ui.monospace(format!(
+                        "{:>8} via {}",
+                        entry["peer"].as_str().unwrap_or(""),
+                        entry["supernode"].as_str().unwrap_or("")
+                    ));
+                }
+            });
+        }
+        _ => {}
     }
 }
