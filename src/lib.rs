@@ -11,7 +11,12 @@
 //!            wire:   pure decoders (HTTP heads, TLS records, DNS fields, status meanings)
 //! ```
 //!
-//! The CLI (`cli`) drives the same `net::client` and `net::demo` without a UI.
+//! The Packets view runs `sim` (smoltcp over a simulated link) and reads `capture` files into a
+//! `trace`, decoded by `packet`, on short helper threads. The Network view runs `netsim` scenes
+//! in step mode on the UI thread (pure computation, bounded per frame) or live on real sockets
+//! through `net::live` on a `netlens-live` thread.
+//!
+//! The CLI (`cli`) drives the same engines without a UI.
 
 pub mod app;
 pub mod capture;
