@@ -421,6 +421,7 @@ impl NetworkView {
 
     fn side(&mut self, ui: &mut Ui) {
         let state = self.snapshot.state.clone();
+        let live = self.live.is_some();
         scene_status(ui, &self.scene_name, &state);
         if self.scene_name == "replicated-storage" {
             let pieces = state["pieces"].as_array().cloned().unwrap_or_default();
@@ -469,7 +470,9 @@ impl NetworkView {
         }
         match self.scene_name.as_str() {
             "client-server" | "modularity" => {
-                egui::CollapsingHeader::new("Plots").default_open(true).show(ui, |ui| plots::client_server(ui, &state));
+                egui::CollapsingHeader::new("Plots")
+                    .default_open(true)
+                    .show(ui, |ui| plots::client_server(ui, &state, live));
             }
             "capacity" => plots::capacity(ui, &state),
             _ => {}

@@ -14,31 +14,29 @@ fn series(state: &serde_json::Value, key: &str) -> Vec<[f64; 2]> {
         .unwrap_or_default()
 }
 
-pub fn client_server(ui: &mut Ui, state: &serde_json::Value) {
+/// `live` says the time axis is the wall clock rather than the virtual one.
+pub fn client_server(ui: &mut Ui, state: &serde_json::Value, live: bool) {
+    let axis = if live { "time since start (s)" } else { "virtual time (s)" };
     let height = ((ui.available_height() - 40.0) / 3.0).clamp(90.0, 220.0);
     ui.label("Requests per second and refusals (per 0.1 s)");
-    Plot::new("cs-rps")
-        .height(height)
-        .legend(Legend::default())
-        .allow_scroll(false)
-        .x_axis_label("virtual time (s)")
-        .show(ui, |plot| {
+    Plot::new("cs-rps").height(height).legend(Legend::default()).allow_scroll(false).x_axis_label(axis).show(
+        ui,
+        |plot| {
             plot.line(Line::new("responses / s", series(state, "rps")));
             plot.line(Line::new("refused", series(state, "refused")));
             plot.line(Line::new("failed", series(state, "failed")));
-        });
+        },
+    );
     ui.label("Latency (ms) and queue length");
-    Plot::new("cs-latency")
-        .height(height)
-        .legend(Legend::default())
-        .allow_scroll(false)
-        .x_axis_label("virtual time (s)")
-        .show(ui, |plot| {
+    Plot::new("cs-latency").height(height).legend(Legend::default()).allow_scroll(false).x_axis_label(axis).show(
+        ui,
+        |plot| {
             plot.line(Line::new("p50 ms", series(state, "p50_ms")));
             plot.line(Line::new("p95 ms", series(state, "p95_ms")));
             plot.line(Line::new("queue", series(state, "queue")));
             plot.line(Line::new("clients", series(state, "clients")));
-        });
+        },
+    );
     ui.label("Latency against the number of clients");
     let points = |key: &str| -> Vec<[f64; 2]> {
         state["latency_vs_clients"]
