@@ -9,7 +9,7 @@ use clap::Args;
 use serde_json::json;
 
 use super::{Format, fail};
-use crate::packet::{LabelKind, decode::endpoint_text, flag_names};
+use crate::packet::{LabelKind, flag_names};
 use crate::trace::{NO_CONVERSATION, Trace, TracePacket};
 
 #[derive(Args, Debug)]
@@ -52,19 +52,8 @@ pub fn run(args: InspectArgs) -> ExitCode {
     super::print_or_fail(&out)
 }
 
-/// Sender and receiver as "address:port", from the conversation the packet belongs to.
-pub fn from_to(trace: &Trace, p: &TracePacket) -> (String, String) {
-    match trace.conversations.get(p.conversation as usize) {
-        Some(c) => {
-            let (a, b) = (endpoint_text(c.a.0, c.a.1), endpoint_text(c.b.0, c.b.1));
-            if p.forward { (a, b) } else { (b, a) }
-        }
-        None => (String::from("?"), String::from("?")),
-    }
-}
-
 fn packet_json(trace: &Trace, p: &TracePacket) -> serde_json::Value {
-    let (from, to) = from_to(trace, p);
+    let (from, to) = trace.from_to(p);
     json!({
         "number": p.number,
         "t_us": p.t_us,
@@ -90,7 +79,7 @@ fn tcpdump_flags(flags: u16) -> String {
 }
 
 fn packet_line(trace: &Trace, p: &TracePacket, out: &mut String) {
-    let (from, to) = from_to(trace, p);
+    let (from, to) = trace.from_to(p);
     let seconds = (trace.base_epoch_us + p.t_us as i64) as f64 / 1e6;
     let _ = match p.protocol {
         6 => write!(

@@ -11,7 +11,7 @@ use super::{Format, fail};
 use crate::capture::{CaptureFormat, write_capture};
 use crate::packet::{LabelKind, flag_names};
 use crate::sim::{Fate, OverrideAction, PacketOverride, Scene, simulate};
-use crate::trace::{Trace, TracePacket};
+use crate::trace::Trace;
 
 #[derive(Args, Debug)]
 pub struct SimulateArgs {
@@ -118,15 +118,6 @@ pub fn run(args: SimulateArgs) -> ExitCode {
     super::print_or_fail(&out)
 }
 
-fn endpoints(trace: &Trace) -> [String; 2] {
-    let run = trace.sim.as_ref().expect("a simulated trace");
-    run.endpoints.clone().map(|e| format!("{}:{}", e.address, e.port))
-}
-
-fn from_to<'a>(packet: &TracePacket, ends: &'a [String; 2]) -> (&'a str, &'a str) {
-    if packet.forward { (&ends[0], &ends[1]) } else { (&ends[1], &ends[0]) }
-}
-
 /// Counts for the summary, from ground truth and from the labels.
 pub fn summary(trace: &Trace) -> serde_json::Value {
     let run = trace.sim.as_ref().expect("a simulated trace");
@@ -143,12 +134,11 @@ pub fn summary(trace: &Trace) -> serde_json::Value {
 }
 
 pub fn json_report(trace: &Trace) -> serde_json::Value {
-    let ends = endpoints(trace);
     let packets: Vec<_> = trace
         .packets
         .iter()
         .map(|p| {
-            let (from, to) = from_to(p, &ends);
+            let (from, to) = trace.from_to(p);
             json!({
                 "number": p.number,
                 "t_send_us": p.t_us,
@@ -177,11 +167,10 @@ pub fn json_report(trace: &Trace) -> serde_json::Value {
 }
 
 fn text_report(trace: &Trace) -> String {
-    let ends = endpoints(trace);
     let run = trace.sim.as_ref().expect("a simulated trace");
     let mut out = format!("# {} — {}\n", run.scene, run.outcome);
     for p in &trace.packets {
-        let (from, to) = from_to(p, &ends);
+        let (from, to) = trace.from_to(p);
         let arrival = match (p.arrive_us, p.lost_us) {
             (Some(t), _) => format!("{} at {:.3} ms", p.fate.name(), t as f64 / 1000.0),
             (None, Some(t)) => format!("lost at {:.3} ms", t as f64 / 1000.0),

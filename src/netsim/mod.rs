@@ -3,6 +3,45 @@
 //! own nodes' state and reacts to messages and timers; the runner applies timed actions (kill,
 //! restart, number of clients) and reports the event log and the final state.
 
+/// The `NetScene` methods that only pass through to the scene's `w: World<_>` field, written
+/// once here instead of in every scene.
+macro_rules! world_passthrough {
+    () => {
+        fn next_time(&self) -> Option<u64> {
+            self.w.next_time()
+        }
+
+        fn now(&self) -> u64 {
+            self.w.now
+        }
+
+        fn advance_to(&mut self, t_us: u64) {
+            self.w.advance_to(t_us);
+        }
+
+        fn events(&self) -> &[crate::netsim::LogEvent] {
+            &self.w.log
+        }
+
+        fn flights(&self) -> &[crate::netsim::InFlight] {
+            &self.w.flights
+        }
+
+        fn set_logging(&mut self, on: bool) {
+            self.w.logging = on;
+        }
+
+        fn messages_delivered(&self) -> u64 {
+            self.w.messages_delivered
+        }
+
+        fn live_world(&mut self) -> &mut dyn crate::netsim::live_world::LiveWorld {
+            &mut self.w
+        }
+    };
+}
+pub(crate) use world_passthrough;
+
 pub mod admission;
 pub mod live_world;
 pub mod scenes;

@@ -112,6 +112,18 @@ impl<M> World<M> {
         self.names.len() - 1
     }
 
+    /// Every node as the view draws it, all with `role`, their liveness and no details yet.
+    pub fn graph_nodes(&self, role: crate::netsim::Role) -> Vec<crate::netsim::GraphNode> {
+        let node = |(i, name): (usize, &String)| crate::netsim::GraphNode {
+            name: name.clone(),
+            role,
+            alive: self.alive[i],
+            alarm: false,
+            details: Vec::new(),
+        };
+        self.names.iter().enumerate().map(node).collect()
+    }
+
     pub fn node(&self, name: &str) -> Option<usize> {
         self.names.iter().position(|n| n == name)
     }

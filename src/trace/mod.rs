@@ -168,6 +168,17 @@ impl Trace {
         (0..self.packets.len() as u32).filter(|&i| self.packets[i as usize].conversation == conversation).collect()
     }
 
+    /// Sender and receiver of `p` as "address:port", from the conversation it belongs to.
+    pub fn from_to(&self, p: &TracePacket) -> (String, String) {
+        match self.conversations.get(p.conversation as usize) {
+            Some(c) => {
+                let (a, b) = (c.a_text(), c.b_text());
+                if p.forward { (a, b) } else { (b, a) }
+            }
+            None => (String::from("?"), String::from("?")),
+        }
+    }
+
     /// Label counts for summaries.
     pub fn count(&self, kind: crate::packet::LabelKind) -> usize {
         self.packets.iter().filter(|p| p.analysis.kind == kind).count()

@@ -5,8 +5,8 @@
 
 use serde_json::json;
 
-use crate::netsim::world::{InFlight, Item, LogEvent, World};
-use crate::netsim::{Action, Graph, GraphNode, NetScene, Role};
+use crate::netsim::world::{Item, World};
+use crate::netsim::{Action, Graph, NetScene, Role};
 use crate::sim::rng::SimRng;
 
 pub const PIECES: usize = 8;
@@ -119,6 +119,8 @@ impl Capacity {
 }
 
 impl NetScene for Capacity {
+    crate::netsim::world_passthrough!();
+
     fn name(&self) -> &'static str {
         "capacity"
     }
@@ -147,24 +149,8 @@ impl NetScene for Capacity {
         true
     }
 
-    fn next_time(&self) -> Option<u64> {
-        self.w.next_time()
-    }
-
-    fn now(&self) -> u64 {
-        self.w.now
-    }
-
-    fn advance_to(&mut self, t_us: u64) {
-        self.w.advance_to(t_us);
-    }
-
     fn apply(&mut self, _action: &Action) -> Result<(), String> {
         Err("the capacity scene takes no actions; choose the number of peers with --nodes".into())
-    }
-
-    fn events(&self) -> &[LogEvent] {
-        &self.w.log
     }
 
     fn state(&self) -> serde_json::Value {
@@ -177,39 +163,12 @@ impl NetScene for Capacity {
     }
 
     fn graph(&self) -> Graph {
-        let nodes = self
-            .w
-            .names
-            .iter()
-            .enumerate()
-            .map(|(i, name)| GraphNode {
-                alarm: false,
-                name: name.clone(),
-                role: if i == 0 { Role::Server } else { Role::Peer },
-                alive: true,
-                details: vec![(
-                    "pieces".into(),
-                    format!("{} of {PIECES}", self.swarm.have[i].iter().filter(|&&x| x).count()),
-                )],
-            })
-            .collect();
+        let mut nodes = self.w.graph_nodes(Role::Peer);
+        nodes[0].role = Role::Server;
+        for (node, have) in nodes.iter_mut().zip(&self.swarm.have) {
+            node.details.push(("pieces".into(), format!("{} of {PIECES}", have.iter().filter(|&&x| x).count())));
+        }
         let links = (1..self.w.names.len()).map(|i| (0, i)).collect();
         Graph { nodes, links, highlight: Vec::new() }
-    }
-
-    fn flights(&self) -> &[InFlight] {
-        &self.w.flights
-    }
-
-    fn set_logging(&mut self, on: bool) {
-        self.w.logging = on;
-    }
-
-    fn messages_delivered(&self) -> u64 {
-        self.w.messages_delivered
-    }
-
-    fn live_world(&mut self) -> &mut dyn crate::netsim::live_world::LiveWorld {
-        &mut self.w
     }
 }

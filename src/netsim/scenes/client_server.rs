@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use serde_json::json;
 
 use crate::netsim::admission::{Admission, Admit};
-use crate::netsim::world::{InFlight, Item, LogEvent, World};
-use crate::netsim::{Action, Graph, GraphNode, NetScene, Role, percentile};
+use crate::netsim::world::{Item, World};
+use crate::netsim::{Action, Graph, NetScene, Role, percentile};
 
 pub const MAX_CLIENTS: usize = 200;
 /// Worker slots and queue places of the step-mode server.
@@ -269,6 +269,8 @@ impl ClientServer {
 }
 
 impl NetScene for ClientServer {
+    crate::netsim::world_passthrough!();
+
     fn name(&self) -> &'static str {
         if self.modular { "modularity" } else { "client-server" }
     }
@@ -322,18 +324,6 @@ impl NetScene for ClientServer {
         true
     }
 
-    fn next_time(&self) -> Option<u64> {
-        self.w.next_time()
-    }
-
-    fn now(&self) -> u64 {
-        self.w.now
-    }
-
-    fn advance_to(&mut self, t_us: u64) {
-        self.w.advance_to(t_us);
-    }
-
     fn apply(&mut self, action: &Action) -> Result<(), String> {
         match action {
             Action::Clients(n) => {
@@ -358,10 +348,6 @@ impl NetScene for ClientServer {
             }
         }
         Ok(())
-    }
-
-    fn events(&self) -> &[LogEvent] {
-        &self.w.log
     }
 
     fn state(&self) -> serde_json::Value {
@@ -413,19 +399,7 @@ impl NetScene for ClientServer {
     }
 
     fn graph(&self) -> Graph {
-        let mut nodes: Vec<GraphNode> = self
-            .w
-            .names
-            .iter()
-            .enumerate()
-            .map(|(i, name)| GraphNode {
-                alarm: false,
-                name: name.clone(),
-                role: Role::Client,
-                alive: self.w.alive[i],
-                details: Vec::new(),
-            })
-            .collect();
+        let mut nodes = self.w.graph_nodes(Role::Client);
         for s in &self.servers {
             let node = &mut nodes[s.node];
             node.role = Role::Server;
@@ -451,21 +425,5 @@ impl NetScene for ClientServer {
             self.clients[..self.active].iter().flat_map(|&c| self.servers.iter().map(move |s| (c, s.node))).collect();
         links.extend(self.clients[..self.active].iter().map(|&c| (c, self.dns)));
         Graph { nodes, links, highlight: Vec::new() }
-    }
-
-    fn flights(&self) -> &[InFlight] {
-        &self.w.flights
-    }
-
-    fn set_logging(&mut self, on: bool) {
-        self.w.logging = on;
-    }
-
-    fn messages_delivered(&self) -> u64 {
-        self.w.messages_delivered
-    }
-
-    fn live_world(&mut self) -> &mut dyn crate::netsim::live_world::LiveWorld {
-        &mut self.w
     }
 }

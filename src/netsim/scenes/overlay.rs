@@ -7,8 +7,8 @@
 
 use serde_json::json;
 
-use crate::netsim::world::{InFlight, Item, LogEvent, World};
-use crate::netsim::{Action, Graph, GraphNode, NetScene, Role};
+use crate::netsim::world::{Item, World};
+use crate::netsim::{Action, Graph, NetScene, Role};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -161,6 +161,8 @@ pub fn hop_bound(peers: usize) -> usize {
 }
 
 impl NetScene for Overlay {
+    crate::netsim::world_passthrough!();
+
     fn name(&self) -> &'static str {
         match self.mode {
             Mode::Overlay => "overlay",
@@ -195,18 +197,6 @@ impl NetScene for Overlay {
         true
     }
 
-    fn next_time(&self) -> Option<u64> {
-        self.w.next_time()
-    }
-
-    fn now(&self) -> u64 {
-        self.w.now
-    }
-
-    fn advance_to(&mut self, t_us: u64) {
-        self.w.advance_to(t_us);
-    }
-
     fn apply(&mut self, action: &Action) -> Result<(), String> {
         match action {
             Action::Kill(name) => {
@@ -222,10 +212,6 @@ impl NetScene for Overlay {
             Action::Clients(_) => return Err("this scene has peers, not clients".into()),
         }
         Ok(())
-    }
-
-    fn events(&self) -> &[LogEvent] {
-        &self.w.log
     }
 
     fn state(&self) -> serde_json::Value {
@@ -259,22 +245,11 @@ impl NetScene for Overlay {
     }
 
     fn graph(&self) -> Graph {
-        let nodes = self
-            .w
-            .names
-            .iter()
-            .enumerate()
-            .map(|(i, name)| GraphNode {
-                alarm: false,
-                name: name.clone(),
-                role: Role::Peer,
-                alive: self.w.alive[i],
-                details: vec![(
-                    "neighbours".into(),
-                    self.neighbours[i].iter().map(|&n| self.w.names[n].clone()).collect::<Vec<_>>().join(", "),
-                )],
-            })
-            .collect();
+        let mut nodes = self.w.graph_nodes(Role::Peer);
+        for (node, list) in nodes.iter_mut().zip(&self.neighbours) {
+            let names: Vec<&str> = list.iter().map(|&n| self.w.names[n].as_str()).collect();
+            node.details.push(("neighbours".into(), names.join(", ")));
+        }
         let links = self
             .neighbours
             .iter()
@@ -283,22 +258,6 @@ impl NetScene for Overlay {
             .collect();
         let highlight = self.messages.last().map(|m| m.path.clone()).unwrap_or_default();
         Graph { nodes, links, highlight }
-    }
-
-    fn flights(&self) -> &[InFlight] {
-        &self.w.flights
-    }
-
-    fn set_logging(&mut self, on: bool) {
-        self.w.logging = on;
-    }
-
-    fn messages_delivered(&self) -> u64 {
-        self.w.messages_delivered
-    }
-
-    fn live_world(&mut self) -> &mut dyn crate::netsim::live_world::LiveWorld {
-        &mut self.w
     }
 }
 

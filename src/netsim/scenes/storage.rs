@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use serde_json::json;
 use xxhash_rust::xxh3::xxh3_128;
 
-use crate::netsim::world::{InFlight, Item, LogEvent, World};
-use crate::netsim::{Action, Graph, GraphNode, NetScene, Role};
+use crate::netsim::world::{Item, World};
+use crate::netsim::{Action, Graph, NetScene, Role};
 
 pub const REPLICATION: usize = 3;
 pub const PIECES: usize = 12;
@@ -145,6 +145,8 @@ impl Storage {
 }
 
 impl NetScene for Storage {
+    crate::netsim::world_passthrough!();
+
     fn name(&self) -> &'static str {
         "replicated-storage"
     }
@@ -178,18 +180,6 @@ impl NetScene for Storage {
         true
     }
 
-    fn next_time(&self) -> Option<u64> {
-        self.w.next_time()
-    }
-
-    fn now(&self) -> u64 {
-        self.w.now
-    }
-
-    fn advance_to(&mut self, t_us: u64) {
-        self.w.advance_to(t_us);
-    }
-
     fn apply(&mut self, action: &Action) -> Result<(), String> {
         match action {
             Action::Kill(name) => {
@@ -210,10 +200,6 @@ impl NetScene for Storage {
             Action::Clients(_) => return Err("this scene has peers, not clients".into()),
         }
         Ok(())
-    }
-
-    fn events(&self) -> &[LogEvent] {
-        &self.w.log
     }
 
     fn state(&self) -> serde_json::Value {
@@ -241,19 +227,7 @@ impl NetScene for Storage {
     }
 
     fn graph(&self) -> Graph {
-        let mut nodes: Vec<GraphNode> = self
-            .w
-            .names
-            .iter()
-            .enumerate()
-            .map(|(i, name)| GraphNode {
-                alarm: false,
-                name: name.clone(),
-                role: Role::Peer,
-                alive: self.w.alive[i],
-                details: Vec::new(),
-            })
-            .collect();
+        let mut nodes = self.w.graph_nodes(Role::Peer);
         nodes[self.tracker].role = Role::Supernode;
         let counts: Vec<String> = (0..PIECES).map(|p| format!("{p}:{}", self.live_copies(p))).collect();
         nodes[self.tracker].details.push(("copies per piece".into(), counts.join(" ")));
@@ -269,22 +243,6 @@ impl NetScene for Storage {
         }
         let links = self.peers.iter().map(|&p| (self.tracker, p)).collect();
         Graph { nodes, links, highlight: Vec::new() }
-    }
-
-    fn flights(&self) -> &[InFlight] {
-        &self.w.flights
-    }
-
-    fn set_logging(&mut self, on: bool) {
-        self.w.logging = on;
-    }
-
-    fn messages_delivered(&self) -> u64 {
-        self.w.messages_delivered
-    }
-
-    fn live_world(&mut self) -> &mut dyn crate::netsim::live_world::LiveWorld {
-        &mut self.w
     }
 }
 

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use serde_json::json;
 
-use crate::netsim::world::{InFlight, Item, LogEvent, World};
-use crate::netsim::{Action, Graph, GraphNode, NetScene, Role};
+use crate::netsim::world::{Item, World};
+use crate::netsim::{Action, Graph, NetScene, Role};
 
 pub const MAX_PEERS: usize = 2_000;
 const WANTED_NEIGHBOURS: usize = 3;
@@ -123,6 +123,8 @@ impl Supernodes {
 }
 
 impl NetScene for Supernodes {
+    crate::netsim::world_passthrough!();
+
     fn name(&self) -> &'static str {
         "supernodes"
     }
@@ -214,18 +216,6 @@ impl NetScene for Supernodes {
         true
     }
 
-    fn next_time(&self) -> Option<u64> {
-        self.w.next_time()
-    }
-
-    fn now(&self) -> u64 {
-        self.w.now
-    }
-
-    fn advance_to(&mut self, t_us: u64) {
-        self.w.advance_to(t_us);
-    }
-
     fn apply(&mut self, action: &Action) -> Result<(), String> {
         match action {
             Action::Kill(name) => {
@@ -243,10 +233,6 @@ impl NetScene for Supernodes {
             Action::Clients(_) => return Err("this scene has peers, not clients".into()),
         }
         Ok(())
-    }
-
-    fn events(&self) -> &[LogEvent] {
-        &self.w.log
     }
 
     fn state(&self) -> serde_json::Value {
@@ -271,19 +257,7 @@ impl NetScene for Supernodes {
     }
 
     fn graph(&self) -> Graph {
-        let mut nodes: Vec<GraphNode> = self
-            .w
-            .names
-            .iter()
-            .enumerate()
-            .map(|(i, name)| GraphNode {
-                alarm: false,
-                name: name.clone(),
-                role: Role::Peer,
-                alive: self.w.alive[i],
-                details: Vec::new(),
-            })
-            .collect();
+        let mut nodes = self.w.graph_nodes(Role::Peer);
         for (s, &node) in self.supers.iter().enumerate() {
             nodes[node].role = Role::Supernode;
             nodes[node].details.push(("registry".into(), format!("{} peers online", self.registries[s].len())));
@@ -313,21 +287,5 @@ impl NetScene for Supernodes {
             }
         }
         Graph { nodes, links, highlight: Vec::new() }
-    }
-
-    fn flights(&self) -> &[InFlight] {
-        &self.w.flights
-    }
-
-    fn set_logging(&mut self, on: bool) {
-        self.w.logging = on;
-    }
-
-    fn messages_delivered(&self) -> u64 {
-        self.w.messages_delivered
-    }
-
-    fn live_world(&mut self) -> &mut dyn crate::netsim::live_world::LiveWorld {
-        &mut self.w
     }
 }

@@ -40,7 +40,6 @@ struct Dialog {
 }
 
 struct Job {
-    id: u64,
     receiver: Receiver<Result<Trace, String>>,
     what: String,
 }
@@ -49,7 +48,6 @@ pub struct PacketsView {
     pub source: Source,
     pub trace: Option<Trace>,
     job: Option<Job>,
-    next_job: u64,
     pub error: Option<String>,
     pub notice: Option<String>,
     pub conversation: u32,
@@ -79,7 +77,6 @@ impl PacketsView {
             source: Source::Scene(Box::new(scene.clone())),
             trace: None,
             job: None,
-            next_job: 0,
             error: None,
             notice: None,
             conversation: 0,
@@ -127,8 +124,6 @@ impl PacketsView {
 
     fn start(&mut self, what: String, work: impl FnOnce() -> Result<Trace, String> + Send + 'static) {
         let (sender, receiver) = channel();
-        self.next_job += 1;
-        let id = self.next_job;
         std::thread::Builder::new()
             .name("netlens-packets".into())
             .spawn(move || {
@@ -136,7 +131,7 @@ impl PacketsView {
             })
             .map_err(|e| self.error = Some(format!("could not start: {e}")))
             .ok();
-        self.job = Some(Job { id, receiver, what });
+        self.job = Some(Job { receiver, what });
     }
 
     /// Asks for a file with the desktop's own dialog (via the XDG portal, or zenity), on a
@@ -196,7 +191,6 @@ impl PacketsView {
         let Some(job) = &self.job else { return };
         match job.receiver.try_recv() {
             Ok(result) => {
-                let _ = job.id;
                 self.job = None;
                 match result {
                     Ok(trace) => self.install(trace),
