@@ -436,10 +436,11 @@ impl NetworkView {
                 );
             }
             let same = state["hash_after"] == state["hash_before"];
-            ui.label(if same {
-                "The file reads back intact (same hash)."
-            } else {
-                "The file cannot be read back whole."
+            let placed = pieces.iter().any(|p| p["holders"].as_array().is_some_and(|h| !h.is_empty()));
+            ui.label(match (placed, same) {
+                (false, _) => "The pieces are not placed yet: press Play or Step.",
+                (true, true) => "The file reads back intact (same hash).",
+                (true, false) => "The file cannot be read back whole.",
             });
         }
         if let Some(i) = self.selected.filter(|&i| i < self.snapshot.graph.nodes.len()) {
