@@ -1,13 +1,18 @@
-//! The eframe app: owns the worker handle, the models and the views' states. Each frame it drains
-//! the worker's events into the models (`logic`), draws the views, and turns what the user asked
-//! for into worker commands (`ui`). It never waits on the worker.
+//! The eframe app: owns the worker handle, the job runner, the models and the views' states. Each
+//! frame it drains the worker's events and the jobs' results into the models (`logic`), draws the
+//! views, and turns the intents they return into worker commands or jobs (`ui`). It never waits
+//! on either. Views never spawn threads, open sockets or write files: this is where that work is
+//! handed off.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use egui::{RichText, Ui};
 
+use crate::jobs::JobRunner;
 use crate::model::navigation::Navigation;
+use crate::model::network::{NetworkIntent, NetworkModel};
+use crate::model::packets::{Job, JobResult, PacketsModel};
 use crate::model::page_load::FetchModel;
 use crate::model::settings::{Settings, Theme, ZOOM_RANGE};
 use crate::net::demo::DemoConfig;
@@ -16,7 +21,7 @@ use crate::record::request::DEFAULT_HTTP_PORT;
 use crate::record::{Command, DemoAddresses, ErrorKind, Event, FetchError, FetchEvent, FetchRequest};
 use crate::ui::fetch::{FetchContext, FetchIntent, FetchView};
 use crate::ui::network::NetworkView;
-use crate::ui::packets::PacketsView;
+use crate::ui::packets::{PacketsIntent, PacketsView};
 use crate::ui::theme;
 
 /// Where eframe keeps our settings.
@@ -29,11 +34,26 @@ pub struct AppConfig {
     pub demo: Option<DemoConfig>,
     /// A capture to open in the Packets view at start (`netlens open FILE`).
     pub open: Option<std::path::PathBuf>,
+    /// Test mode: fetches reach only `demo.test` names and loopback addresses, and no native
+    /// file dialog opens. What users get is never sandboxed.
+    pub sandboxed: bool,
 }
 
 impl Default for AppConfig {
     fn default() -> Self {
-        Self { demo: Some(DemoConfig::default()), open: None }
+        Self { demo: Some(DemoConfig::default()), open: None, sandboxed: false }
+    }
+}
+
+impl AppConfig {
+    /// For tests: no demo services, sandboxed.
+    pub fn test() -> Self {
+        Self { demo: None, open: None, sandboxed: true }
+    }
+
+    /// For tests: the demo services on free ports, sandboxed.
+    pub fn test_with_demo() -> Self {
+        Self { demo: Some(DemoConfig::ephemeral()), open: None, sandboxed: true }
     }
 }
 
@@ -48,12 +68,16 @@ pub enum DemoStatus {
 
 pub struct NetlensApp {
     worker: Result<WorkerHandle, String>,
+    jobs: Result<JobRunner, String>,
+    sandboxed: bool,
     settings: Settings,
     demo: DemoStatus,
     fetch_model: FetchModel,
     navigation: Navigation,
     fetch_view: FetchView,
+    packets_model: PacketsModel,
     packets_view: PacketsView,
+    network_model: NetworkModel,
     network_view: NetworkView,
     pub tab: Tab,
     applied_theme: Option<Theme>,
@@ -78,35 +102,124 @@ impl NetlensApp {
         // A few milliseconds of delay lets a burst of events share one repaint.
         let waker: Waker = Arc::new(move || ctx.request_repaint_after(Duration::from_millis(5)));
         let demo = if config.demo.is_some() { DemoStatus::Starting } else { DemoStatus::Off };
-        let worker =
-            WorkerHandle::start(config.demo, waker).map_err(|e| format!("the background worker could not start: {e}"));
+        let worker = WorkerHandle::start(config.demo, waker.clone())
+            .map_err(|e| format!("the background worker could not start: {e}"));
+        let jobs = JobRunner::start(waker, !config.sandboxed)
+            .map_err(|e| format!("the background job threads could not start: {e}"));
+        let (packets_model, first_run) = PacketsModel::new(crate::sim::Scene::handshake());
         let mut app = Self {
             worker,
+            jobs,
+            sandboxed: config.sandboxed,
             settings,
             demo,
             fetch_model: FetchModel::default(),
             navigation: Navigation::default(),
             fetch_view: FetchView::new(format!("http://www.demo.test:{DEFAULT_HTTP_PORT}/")),
+            packets_model,
             packets_view: PacketsView::new(),
+            network_model: NetworkModel::new(),
             network_view: NetworkView::new(),
             tab: Tab::Fetch,
             applied_theme: None,
         };
+        if let Some(job) = first_run {
+            app.submit(job);
+        }
         if let Some(path) = config.open {
-            app.packets_view.open_file(path);
+            app.packets(PacketsIntent::Open(path));
             app.tab = Tab::Packets;
         }
         app
     }
 
-    /// The Packets view, for tests and the CLI's `open`.
+    /// The Packets view's model, for tests.
+    pub fn packets_model(&self) -> &PacketsModel {
+        &self.packets_model
+    }
+
+    /// The Packets view's state (playback, selection, paths), for tests.
     pub fn packets_view(&mut self) -> &mut PacketsView {
         &mut self.packets_view
     }
 
-    /// The Network view, for tests.
-    pub fn network_view(&mut self) -> &mut NetworkView {
-        &mut self.network_view
+    /// The Network view's model, for tests.
+    pub fn network_model(&self) -> &NetworkModel {
+        &self.network_model
+    }
+
+    /// The Network view's state (selection), for tests.
+    pub fn network_view(&self) -> &NetworkView {
+        &self.network_view
+    }
+
+    /// Does what the Packets view would ask for.
+    pub fn packets(&mut self, intent: PacketsIntent) {
+        let job = match intent {
+            PacketsIntent::RunScene(scene) => self.packets_model.run_scene(*scene),
+            PacketsIntent::Open(path) => Some(self.packets_model.open(path)),
+            PacketsIntent::Save(path) => self.packets_model.save(&path),
+            PacketsIntent::AskForFile { saving } => {
+                if !self.packets_model.dialog_open
+                    && let Ok(jobs) = &self.jobs
+                {
+                    self.packets_model.dialog_open = true;
+                    jobs.ask_for_file(saving, std::path::PathBuf::from(&self.packets_view.save_path));
+                }
+                None
+            }
+        };
+        if let Some(job) = job {
+            self.submit(job);
+        }
+    }
+
+    fn submit(&mut self, job: Job) {
+        match &self.jobs {
+            Ok(jobs) => jobs.submit(job),
+            Err(reason) => self.packets_model.job_failed(reason.clone()),
+        }
+    }
+
+    /// Does what the Network view would ask for.
+    pub fn network(&mut self, intent: NetworkIntent) {
+        for command in self.network_model.handle(intent) {
+            let sent = self.worker.as_ref().is_ok_and(|worker| worker.send(command));
+            if !sent {
+                self.network_model.worker_unavailable();
+            }
+        }
+    }
+
+    fn drain_jobs(&mut self) {
+        let Ok(jobs) = &self.jobs else { return };
+        let mut results = Vec::new();
+        while let Some(result) = jobs.try_recv() {
+            results.push(result);
+        }
+        for result in results {
+            match result {
+                JobResult::FileChosen { saving, path } => {
+                    self.packets_model.dialog_open = false;
+                    match path {
+                        Some(path) if saving => {
+                            self.packets_view.save_path = path.display().to_string();
+                            self.packets(PacketsIntent::Save(self.packets_view.save_path.clone()));
+                        }
+                        Some(path) => self.packets(PacketsIntent::Open(path)),
+                        None => {
+                            self.packets_model.notice =
+                                Some("No file chosen. If no dialog appeared, type a path in the box instead.".into());
+                        }
+                    }
+                }
+                other => {
+                    if let Some(job) = self.packets_model.apply(other) {
+                        self.submit(job);
+                    }
+                }
+            }
+        }
     }
 
     /// The settings as they stand (what `save` will store).
@@ -138,6 +251,11 @@ impl NetlensApp {
                         tracing::trace!(load, "ignored an event from a superseded page load");
                     }
                 }
+                Event::Live { session, update } => {
+                    if !self.network_model.apply_live(session, update) {
+                        tracing::trace!(session, "ignored a report from a replaced live session");
+                    }
+                }
             }
         }
     }
@@ -157,7 +275,7 @@ impl NetlensApp {
                 }
             }
             FetchIntent::ShowAsPackets(scene) => {
-                self.packets_view.run_scene(*scene);
+                self.packets(PacketsIntent::RunScene(scene));
                 self.tab = Tab::Packets;
             }
             FetchIntent::Reload => {
@@ -185,7 +303,8 @@ impl NetlensApp {
         }
         self.settings.remember_url(&url);
         let load = self.fetch_model.begin(url);
-        let options = Box::new(self.settings.fetch_options());
+        let options =
+            Box::new(crate::record::FetchOptions { loopback_only: self.sandboxed, ..self.settings.fetch_options() });
         let sent = match &self.worker {
             Ok(worker) => worker.send(Command::Fetch { load, request, options }),
             Err(_) => false,
@@ -298,6 +417,11 @@ fn demo_status(ui: &mut Ui, demo: &DemoStatus) {
 impl eframe::App for NetlensApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.drain_events();
+        self.drain_jobs();
+        if self.tab == Tab::Network {
+            let dt = ctx.input(|i| f64::from(i.stable_dt));
+            self.network_model.tick(dt);
+        }
         self.apply_theme(ctx);
         self.settings.zoom = ctx.zoom_factor().clamp(*ZOOM_RANGE.start(), *ZOOM_RANGE.end());
     }
@@ -314,8 +438,18 @@ impl eframe::App for NetlensApp {
             });
         }
         match self.tab {
-            Tab::Packets => return self.packets_view.show(ui),
-            Tab::Network => return self.network_view.show(ui),
+            Tab::Packets => {
+                for intent in self.packets_view.show(ui, &self.packets_model) {
+                    self.packets(intent);
+                }
+                return;
+            }
+            Tab::Network => {
+                for intent in self.network_view.show(ui, &self.network_model) {
+                    self.network(intent);
+                }
+                return;
+            }
             Tab::Fetch => {}
         }
         let demo = match &self.demo {

@@ -11,16 +11,18 @@
 //!            wire:   pure decoders (HTTP heads, TLS records, DNS fields, status meanings)
 //! ```
 //!
-//! The Packets view runs `sim` (smoltcp over a simulated link) and reads `capture` files into a
-//! `trace`, decoded by `packet`, on short helper threads. The Network view runs `netsim` scenes
-//! in step mode on the UI thread (pure computation, bounded per frame) or live on real sockets
-//! through `net::live` on a `netlens-live` thread.
+//! Every view draws from a model and returns intents; the app carries them out. The Packets view's
+//! runs of `sim` (smoltcp over a simulated link), reads of `capture` files into a `trace` and
+//! saves go to the app's `jobs` runner. The Network view's `NetworkModel` runs `netsim` scenes
+//! in step mode on the UI thread (pure computation, bounded per frame) or asks the worker to run
+//! them live on real loopback sockets (`net::live`), which sends snapshots back.
 //!
 //! The CLI (`cli`) drives the same engines without a UI.
 
 pub mod app;
 pub mod capture;
 pub mod cli;
+pub mod jobs;
 pub mod model;
 pub mod net;
 pub mod netsim;

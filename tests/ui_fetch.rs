@@ -7,7 +7,6 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use netlens::app::{AppConfig, NetlensApp};
-use netlens::net::demo::DemoConfig;
 
 /// Generous: only a hang guard for a loaded CI machine, not a speed check.
 const PATIENCE: Duration = Duration::from_secs(60);
@@ -15,7 +14,7 @@ const PATIENCE: Duration = Duration::from_secs(60);
 fn start_app() -> Harness<'static, NetlensApp> {
     let mut harness = Harness::builder()
         .with_size([1280.0, 800.0])
-        .build_eframe(|cc| NetlensApp::new(cc, AppConfig { demo: Some(DemoConfig::ephemeral()), open: None }));
+        .build_eframe(|cc| NetlensApp::new(cc, AppConfig::test_with_demo()));
     run_until(&mut harness, "the demo services start", |h| h.state().demo_addresses().is_some());
     harness
 }
@@ -177,7 +176,7 @@ fn theme_zoom_and_url_history_survive_a_restart() {
     let storage: &'static MemoryStorage = Box::leak(Box::new(storage));
     let mut restarted = Harness::builder().with_size([1280.0, 800.0]).build_eframe(|cc| {
         cc.storage = Some(storage);
-        NetlensApp::new(cc, AppConfig { demo: None, open: None })
+        NetlensApp::new(cc, AppConfig::test())
     });
     restarted.step();
     let settings = restarted.state().settings();

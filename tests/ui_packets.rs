@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use netlens::app::{AppConfig, NetlensApp, Tab};
+use netlens::ui::packets::{PacketsIntent, with_override};
 
 /// Generous: only a hang guard for a loaded CI machine, not a speed check.
 const PATIENCE: Duration = Duration::from_secs(60);
@@ -13,7 +14,7 @@ const PATIENCE: Duration = Duration::from_secs(60);
 fn start_app(open: Option<std::path::PathBuf>) -> Harness<'static, NetlensApp> {
     Harness::builder()
         .with_size([1400.0, 900.0])
-        .build_eframe(move |cc| NetlensApp::new(cc, AppConfig { demo: None, open: open.clone() }))
+        .build_eframe(move |cc| NetlensApp::new(cc, AppConfig { open: open.clone(), ..AppConfig::test() }))
 }
 
 fn run_until(
@@ -41,8 +42,8 @@ fn stepping_through_the_handshake_shows_syn_syn_ack_ack_in_the_inspector() {
     let mut harness = start_app(None);
     harness.get_by_label("Packets").click();
     run_until(&mut harness, "the handshake scene has run", |h| {
-        let view = h.state_mut().packets_view();
-        view.trace.is_some() && !view.busy()
+        let model = h.state().packets_model();
+        model.trace().is_some() && !model.busy()
     });
     assert!(has_label(&harness, "The three-way handshake"), "the scene's title and explanation show");
     for (step, label) in [(1, "SYN"), (2, "SYN-ACK"), (3, "ACK")] {
@@ -70,8 +71,8 @@ fn a_capture_given_at_start_opens_in_the_packets_view() {
     let mut harness = start_app(Some(path));
     assert_eq!(harness.state().tab, Tab::Packets);
     run_until(&mut harness, "the capture is read", |h| {
-        let view = h.state_mut().packets_view();
-        view.trace.is_some() && !view.busy()
+        let model = h.state().packets_model();
+        model.trace().is_some() && !model.busy()
     });
     let packets = trace.packets.len();
     assert!(
@@ -88,18 +89,17 @@ fn a_damaged_capture_says_where_it_is_damaged() {
     let mut harness = start_app(None);
     harness.get_by_label("Packets").click();
     harness.step();
-    harness.state_mut().packets_view().open_file(path);
-    run_until(&mut harness, "the read fails", |h| !h.state_mut().packets_view().busy());
+    harness.state_mut().packets(PacketsIntent::Open(path));
+    run_until(&mut harness, "the read fails", |h| !h.state().packets_model().busy());
     assert!(harness.query_all_by_label_contains("not a pcap or pcapng file").next().is_some());
 }
 
 #[test]
 fn show_as_packets_replays_the_selected_exchange_byte_for_byte() {
     use egui::accesskit::Role;
-    use netlens::net::demo::DemoConfig;
     let mut harness = Harness::builder()
         .with_size([1400.0, 900.0])
-        .build_eframe(|cc| NetlensApp::new(cc, AppConfig { demo: Some(DemoConfig::ephemeral()), open: None }));
+        .build_eframe(|cc| NetlensApp::new(cc, AppConfig::test_with_demo()));
     run_until(&mut harness, "the demo services start", |h| h.state().demo_addresses().is_some());
     let url = format!("{}missing", harness.state().demo_addresses().unwrap().home_url());
     harness.get_by_role(Role::TextInput).focus();
@@ -112,11 +112,11 @@ fn show_as_packets_replays_the_selected_exchange_byte_for_byte() {
 
     harness.get_by_label("Show as packets").click();
     run_until(&mut harness, "the replay has run", |h| {
-        let view = h.state_mut().packets_view();
-        !view.busy() && view.trace.as_ref().is_some_and(|t| t.title.starts_with("fetch-replay"))
+        let model = h.state().packets_model();
+        !model.busy() && model.trace().as_ref().is_some_and(|t| t.title.starts_with("fetch-replay"))
     });
     assert_eq!(harness.state().tab, Tab::Packets);
-    let run = harness.state_mut().packets_view().trace.as_ref().unwrap().sim.clone().unwrap();
+    let run = harness.state().packets_model().trace().unwrap().sim.clone().unwrap();
     assert!(run.received[1].starts_with(b"GET /missing HTTP/1.1\r\n"), "the server got the exact request");
     assert!(run.received[0].starts_with(b"HTTP/1.1 404 Not Found\r\n"), "the client got the exact response");
     harness.run_steps(2);
@@ -127,12 +127,56 @@ fn show_as_packets_replays_the_selected_exchange_byte_for_byte() {
 fn overriding_a_packet_reruns_the_scene_with_it_dropped() {
     let mut harness = start_app(None);
     harness.get_by_label("Packets").click();
-    run_until(&mut harness, "the handshake has run", |h| !h.state_mut().packets_view().busy());
-    harness.state_mut().packets_view().override_packet(1, netlens::sim::OverrideAction::Drop);
-    run_until(&mut harness, "the re-run finishes", |h| !h.state_mut().packets_view().busy());
-    let trace = harness.state_mut().packets_view().trace.as_ref().unwrap();
+    run_until(&mut harness, "the handshake has run", |h| !h.state().packets_model().busy());
+    let scene = with_override(harness.state().packets_model().scene(), 1, netlens::sim::OverrideAction::Drop).unwrap();
+    harness.state_mut().packets(PacketsIntent::RunScene(Box::new(scene)));
+    run_until(&mut harness, "the re-run finishes", |h| !h.state().packets_model().busy());
+    let trace = harness.state().packets_model().trace().unwrap();
     assert_eq!(trace.packets[0].fate.name(), "lost");
     assert_eq!(trace.packets[1].analysis.kind, netlens::packet::LabelKind::Retransmission, "the SYN is sent again");
     harness.run_steps(2);
     assert!(has_label(&harness, "1 packet override ✖"), "the override is listed and can be cleared");
+}
+
+#[test]
+fn saving_over_the_open_capture() {
+    // The capture shown is read from a memory mapping of its file. Saving over that very file
+    // used to truncate it under the mapping (SIGBUS); now it is written beside and renamed, and
+    // the view then shows the saved file.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("open.pcapng");
+    let trace =
+        netlens::trace::Trace::from_sim(netlens::sim::simulate(&netlens::sim::Scene::named("lossy-transfer").unwrap()));
+    let mut bytes = Vec::new();
+    netlens::capture::write_capture(&trace, netlens::capture::CaptureFormat::Pcap, &mut bytes).unwrap();
+    std::fs::write(&path, &bytes).unwrap();
+    let mut harness = start_app(Some(path.clone()));
+    run_until(&mut harness, "the capture is read", |h| h.state().packets_model().trace().is_some());
+    let shown_before = harness.state().packets_model().trace_version();
+
+    harness.state_mut().packets(PacketsIntent::Save(path.display().to_string()));
+    run_until(&mut harness, "the save finishes and the file is read again", |h| {
+        let model = h.state().packets_model();
+        !model.busy() && model.trace_version() > shown_before
+    });
+    let model = harness.state().packets_model();
+    assert!(model.notice.as_deref().unwrap_or("").starts_with(&format!("saved {} packets", trace.packets.len())));
+    assert_eq!(model.trace().unwrap().packets.len(), trace.packets.len(), "the saved file is shown");
+    let written = std::fs::read(&path).unwrap();
+    assert_eq!(&written[..4], &[0x0a, 0x0d, 0x0d, 0x0a], "pcapng now, by the file name");
+    assert_eq!(netlens::capture::open(&path).unwrap().packets.len(), trace.packets.len());
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 1, "no temporary file left: {leftovers:?}");
+}
+
+#[test]
+fn a_save_that_cannot_be_written_says_why_and_keeps_the_view() {
+    let mut harness = start_app(None);
+    harness.get_by_label("Packets").click();
+    run_until(&mut harness, "the handshake has run", |h| h.state().packets_model().trace().is_some());
+    harness.state_mut().packets(PacketsIntent::Save("/nonexistent-dir/x.pcap".into()));
+    run_until(&mut harness, "the save fails", |h| !h.state().packets_model().busy());
+    let notice = harness.state().packets_model().notice.clone().unwrap();
+    assert!(notice.starts_with("could not save to /nonexistent-dir/x.pcap"), "{notice}");
+    assert!(harness.state().packets_model().trace().is_some());
 }

@@ -1,13 +1,19 @@
-//! `netlens scene run NAME`: runs a Network scene headless in step mode (deterministic, virtual
-//! time) with timed actions, and prints its event log and final state.
+//! `netlens scene run NAME`: runs a Network scene headless with timed actions, and prints its
+//! event log and final state — in step mode (deterministic, virtual time) or with `--live` over
+//! real loopback sockets for some seconds of wall time, printing each node's listener first.
 
+use std::io::Write;
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 use clap::{Args, Subcommand};
 use serde_json::json;
 
 use super::{Format, fail};
-use crate::netsim::{self, Action, SCENES};
+use crate::net::live::scene_runner::LiveConfig;
+use crate::net::live::scene_runner::handle::LiveHandle;
+use crate::netsim::{self, Action, NetScene, SceneKind};
+use crate::record::live::LiveUpdate;
 
 #[derive(Subcommand, Debug)]
 pub enum SceneCommand {
@@ -32,9 +38,16 @@ pub struct RunArgs {
     /// Stop at this virtual time, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 5_000)]
     pub until_ms: u64,
-    /// At virtual time T (microseconds), do ACTION: kill:NODE, restart:NODE or clients:N.
+    /// At time T (microseconds; virtual, or since the start with --live), do ACTION:
+    /// kill:NODE, restart:NODE or clients:N.
     #[arg(long = "at", value_name = "T:ACTION")]
     pub at: Vec<String>,
+    /// Run over real TCP sockets on 127.0.0.1, in real time.
+    #[arg(long)]
+    pub live: bool,
+    /// With --live: how long to run, in seconds.
+    #[arg(long, default_value_t = 5.0)]
+    pub seconds: f64,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }
@@ -50,8 +63,8 @@ pub fn run(command: SceneCommand) -> ExitCode {
     match command {
         SceneCommand::List => {
             let mut out = String::new();
-            for (name, title, _) in SCENES {
-                out.push_str(&format!("{name:<20} {title}\n"));
+            for kind in SceneKind::ALL {
+                out.push_str(&format!("{:<20} {}\n", kind.name(), kind.title()));
             }
             super::print_or_fail(&out)
         }
@@ -64,20 +77,75 @@ pub fn run(command: SceneCommand) -> ExitCode {
 
 fn run_scene(args: &RunArgs) -> Result<String, String> {
     let actions = args.at.iter().map(|a| parse_at(a)).collect::<Result<Vec<_>, _>>()?;
-    let mut scene = netsim::create(&args.name, args.seed, args.nodes)?;
-    let processed = netsim::run(scene.as_mut(), &actions, args.steps, args.until_ms.saturating_mul(1000))?;
-    let state = scene.state();
-    Ok(match args.format {
+    let scene = netsim::create(&args.name, args.seed, args.nodes)?;
+    let (scene, processed) = if args.live {
+        run_live(scene, &actions, args.seconds)?
+    } else {
+        let mut scene = scene;
+        let processed = netsim::run(scene.as_mut(), &actions, args.steps, args.until_ms.saturating_mul(1000))?;
+        (scene, processed)
+    };
+    Ok(report(args, scene.as_ref(), processed))
+}
+
+/// Runs the scene live for `seconds`, doing each action at its time, printing every node's
+/// listener as it opens. Returns the scene and the number of log lines it wrote.
+fn run_live(
+    scene: Box<dyn NetScene>,
+    actions: &[(u64, Action)],
+    seconds: f64,
+) -> Result<(Box<dyn NetScene>, u64), String> {
+    if !(seconds.is_finite() && (0.1..=86_400.0).contains(&seconds)) {
+        return Err("--seconds must be between 0.1 and 86400".into());
+    }
+    let handle =
+        LiveHandle::start(scene, LiveConfig::default()).map_err(|e| format!("live mode could not start: {e}"))?;
+    let start = Instant::now();
+    let end = Duration::from_secs_f64(seconds);
+    let mut actions: Vec<&(u64, Action)> = actions.iter().collect();
+    actions.sort_by_key(|(t, _)| *t);
+    let mut actions = actions.into_iter().peekable();
+    let mut stdout = std::io::stdout();
+    while start.elapsed() < end {
+        while let Some((_, action)) = actions.next_if(|(t, _)| Duration::from_micros(*t) <= start.elapsed()) {
+            handle.act(action.clone());
+        }
+        let next_action = actions.peek().map_or(end, |(t, _)| Duration::from_micros(*t).min(end));
+        let wait =
+            next_action.saturating_sub(start.elapsed()).clamp(Duration::from_millis(1), Duration::from_millis(100));
+        match handle.recv_timeout(wait) {
+            Some(LiveUpdate::Listening { node, addr }) => {
+                // A closed pipe only loses these lines; the run goes on.
+                let _ = writeln!(stdout, "listening {node} {addr}");
+                let _ = stdout.flush();
+            }
+            Some(LiveUpdate::Failed(reason)) => return Err(reason),
+            Some(LiveUpdate::Snapshot(_)) | None => {
+                if handle.is_finished() {
+                    break;
+                }
+            }
+        }
+    }
+    let scene = handle.stop()?;
+    let logged = scene.events_logged();
+    Ok((scene, logged))
+}
+
+fn report(args: &RunArgs, scene: &dyn NetScene, processed: u64) -> String {
+    let state = scene.state().to_json();
+    match args.format {
         Format::Json => {
             let report = json!({
-                "scene": scene.name(),
+                "scene": scene.kind(),
+                "mode": if args.live { "live" } else { "step" },
                 "seed": args.seed,
                 "events_processed": processed,
                 "t_end_us": scene.now(),
                 "events": scene.events(),
                 "state": state,
             });
-            serde_json::to_string_pretty(&report).expect("JSON values serialize") + "\n"
+            serde_json::to_string_pretty(&report).unwrap_or_default() + "\n"
         }
         Format::Text => {
             let mut out = String::with_capacity(scene.events().len() * 80);
@@ -85,16 +153,16 @@ fn run_scene(args: &RunArgs) -> Result<String, String> {
                 out.push_str(&format!(
                     "{:>11.3} ms  {:<13} {} → {}  {}\n",
                     e.t_us as f64 / 1000.0,
-                    e.kind,
+                    e.kind.name(),
                     e.from,
                     e.to,
                     e.detail
                 ));
             }
             out.push_str(&format!("# {} events at {:.3} ms; final state:\n", processed, scene.now() as f64 / 1000.0));
-            out.push_str(&serde_json::to_string_pretty(&state).expect("JSON values serialize"));
+            out.push_str(&serde_json::to_string_pretty(&state).unwrap_or_default());
             out.push('\n');
             out
         }
-    })
+    }
 }

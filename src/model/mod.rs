@@ -2,6 +2,8 @@
 //! No egui here, so it is unit-tested directly.
 
 pub mod navigation;
+pub mod network;
+pub mod packets;
 pub mod page_load;
 pub mod playback;
 pub mod settings;

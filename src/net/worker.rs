@@ -8,6 +8,9 @@ use tokio::sync::mpsc;
 
 use super::client::{PageLoader, StopHandle};
 use super::demo::{DemoConfig, DemoServices};
+use super::live::scene_runner::{self, LiveConfig};
+use crate::netsim::History;
+use crate::record::live::{LiveCommand, LiveStart, LiveUpdate, SessionId};
 use crate::record::{Command, DemoAddresses, Event, FetchEvent, FetchOptions, FetchRequest, LoadId};
 
 /// Called after every event the worker sends, to wake the UI.
@@ -87,8 +90,24 @@ fn run(demo: Option<DemoConfig>, mut commands: mpsc::UnboundedReceiver<Command>,
         };
         let demo_addresses = services.as_ref().map(|s| s.addresses.clone());
         let mut active: Option<(LoadId, StopHandle)> = None;
+        let mut live: Option<(SessionId, mpsc::UnboundedSender<LiveCommand>)> = None;
         while let Some(command) = commands.recv().await {
             match command {
+                Command::StartLive { session, start } => {
+                    if let Some((_, previous)) = live.take() {
+                        // It may have ended already; then there is nothing to stop.
+                        let _ = previous.send(LiveCommand::Stop);
+                    }
+                    live = Some((session, start_live(session, start, outbox.clone())));
+                }
+                Command::Live { session, command } => {
+                    if let Some((current, sender)) = &live
+                        && *current == session
+                        && sender.send(command).is_err()
+                    {
+                        tracing::debug!(session, "the live session has ended; dropping a command");
+                    }
+                }
                 Command::Fetch { load, request, options } => {
                     if let Some((_, previous)) = active.take() {
                         previous.stop();
@@ -105,6 +124,43 @@ fn run(demo: Option<DemoConfig>, mut commands: mpsc::UnboundedReceiver<Command>,
         }
         drop(services);
     });
+}
+
+/// Starts a live Network session on this runtime. A supervising task reports how it ended if it
+/// did not end by being told to: an error it returned, or a panic (which tokio contains in the
+/// task, so the worker and the window stay up).
+fn start_live(session: SessionId, start: LiveStart, outbox: Outbox) -> mpsc::UnboundedSender<LiveCommand> {
+    let (commands, receiver) = mpsc::unbounded_channel();
+    let scene = crate::netsim::create_kind(start.scene, start.seed, Some(start.nodes));
+    let reporter = outbox.clone();
+    let report = move |update: LiveUpdate| reporter.send(Event::Live { session, update });
+    let task = async move {
+        let mut scene = scene?;
+        scene.set_history(History::Bounded);
+        scene_runner::run(scene, LiveConfig::default(), receiver, report).await.map(drop)
+    };
+    let handle = tokio::spawn(task);
+    tokio::spawn(async move {
+        let failure = match handle.await {
+            Ok(Ok(())) => None,
+            Ok(Err(reason)) => Some(reason),
+            Err(e) if e.is_panic() => Some(format!("the live session stopped on an internal error: {}", panic_text(e))),
+            Err(_) => None,
+        };
+        if let Some(reason) = failure {
+            outbox.send(Event::Live { session, update: LiveUpdate::Failed(reason) });
+        }
+    });
+    commands
+}
+
+fn panic_text(e: tokio::task::JoinError) -> String {
+    let payload = e.into_panic();
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown".into())
 }
 
 /// Points demo-zone lookups at the running responder and trusts the demo site's certificate.

@@ -3,72 +3,109 @@
 //! and frames that arrived are handed back in. The scene's own logic is untouched.
 //!
 //! A frame: `u32` length of the rest, `u16` sender, `u16` receiver, `u8` length of the kind,
-//! the kind in ASCII, then the message as JSON. All integers big-endian.
+//! the kind in ASCII (one of `MessageKind`'s names), then the message as JSON. All integers
+//! big-endian. Frames come from sockets that any local process can reach, so decoding is
+//! strict: every field is checked and named in the error, and nothing here can panic.
 
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+use super::kinds::MessageKind;
+use super::world::{Item, SceneMessage, World};
 
-use super::world::{Item, World};
+/// Largest frame body accepted from a socket. The biggest real message (a 1 KiB piece as JSON)
+/// is about 4 KiB; anything near this is a broken or hostile peer.
+pub const MAX_FRAME: usize = 64 * 1024;
+
+/// The most nodes a live session opens listeners for (each is a real socket).
+pub const MAX_LIVE_NODES: usize = 400;
+
+/// Bytes before the kind: length (4), sender (2), receiver (2), kind length (1).
+const HEADER: usize = 9;
 
 /// One protocol message as bytes, with who sent it to whom.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Frame {
     pub from: usize,
     pub to: usize,
-    pub kind: String,
+    pub kind: MessageKind,
     /// The whole frame, header included, exactly as it goes on the wire.
     pub bytes: Vec<u8>,
 }
 
 impl Frame {
-    pub fn encode(from: usize, to: usize, kind: &str, payload: &[u8]) -> Frame {
-        let rest = 2 + 2 + 1 + kind.len() + payload.len();
+    pub fn encode(from: u16, to: u16, kind: MessageKind, payload: &[u8]) -> Frame {
+        let name = kind.name().as_bytes();
+        let rest = 2 + 2 + 1 + name.len() + payload.len();
         let mut bytes = Vec::with_capacity(4 + rest);
         bytes.extend_from_slice(&(rest as u32).to_be_bytes());
-        bytes.extend_from_slice(&(from as u16).to_be_bytes());
-        bytes.extend_from_slice(&(to as u16).to_be_bytes());
-        bytes.push(kind.len() as u8);
-        bytes.extend_from_slice(kind.as_bytes());
+        bytes.extend_from_slice(&from.to_be_bytes());
+        bytes.extend_from_slice(&to.to_be_bytes());
+        // Kind names are short ASCII constants.
+        bytes.push(name.len() as u8);
+        bytes.extend_from_slice(name);
         bytes.extend_from_slice(payload);
-        Frame { from, to, kind: kind.to_string(), bytes }
+        Frame { from: usize::from(from), to: usize::from(to), kind, bytes }
     }
 
-    /// Parses a whole frame (as `bytes`); the error says what is wrong.
-    pub fn decode(bytes: Vec<u8>) -> Result<Frame, String> {
-        if bytes.len() < 9 {
-            return Err("frame too short".into());
+    /// Parses a frame's body (everything after the 4-byte length); the error says what is wrong.
+    pub fn decode_body(body: &[u8]) -> Result<Frame, String> {
+        if body.len() > MAX_FRAME {
+            return Err(format!("a frame of {} bytes (at most {MAX_FRAME})", body.len()));
         }
-        let rest = u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) as usize;
-        if rest + 4 != bytes.len() {
-            return Err(format!("frame says {rest} bytes follow, {} do", bytes.len() - 4));
+        if body.len() < 5 {
+            return Err(format!("a frame of {} bytes is too short for its header", body.len()));
         }
-        let from = usize::from(u16::from_be_bytes([bytes[4], bytes[5]]));
-        let to = usize::from(u16::from_be_bytes([bytes[6], bytes[7]]));
-        let kind_len = usize::from(bytes[8]);
-        let kind = bytes.get(9..9 + kind_len).ok_or("kind cut short")?;
-        let kind = String::from_utf8_lossy(kind).into_owned();
+        let from = usize::from(u16::from_be_bytes([body[0], body[1]]));
+        let to = usize::from(u16::from_be_bytes([body[2], body[3]]));
+        let kind_len = usize::from(body[4]);
+        let kind = body.get(5..5 + kind_len).ok_or_else(|| format!("the kind says {kind_len} bytes, fewer follow"))?;
+        let kind = MessageKind::from_wire(kind).ok_or_else(|| match std::str::from_utf8(kind) {
+            Err(_) => "the kind is not valid UTF-8".to_string(),
+            Ok(text) => {
+                let shown: String = text.chars().take(24).flat_map(char::escape_debug).collect();
+                format!("unknown kind \"{shown}\"")
+            }
+        })?;
+        if body.len() == 5 + kind_len {
+            return Err(format!("a {kind} frame with no message"));
+        }
+        let mut bytes = Vec::with_capacity(4 + body.len());
+        bytes.extend_from_slice(&(body.len() as u32).to_be_bytes());
+        bytes.extend_from_slice(body);
         Ok(Frame { from, to, kind, bytes })
     }
 
+    /// Parses a whole frame, length field included.
+    pub fn decode(bytes: &[u8]) -> Result<Frame, String> {
+        let (length, body) = bytes.split_first_chunk::<4>().ok_or("a frame shorter than its length field")?;
+        let rest = u32::from_be_bytes(*length) as usize;
+        if rest != body.len() {
+            return Err(format!("the frame says {rest} bytes follow, {} do", body.len()));
+        }
+        Self::decode_body(body)
+    }
+
+    /// The message, as JSON bytes.
     pub fn payload(&self) -> &[u8] {
-        &self.bytes[9 + self.kind.len()..]
+        self.bytes.get(self.payload_offset()..).unwrap_or(&[])
+    }
+
+    /// Where the message starts in `bytes`.
+    pub fn payload_offset(&self) -> usize {
+        HEADER + self.kind.name().len()
     }
 }
-
-/// Largest frame accepted from a socket; anything bigger is a broken peer.
-pub const MAX_FRAME: usize = 1 << 20;
 
 pub trait LiveWorld: Send {
     /// From now on messages leave through the outbox.
     fn go_live(&mut self);
     fn take_outbox(&mut self) -> Vec<Frame>;
-    /// Hands an arrived frame to the scene as a delivery at the current time.
-    fn deliver(&mut self, frame: &Frame) -> Result<(), String>;
     fn set_now(&mut self, t_us: u64);
     fn node_count(&self) -> usize;
+    fn node_name(&self, node: usize) -> Option<&str>;
+    /// Logs a frame the live runner turned away, and why.
+    fn record_rejected(&mut self, peer: &str, node: usize, reason: &str);
 }
 
-impl<M: Serialize + DeserializeOwned + Send> LiveWorld for World<M> {
+impl<M: SceneMessage> LiveWorld for World<M> {
     fn go_live(&mut self) {
         self.live = true;
     }
@@ -76,21 +113,15 @@ impl<M: Serialize + DeserializeOwned + Send> LiveWorld for World<M> {
     fn take_outbox(&mut self) -> Vec<Frame> {
         std::mem::take(&mut self.outbox)
             .into_iter()
-            .map(|(from, to, kind, msg)| {
-                let payload = serde_json::to_vec(&msg).expect("scene messages serialize");
-                Frame::encode(from, to, kind, &payload)
+            .filter_map(|(from, to, msg)| {
+                // Our own messages are plain enums, so this cannot fail; an empty payload would
+                // be rejected by the receiver and shown, not lost silently.
+                let payload = serde_json::to_vec(&msg).unwrap_or_default();
+                let from = u16::try_from(from).ok()?;
+                let to = u16::try_from(to).ok()?;
+                Some(Frame::encode(from, to, msg.kind(), &payload))
             })
             .collect()
-    }
-
-    fn deliver(&mut self, frame: &Frame) -> Result<(), String> {
-        let msg: M =
-            serde_json::from_slice(frame.payload()).map_err(|e| format!("not a message of this scene: {e}"))?;
-        if frame.from >= self.names.len() || frame.to >= self.names.len() {
-            return Err("frame names a node that does not exist".into());
-        }
-        self.inject(Item::Deliver { from: frame.from, to: frame.to, msg });
-        Ok(())
     }
 
     fn set_now(&mut self, t_us: u64) {
@@ -100,6 +131,47 @@ impl<M: Serialize + DeserializeOwned + Send> LiveWorld for World<M> {
     fn node_count(&self) -> usize {
         self.names.len()
     }
+
+    fn node_name(&self, node: usize) -> Option<&str> {
+        self.names.get(node).map(String::as_str)
+    }
+
+    fn record_rejected(&mut self, peer: &str, node: usize, reason: &str) {
+        let to = self.names.get(node).cloned().unwrap_or_default();
+        let detail = format!("rejected frame from {peer}: {reason}");
+        self.push_log(crate::netsim::LogEvent {
+            t_us: self.now,
+            kind: crate::netsim::EventKind::Rejected,
+            from: peer.to_string(),
+            to,
+            detail,
+        });
+    }
+}
+
+impl<M: SceneMessage> World<M> {
+    /// The message a frame carries, if it is one of this scene's, of the kind the frame says,
+    /// between two nodes that exist. The scene then checks that it makes sense between them.
+    pub fn decode_message(&self, frame: &Frame) -> Result<M, String> {
+        let nodes = self.names.len();
+        if frame.from >= nodes || frame.to >= nodes {
+            return Err(format!("it names node {} or {}, and this scene has {nodes}", frame.from, frame.to));
+        }
+        if frame.from == frame.to {
+            return Err("a node does not send frames to itself".into());
+        }
+        let msg: M =
+            serde_json::from_slice(frame.payload()).map_err(|e| format!("not a message of this scene: {e}"))?;
+        if msg.kind() != frame.kind {
+            return Err(format!("the frame says {} but carries a {} message", frame.kind, msg.kind()));
+        }
+        Ok(msg)
+    }
+
+    /// Hands a checked message to the scene as a delivery at the current time.
+    pub fn inject_delivery(&mut self, from: usize, to: usize, msg: M) {
+        self.inject(Item::Deliver { from, to, msg });
+    }
 }
 
 #[cfg(test)]
@@ -108,10 +180,42 @@ mod tests {
 
     #[test]
     fn frames_round_trip_and_bad_ones_are_named() {
-        let frame = Frame::encode(3, 7, "route", b"{\"Route\":{\"id\":1}}");
-        let back = Frame::decode(frame.bytes.clone()).unwrap();
+        let frame = Frame::encode(3, 7, MessageKind::Route, b"{\"Route\":{\"id\":1}}");
+        let back = Frame::decode(&frame.bytes).unwrap();
         assert_eq!(back, frame);
         assert_eq!(back.payload(), b"{\"Route\":{\"id\":1}}");
-        assert!(Frame::decode(vec![0, 0, 0, 99, 0, 0, 0, 0, 0]).unwrap_err().contains("99"));
+        assert!(Frame::decode(&[0, 0, 0, 99, 0, 0, 0, 0, 0]).unwrap_err().contains("99"));
+    }
+
+    #[test]
+    fn live_frame_with_invalid_utf8_kind_is_rejected() {
+        // The 11 bytes that used to crash the window: a kind of two 0xff bytes.
+        let error = Frame::decode(&[0, 0, 0, 7, 0, 0, 0, 1, 2, 0xff, 0xff]).unwrap_err();
+        assert_eq!(error, "the kind is not valid UTF-8");
+    }
+
+    #[test]
+    fn every_malformed_header_is_an_error_not_a_panic() {
+        assert!(Frame::decode_body(&[0, 1, 0, 2, 9, b'r']).unwrap_err().contains("fewer follow"));
+        assert!(
+            Frame::decode_body(&[0, 1, 0, 2, 4, b'n', b'o', b'p', b'e', b'{']).unwrap_err().contains("unknown kind")
+        );
+        assert!(Frame::decode_body(&[0, 1, 0, 2, 5, b'h', b'e', b'l', b'l', b'o']).unwrap_err().contains("no message"));
+        assert!(Frame::decode_body(&[0, 1]).unwrap_err().contains("too short"));
+        assert!(Frame::decode(&[0, 0]).is_err());
+        // Every prefix and every one-byte corruption of a good frame decodes or errs, never panics.
+        let good = Frame::encode(1, 2, MessageKind::Hello, b"\"Hello\"").bytes;
+        for end in 0..good.len() {
+            let _ = Frame::decode(&good[..end]);
+        }
+        for i in 0..good.len() {
+            for value in [0u8, 1, 0x7f, 0x80, 0xff] {
+                let mut bad = good.clone();
+                bad[i] = value;
+                if let Ok(frame) = Frame::decode(&bad) {
+                    assert!(frame.payload().len() < bad.len());
+                }
+            }
+        }
     }
 }

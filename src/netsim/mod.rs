@@ -23,12 +23,24 @@ macro_rules! world_passthrough {
             &self.w.log
         }
 
+        fn events_logged(&self) -> u64 {
+            self.w.log_pushed
+        }
+
         fn flights(&self) -> &[crate::netsim::InFlight] {
             &self.w.flights
         }
 
+        fn prune_flights(&mut self) {
+            self.w.prune_flights();
+        }
+
         fn set_logging(&mut self, on: bool) {
             self.w.logging = on;
+        }
+
+        fn set_history(&mut self, history: crate::netsim::History) {
+            self.w.history = history;
         }
 
         fn messages_delivered(&self) -> u64 {
@@ -38,18 +50,27 @@ macro_rules! world_passthrough {
         fn live_world(&mut self) -> &mut dyn crate::netsim::live_world::LiveWorld {
             &mut self.w
         }
+
+        fn deliver(&mut self, frame: &crate::netsim::live_world::Frame) -> Result<(), String> {
+            let msg = self.w.decode_message(frame)?;
+            self.check(frame.from, frame.to, &msg)?;
+            self.w.inject_delivery(frame.from, frame.to, msg);
+            Ok(())
+        }
     };
 }
 pub(crate) use world_passthrough;
 
 pub mod admission;
+pub mod kinds;
 pub mod live_world;
 pub mod scenes;
 pub mod world;
 
 use serde::Serialize;
 
-pub use world::{InFlight, LogEvent, World};
+pub use kinds::{EventKind, MessageKind, SceneKind};
+pub use world::{History, InFlight, LogEvent, SceneMessage, World};
 
 /// What a node is, for its shape and colour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -62,6 +83,20 @@ pub enum Role {
     Supernode,
 }
 
+impl Role {
+    pub const ALL: [Role; 5] = [Role::Client, Role::Server, Role::Dns, Role::Peer, Role::Supernode];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Client => "client",
+            Role::Server => "server",
+            Role::Dns => "DNS server",
+            Role::Peer => "peer",
+            Role::Supernode => "supernode",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct GraphNode {
     pub name: String,
@@ -69,6 +104,8 @@ pub struct GraphNode {
     pub alive: bool,
     /// Something is wrong here (a client whose last request failed): drawn in red.
     pub alarm: bool,
+    /// The teacher may kill and restart this node.
+    pub can_fail: bool,
     /// What the view shows when the node is selected: (what, value) pairs.
     pub details: Vec<(String, String)>,
 }
@@ -107,9 +144,29 @@ impl Action {
     }
 }
 
+/// A scene's state, typed per scene. The view reads its fields; the CLI serializes it, and the
+/// JSON has no tag, so each scene's `state` object is exactly its own struct.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum SceneState {
+    ClientServer(scenes::client_server::ClientServerState),
+    Capacity(scenes::capacity::CapacityState),
+    Overlay(scenes::overlay::OverlayState),
+    Supernodes(scenes::supernodes::SupernodesState),
+    Storage(scenes::storage::StorageState),
+}
+
+impl SceneState {
+    /// The state as the CLI prints it.
+    pub fn to_json(&self) -> serde_json::Value {
+        // Plain structs of numbers, strings and lists: serializing them cannot fail.
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+}
+
 /// A scene in step mode. Object-safe so the view and the CLI can hold any of them.
 pub trait NetScene: Send {
-    fn name(&self) -> &'static str;
+    fn kind(&self) -> SceneKind;
     /// Runs the next event; false when nothing is left to happen.
     fn step(&mut self) -> bool;
     fn next_time(&self) -> Option<u64>;
@@ -117,72 +174,45 @@ pub trait NetScene: Send {
     /// Moves the clock on (to apply an action at its time).
     fn advance_to(&mut self, t_us: u64);
     fn apply(&mut self, action: &Action) -> Result<(), String>;
+    /// The log (all of it, or the newest lines of a bounded history).
     fn events(&self) -> &[LogEvent];
-    fn state(&self) -> serde_json::Value;
+    /// How many lines were ever logged, so a reader can tell which of `events` are new.
+    fn events_logged(&self) -> u64;
+    fn state(&self) -> SceneState;
     fn graph(&self) -> Graph;
     fn flights(&self) -> &[InFlight];
+    /// Forgets drawings of messages that have landed.
+    fn prune_flights(&mut self);
     fn set_logging(&mut self, on: bool);
+    /// Complete for reports; bounded for a window that may stay open for hours.
+    fn set_history(&mut self, history: History);
     fn messages_delivered(&self) -> u64;
     /// The world, for live mode to carry its messages over real sockets.
     fn live_world(&mut self) -> &mut dyn live_world::LiveWorld;
+    /// Hands a frame that arrived over a socket to the scene, at the current time, if it is a
+    /// message this scene's protocol allows between those two nodes; the error says why not.
+    fn deliver(&mut self, frame: &live_world::Frame) -> Result<(), String>;
 }
 
-/// The scenes, in teaching order: (name, title, teacher's explanation).
-pub const SCENES: &[(&str, &str, &str)] = &[
-    (
-        "client-server",
-        "Many clients, one server",
-        "One server with a few worker slots and a short queue serves every client. Add clients: while the server has free slots each request is answered in its service time; beyond that requests wait in the queue (latency climbs) and when the queue is full they are refused. Kill the server and every client's requests fail; restart it and they succeed again.",
-    ),
-    (
-        "modularity",
-        "Two servers, one protocol",
-        "Two different server programs answer the same protocol with the same bytes. The clients cannot tell which one served them: a protocol is a contract, and any implementation that keeps it can take part.",
-    ),
-    (
-        "capacity",
-        "One server against a swarm",
-        "The same file goes to every node. A single server uploads one piece at a time, so the last node waits longer the more nodes there are. In peer-to-peer every node that has a piece uploads it too, so capacity grows with the number of nodes and completion time barely moves.",
-    ),
-    (
-        "overlay",
-        "An overlay of neighbours",
-        "Each peer keeps the addresses of only a few neighbours. Together these neighbour tables form an overlay network on top of the internet: no peer knows everyone, yet everyone is connected through someone.",
-    ),
-    (
-        "routing",
-        "Routing through neighbours",
-        "A message from one peer to another is handed from neighbour to neighbour, each choosing the neighbour closest to the destination, until it arrives (as Skype once relayed calls). Watch the path light up hop by hop and count the hops.",
-    ),
-    (
-        "supernodes",
-        "Supernodes",
-        "A few well-connected supernodes keep the registry of who is online and where. Peers log in and out through them; a newcomer asks a supernode for neighbours and takes its place in the overlay; when peers leave, the ones that lost neighbours ask for new ones and the overlay restructures.",
-    ),
-    (
-        "replicated-storage",
-        "A file that survives a dead peer",
-        "A file is split into pieces and each piece is stored on r different peers. When a peer dies, every piece it held is copied again from a surviving replica onto another peer, so each piece is back to r copies and the file still reads back intact. Only if every holder of a piece dies is that piece lost.",
-    ),
-];
-
-/// Creates a scene by name with the given seed and, where it applies, number of nodes.
-pub fn create(name: &str, seed: u64, nodes: Option<usize>) -> Result<Box<dyn NetScene>, String> {
+/// Creates a scene with the given seed and number of clients or peers (its default if none).
+pub fn create_kind(kind: SceneKind, seed: u64, nodes: Option<usize>) -> Result<Box<dyn NetScene>, String> {
     use scenes::*;
-    let scene: Box<dyn NetScene> = match name {
-        "client-server" => Box::new(client_server::ClientServer::new(seed, nodes.unwrap_or(4), false)?),
-        "modularity" => Box::new(client_server::ClientServer::new(seed, nodes.unwrap_or(6), true)?),
-        "capacity" => Box::new(capacity::Capacity::new(seed, nodes.unwrap_or(32))?),
-        "overlay" => Box::new(overlay::Overlay::new(seed, nodes.unwrap_or(16), overlay::Mode::Overlay)?),
-        "routing" => Box::new(overlay::Overlay::new(seed, nodes.unwrap_or(16), overlay::Mode::Routing)?),
-        "supernodes" => Box::new(supernodes::Supernodes::new(seed, nodes.unwrap_or(12))?),
-        "replicated-storage" => Box::new(storage::Storage::new(seed, nodes.unwrap_or(8))?),
-        _ => {
-            let names: Vec<&str> = SCENES.iter().map(|s| s.0).collect();
-            return Err(format!("no scene called {name:?}; try one of: {}", names.join(", ")));
-        }
+    let n = nodes.unwrap_or(kind.default_nodes());
+    let scene: Box<dyn NetScene> = match kind {
+        SceneKind::ClientServer => Box::new(client_server::ClientServer::new(seed, n, false)?),
+        SceneKind::Modularity => Box::new(client_server::ClientServer::new(seed, n, true)?),
+        SceneKind::Capacity => Box::new(capacity::Capacity::new(seed, n)?),
+        SceneKind::Overlay => Box::new(overlay::Overlay::new(seed, n, overlay::Mode::Overlay)?),
+        SceneKind::Routing => Box::new(overlay::Overlay::new(seed, n, overlay::Mode::Routing)?),
+        SceneKind::Supernodes => Box::new(supernodes::Supernodes::new(seed, n)?),
+        SceneKind::ReplicatedStorage => Box::new(storage::Storage::new(seed, n)?),
     };
     Ok(scene)
+}
+
+/// Creates a scene by name (as the CLI and tests give it).
+pub fn create(name: &str, seed: u64, nodes: Option<usize>) -> Result<Box<dyn NetScene>, String> {
+    create_kind(SceneKind::parse(name)?, seed, nodes)
 }
 
 /// Runs `scene` headless: actions at their times, until `max_events` events or `until_us`.
@@ -212,11 +242,4 @@ pub fn run(scene: &mut dyn NetScene, actions: &[(u64, Action)], max_events: u64,
     Ok(processed)
 }
 
-/// Percentile of sorted values (nearest rank); 0 when empty.
-pub fn percentile(sorted: &[u64], p: f64) -> u64 {
-    if sorted.is_empty() {
-        return 0;
-    }
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
+pub use scenes::client_server::percentile;

@@ -6,14 +6,33 @@ use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
+use super::kinds::{EventKind, MessageKind};
 use crate::sim::rng::SimRng;
+
+/// A scene's message type: it knows its own kind, and crosses live sockets as JSON.
+pub trait SceneMessage: Clone + Serialize + DeserializeOwned + Send + 'static {
+    fn kind(&self) -> MessageKind;
+}
+
+/// How much of its past a world keeps. The CLI's report wants everything; a window that runs
+/// for an hour wants only what it can show, so its memory stays flat.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum History {
+    #[default]
+    Complete,
+    Bounded,
+}
+
+/// Log lines a bounded world keeps: what the view's event list shows.
+pub const KEPT_EVENTS: usize = 2_000;
 
 /// One line of a scene's story: what happened, when, between whom.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct LogEvent {
     pub t_us: u64,
-    pub kind: &'static str,
+    pub kind: EventKind,
     pub from: String,
     pub to: String,
     pub detail: String,
@@ -56,7 +75,7 @@ pub struct InFlight {
     pub to: usize,
     pub sent_us: u64,
     pub arrive_us: u64,
-    pub kind: &'static str,
+    pub kind: MessageKind,
 }
 
 pub struct World<M> {
@@ -70,21 +89,24 @@ pub struct World<M> {
     pub latency_us: u64,
     pub jitter_us: u64,
     pub log: Vec<LogEvent>,
+    /// Lines ever logged, including those a bounded log has forgotten.
+    pub log_pushed: u64,
     /// Big benchmark runs switch the log off; the counters still count.
     pub logging: bool,
+    pub history: History,
     pub messages_sent: u64,
     pub messages_delivered: u64,
     /// Recent sends, for the view to animate (kept short).
     pub flights: Vec<InFlight>,
     /// Live mode: messages go to `outbox` for real sockets instead of the queue.
     pub(crate) live: bool,
-    pub(crate) outbox: Vec<(usize, usize, &'static str, M)>,
+    pub(crate) outbox: Vec<(usize, usize, M)>,
 }
 
 /// How many in-flight messages the view may draw; older ones are forgotten.
 const MAX_FLIGHTS: usize = 4096;
 
-impl<M> World<M> {
+impl<M: SceneMessage> World<M> {
     pub fn new(seed: u64, latency_us: u64, jitter_us: u64) -> Self {
         Self {
             now: 0,
@@ -96,7 +118,9 @@ impl<M> World<M> {
             latency_us,
             jitter_us,
             log: Vec::new(),
+            log_pushed: 0,
             logging: true,
+            history: History::Complete,
             messages_sent: 0,
             messages_delivered: 0,
             flights: Vec::new(),
@@ -119,6 +143,7 @@ impl<M> World<M> {
             role,
             alive: self.alive[i],
             alarm: false,
+            can_fail: false,
             details: Vec::new(),
         };
         self.names.iter().enumerate().map(node).collect()
@@ -134,21 +159,22 @@ impl<M> World<M> {
     }
 
     /// Sends `msg` over the link from `from` to `to`; it arrives after the link's latency.
-    pub fn send(&mut self, from: usize, to: usize, kind: &'static str, msg: M) {
+    pub fn send(&mut self, from: usize, to: usize, msg: M) {
         let delay = self.latency_us + self.rng.up_to(self.jitter_us);
-        self.send_after(from, to, kind, msg, delay);
+        self.send_after(from, to, msg, delay);
     }
 
     /// Sends with an explicit delay (a reply that takes service time, say).
-    pub fn send_after(&mut self, from: usize, to: usize, kind: &'static str, msg: M, delay_us: u64) {
+    pub fn send_after(&mut self, from: usize, to: usize, msg: M, delay_us: u64) {
         self.messages_sent += 1;
+        let kind = msg.kind();
         if self.live {
             // Real sockets carry it; the flight is drawn for about a link's latency.
             self.flights.push(InFlight { from, to, sent_us: self.now, arrive_us: self.now + self.latency_us, kind });
             if self.flights.len() >= MAX_FLIGHTS {
                 self.flights.drain(..MAX_FLIGHTS / 2);
             }
-            self.outbox.push((from, to, kind, msg));
+            self.outbox.push((from, to, msg));
             return;
         }
         let arrive_us = self.now + delay_us;
@@ -188,11 +214,20 @@ impl<M> World<M> {
         self.now = self.now.max(t_us);
     }
 
-    pub fn record(&mut self, kind: &'static str, from: usize, to: usize, detail: impl Into<String>) {
+    pub fn record(&mut self, kind: EventKind, from: usize, to: usize, detail: impl Into<String>) {
         if self.logging {
             let name = |i: usize| self.names.get(i).cloned().unwrap_or_default();
-            let event = LogEvent { t_us: self.now, kind, from: name(from), to: name(to), detail: detail.into() };
-            self.log.push(event);
+            self.push_log(LogEvent { t_us: self.now, kind, from: name(from), to: name(to), detail: detail.into() });
+        }
+    }
+
+    /// Adds a line to the log; a bounded world forgets the oldest, half a log at a time so the
+    /// cost per line stays constant.
+    pub fn push_log(&mut self, event: LogEvent) {
+        self.log.push(event);
+        self.log_pushed += 1;
+        if self.history == History::Bounded && self.log.len() >= 2 * KEPT_EVENTS {
+            self.log.drain(..self.log.len() - KEPT_EVENTS);
         }
     }
 

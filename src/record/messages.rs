@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use super::exchange::{Exchange, FetchError};
+use super::live::{LiveCommand, LiveStart, LiveUpdate, SessionId};
 use super::request::{FetchOptions, FetchRequest};
 
 /// Numbers page loads so late events from a superseded or stopped load can be told apart.
@@ -17,6 +18,10 @@ pub enum Command {
     Fetch { load: LoadId, request: FetchRequest, options: Box<FetchOptions> },
     /// Stop a load: close its connections and send nothing more about it.
     Stop { load: LoadId },
+    /// Start a Network scene live on loopback; replaces any live session.
+    StartLive { session: SessionId, start: LiveStart },
+    /// Pass a command (an action, or stop) to the live session, if it is still this one.
+    Live { session: SessionId, command: LiveCommand },
 }
 
 /// What the worker tells the UI.
@@ -28,6 +33,8 @@ pub enum Event {
     DemoFailed(String),
     /// Progress of a page load.
     Fetch { load: LoadId, event: FetchEvent },
+    /// What a live Network session reports.
+    Live { session: SessionId, update: LiveUpdate },
 }
 
 /// Progress of one page load.

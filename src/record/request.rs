@@ -94,6 +94,9 @@ pub struct FetchOptions {
     pub extra_roots: Vec<Vec<u8>>,
     /// How many bytes of each body, and of each direction of raw traffic, to keep for display.
     pub preview_bytes: usize,
+    /// Test mode: look up only `demo.test` names and connect only to loopback addresses, so a
+    /// test typing random addresses never reaches the system resolver or another host.
+    pub loopback_only: bool,
 }
 
 impl Default for FetchOptions {
@@ -109,6 +112,7 @@ impl Default for FetchOptions {
             total_timeout: Duration::from_secs(120),
             extra_roots: Vec::new(),
             preview_bytes: 4 * 1024 * 1024,
+            loopback_only: false,
         }
     }
 }

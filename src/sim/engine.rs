@@ -61,6 +61,35 @@ impl App {
 
 /// Runs a scene to completion (or to the virtual time limit) and records everything.
 pub fn simulate(scene: &Scene) -> SimRun {
+    // Never cancelled, so always a run; the fallback keeps this free of panics all the same.
+    simulate_cancellable(scene, &|| false).unwrap_or_else(|| empty_run(scene))
+}
+
+/// A run with no packets (what a cancelled run would have shown).
+fn empty_run(scene: &Scene) -> SimRun {
+    let reverse = scene.reverse_link.clone().unwrap_or_else(|| scene.link.clone());
+    SimRun {
+        scene: scene.name.clone(),
+        seed: scene.seed,
+        link: scene.link.clone(),
+        reverse_link: reverse,
+        endpoints: [
+            SimEndpoint { address: CLIENT_ADDRESS, port: CLIENT_PORT },
+            SimEndpoint { address: SERVER_ADDRESS, port: TCP_SERVER_PORT },
+        ],
+        packets: Vec::new(),
+        states: Vec::new(),
+        deliveries: Vec::new(),
+        sent: [Vec::new(), Vec::new()],
+        received: [Vec::new(), Vec::new()],
+        completed_us: None,
+        outcome: "cancelled".into(),
+    }
+}
+
+/// Like `simulate`, but gives up (returning none) as soon as `cancelled` says so: the window
+/// asks for a newer run while an older one is still going. Checked once per turn of the clock.
+pub fn simulate_cancellable(scene: &Scene, cancelled: &dyn Fn() -> bool) -> Option<SimRun> {
     let reverse = scene.reverse_link.clone().unwrap_or_else(|| scene.link.clone());
     let mtu = scene.link.mtu.min(reverse.mtu);
     let mut links = [LinkDirection::new(scene.link.clone()), LinkDirection::new(reverse.clone())];
@@ -84,6 +113,9 @@ pub fn simulate(scene: &Scene) -> SimRun {
     let outcome;
 
     loop {
+        if cancelled() {
+            return None;
+        }
         while let Some(&Reverse((at, index))) = in_flight.peek() {
             if at > now {
                 break;
@@ -167,7 +199,7 @@ pub fn simulate(scene: &Scene) -> SimRun {
 
     mark_reordered(&mut packets);
     let [client, server] = endpoints;
-    SimRun {
+    Some(SimRun {
         scene: scene.name.clone(),
         seed: scene.seed,
         link: scene.link.clone(),
@@ -183,7 +215,7 @@ pub fn simulate(scene: &Scene) -> SimRun {
         received: [client.app.received, server.app.received],
         completed_us,
         outcome,
-    }
+    })
 }
 
 /// A delivered packet is reordered when a packet sent after it, the same way, arrived before it.

@@ -8,7 +8,7 @@ pub mod rng;
 pub mod run;
 pub mod scene;
 
-pub use engine::simulate;
+pub use engine::{simulate, simulate_cancellable};
 pub use link::{Fate, LinkConfig, OverrideAction, PacketOverride};
 pub use run::{AppDelivery, Side, SimEndpoint, SimPacket, SimRun, StateChange};
 pub use scene::{Closer, Payload, Scene, Workload};

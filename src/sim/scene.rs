@@ -121,6 +121,12 @@ impl Scene {
         BUILT_IN.iter().map(|(name, _)| Scene::named(name).expect("built-in scenes parse")).collect()
     }
 
+    /// The first scene, shown when the Packets view opens.
+    pub fn handshake() -> Scene {
+        // Embedded at build time and parsed by the tests, so it cannot fail at run time.
+        Scene::named("handshake").expect("the built-in handshake scene parses")
+    }
+
     pub fn names() -> impl Iterator<Item = &'static str> {
         BUILT_IN.iter().map(|(name, _)| *name)
     }

@@ -89,6 +89,7 @@ impl PageLoader {
             mode: options.dns_mode,
             demo_dns: options.demo_dns,
             nameserver: options.nameserver,
+            loopback_only: options.loopback_only,
         };
         Ok(Self { recorder, agent: Agent::with_parts(config, connector, resolver), options: options.clone() })
     }

@@ -30,6 +30,8 @@ pub struct RecordingResolver {
     pub demo_dns: SocketAddr,
     /// For [`DnsMode::Wire`]: the nameserver to ask instead of the system's.
     pub nameserver: Option<SocketAddr>,
+    /// Test mode: only `demo.test` names and loopback addresses (see `FetchOptions`).
+    pub loopback_only: bool,
 }
 
 impl fmt::Debug for RecordingResolver {
@@ -47,8 +49,14 @@ impl Resolver for RecordingResolver {
 
         // An address in the URL needs no lookup at all.
         if let Ok(ip) = host.parse::<IpAddr>() {
+            if self.loopback_only && !ip.is_loopback() {
+                return Err(self.refuse(format!("{ip} is not a loopback address")));
+            }
             out.push(SocketAddr::new(ip, port));
             return Ok(out);
+        }
+        if self.loopback_only && !is_demo_name(host) {
+            return Err(self.refuse(format!("{host} is not a demo.test name")));
         }
         self.recorder.set_phase(Phase::Dns);
         let lookup = match self.recorder.cached_dns(host) {
@@ -78,7 +86,7 @@ impl Resolver for RecordingResolver {
                 lookup
             }
         };
-        for ip in lookup.addresses.iter().take(16) {
+        for ip in lookup.addresses.iter().take(16).filter(|ip| !self.loopback_only || ip.is_loopback()) {
             out.push(SocketAddr::new(*ip, port));
         }
         self.recorder.record_dns(lookup);
@@ -93,6 +101,14 @@ fn code_of(lookup: &DnsLookup) -> &str {
 type LookupFailure = (String, Error);
 
 impl RecordingResolver {
+    /// Test mode turned a name or address away: say so as a DNS failure.
+    fn refuse(&self, what: String) -> Error {
+        self.recorder.set_phase(Phase::Dns);
+        let message = format!("{what}; this window reaches only demo.test names and loopback addresses (test mode)");
+        self.recorder.note_failure(Phase::Dns, message);
+        Error::HostNotFound
+    }
+
     fn look_up(&self, host: &str, budget: Duration) -> Result<DnsLookup, LookupFailure> {
         if is_demo_name(host) {
             return self.over_wire(host, self.demo_dns, DnsSource::Demo, budget);

@@ -33,29 +33,39 @@ const REQUEST: &[u8] = b"GET /work HTTP/1.1\r\nHost: netlens-load\r\n\r\n";
 /// After a refusal a client waits this long before asking again, as a polite client would.
 const BACKOFF: Duration = Duration::from_millis(10);
 
+/// The most header fields a response head may have, and its longest length.
+const MAX_HEADERS: usize = 32;
+const MAX_HEAD: usize = 16 * 1024;
+
 /// Sends one request on `stream` and reads the response (Content-Length framing only: we
-/// talk to our own server). Returns the status.
+/// talk to our own server). The head is parsed by httparse. Returns the status.
 async fn exchange(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> std::io::Result<u16> {
     stream.write_all(REQUEST).await?;
     buffer.clear();
-    let head_end = loop {
+    let (head_end, status, length) = loop {
         let mut chunk = [0u8; 1024];
         let n = stream.read(&mut chunk).await?;
         if n == 0 {
             return Err(std::io::ErrorKind::UnexpectedEof.into());
         }
         buffer.extend_from_slice(&chunk[..n]);
-        if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-            break at + 4;
-        }
-        if buffer.len() > 16 * 1024 {
-            return Err(std::io::Error::other("response head too long"));
+        let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+        let mut response = httparse::Response::new(&mut headers);
+        match response.parse(buffer) {
+            Ok(httparse::Status::Complete(head_end)) => {
+                let length = response
+                    .headers
+                    .iter()
+                    .find(|h| h.name.eq_ignore_ascii_case("content-length"))
+                    .and_then(|h| std::str::from_utf8(h.value).ok()?.trim().parse::<usize>().ok())
+                    .unwrap_or(0);
+                break (head_end, response.code.unwrap_or(0), length);
+            }
+            Ok(httparse::Status::Partial) if buffer.len() <= MAX_HEAD => {}
+            Ok(httparse::Status::Partial) => return Err(std::io::Error::other("response head too long")),
+            Err(e) => return Err(std::io::Error::other(format!("malformed response head: {e}"))),
         }
     };
-    let head = String::from_utf8_lossy(&buffer[..head_end]).to_ascii_lowercase();
-    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
-    let length: usize =
-        head.lines().find_map(|l| l.strip_prefix("content-length:")).and_then(|v| v.trim().parse().ok()).unwrap_or(0);
     let mut have = buffer.len() - head_end;
     while have < length {
         let mut chunk = [0u8; 1024];
@@ -73,21 +83,23 @@ pub async fn client(server: SocketAddr, until: Instant, report: impl Fn(Outcome)
     let mut buffer = Vec::with_capacity(1024);
     let mut stream: Option<TcpStream> = None;
     while Instant::now() < until {
-        if stream.is_none() {
-            match TcpStream::connect(server).await {
-                Ok(s) => {
-                    let _ = s.set_nodelay(true);
-                    stream = Some(s);
+        let open = match stream.take() {
+            Some(open) => open,
+            None => match TcpStream::connect(server).await {
+                Ok(fresh) => {
+                    let _ = fresh.set_nodelay(true);
+                    fresh
                 }
                 Err(_) => {
                     report(Outcome::Failed);
                     tokio::time::sleep(BACKOFF).await;
                     continue;
                 }
-            }
-        }
+            },
+        };
+        let open = stream.insert(open);
         let started = Instant::now();
-        let result = exchange(stream.as_mut().expect("connected above"), &mut buffer).await;
+        let result = exchange(open, &mut buffer).await;
         match result {
             Ok(200) => report(Outcome::Ok(started.elapsed().as_micros() as u64)),
             Ok(503) => {
@@ -105,15 +117,22 @@ pub async fn client(server: SocketAddr, until: Instant, report: impl Fn(Outcome)
 
 /// Runs `clients` clients against `server` for `duration` and summarises.
 pub async fn measure(server: SocketAddr, clients: usize, duration: Duration) -> LoadRow {
-    let outcomes = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
     let until = Instant::now() + duration;
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..clients {
-        let outcomes = outcomes.clone();
-        tasks.spawn(client(server, until, move |o| outcomes.lock().expect("outcomes lock").push(o)));
+        let sender = sender.clone();
+        tasks.spawn(client(server, until, move |o| {
+            // The receiver lives until every client is done.
+            let _ = sender.send(o);
+        }));
     }
+    drop(sender);
     while tasks.join_next().await.is_some() {}
-    let outcomes = outcomes.lock().expect("outcomes lock");
+    let mut outcomes = Vec::new();
+    while let Ok(outcome) = receiver.try_recv() {
+        outcomes.push(outcome);
+    }
     let mut latencies: Vec<u64> =
         outcomes.iter().filter_map(|o| if let Outcome::Ok(us) = o { Some(*us) } else { None }).collect();
     latencies.sort_unstable();

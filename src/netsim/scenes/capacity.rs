@@ -3,10 +3,10 @@
 //! uploads it too, so the time grows only slowly with n. The animated run is the swarm; the
 //! state compares both for growing numbers of nodes.
 
-use serde_json::json;
+use serde::Serialize;
 
-use crate::netsim::world::{Item, World};
-use crate::netsim::{Action, Graph, NetScene, Role};
+use crate::netsim::world::{Item, SceneMessage, World};
+use crate::netsim::{Action, EventKind, Graph, MessageKind, NetScene, Role, SceneKind, SceneState};
 use crate::sim::rng::SimRng;
 
 pub const PIECES: usize = 8;
@@ -15,8 +15,32 @@ pub const MAX_NODES: usize = 2_000;
 pub const ROUND_US: u64 = 10_000;
 
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-enum Msg {
+#[serde(deny_unknown_fields)]
+pub enum Msg {
     Piece { piece: usize },
+}
+
+impl SceneMessage for Msg {
+    fn kind(&self) -> MessageKind {
+        MessageKind::Piece
+    }
+}
+
+/// Completion time with one server and with a swarm, for one number of nodes.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ComparisonRow {
+    pub nodes: usize,
+    pub client_server_ms: u64,
+    pub p2p_ms: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CapacityState {
+    pub pieces: usize,
+    pub round_ms: u64,
+    pub comparison: Vec<ComparisonRow>,
+    /// When the animated swarm finished, once it has.
+    pub swarm_finished_ms: Option<u64>,
 }
 
 /// Which pieces each node has; node 0 is the seeding server.
@@ -88,7 +112,7 @@ fn rounds_to_finish(peers: usize, seed: u64, only_server: bool) -> u64 {
 pub struct Capacity {
     w: World<Msg>,
     swarm: Swarm,
-    rows: Vec<serde_json::Value>,
+    rows: Vec<ComparisonRow>,
     finished_at: Option<u64>,
 }
 
@@ -110,19 +134,27 @@ impl Capacity {
             .map(|n| {
                 let server = rounds_to_finish(n, seed, true) * ROUND_US;
                 let swarm = rounds_to_finish(n, seed, false) * ROUND_US;
-                json!({"nodes": n, "client_server_ms": server / 1000, "p2p_ms": swarm / 1000})
+                ComparisonRow { nodes: n, client_server_ms: server / 1000, p2p_ms: swarm / 1000 }
             })
             .collect();
         w.timer(0, 0, 0);
         Ok(Self { w, swarm: Swarm::new(peers), rows, finished_at: None })
+    }
+
+    /// Whether a message off a live socket makes sense: a piece that exists, between two nodes.
+    pub fn check(&self, _from: usize, _to: usize, msg: &Msg) -> Result<(), String> {
+        match msg {
+            Msg::Piece { piece } if *piece < PIECES => Ok(()),
+            Msg::Piece { piece } => Err(format!("piece {piece} does not exist (the file has {PIECES})")),
+        }
     }
 }
 
 impl NetScene for Capacity {
     crate::netsim::world_passthrough!();
 
-    fn name(&self) -> &'static str {
-        "capacity"
+    fn kind(&self) -> SceneKind {
+        SceneKind::Capacity
     }
 
     fn step(&mut self) -> bool {
@@ -131,19 +163,20 @@ impl NetScene for Capacity {
             Item::Timer { .. } => {
                 if self.swarm.complete() {
                     self.finished_at = Some(self.w.now);
-                    self.w.record("complete", 0, 0, format!("every peer has all {PIECES} pieces"));
+                    self.w.record(EventKind::Complete, 0, 0, format!("every peer has all {PIECES} pieces"));
                     return true;
                 }
                 let uploads = self.swarm.round(&mut self.w.rng, false);
                 for &(from, to, piece) in &uploads {
-                    self.w.send(from, to, "piece", Msg::Piece { piece });
+                    self.w.send(from, to, Msg::Piece { piece });
                 }
                 self.w.timer(0, ROUND_US, 0);
             }
             Item::Deliver { from, to, msg: Msg::Piece { piece } } => {
-                self.swarm.have[to][piece] = true;
+                let Some(have) = self.swarm.have.get_mut(to).and_then(|h| h.get_mut(piece)) else { return true };
+                *have = true;
                 let count = self.swarm.have[to].iter().filter(|&&x| x).count();
-                self.w.record("piece", from, to, format!("piece {piece} ({count} of {PIECES})"));
+                self.w.record(EventKind::Piece, from, to, format!("piece {piece} ({count} of {PIECES})"));
             }
         }
         true
@@ -153,12 +186,12 @@ impl NetScene for Capacity {
         Err("the capacity scene takes no actions; choose the number of peers with --nodes".into())
     }
 
-    fn state(&self) -> serde_json::Value {
-        json!({
-            "pieces": PIECES,
-            "round_ms": ROUND_US / 1000,
-            "comparison": self.rows,
-            "swarm_finished_ms": self.finished_at.map(|t| t / 1000),
+    fn state(&self) -> SceneState {
+        SceneState::Capacity(CapacityState {
+            pieces: PIECES,
+            round_ms: ROUND_US / 1000,
+            comparison: self.rows.clone(),
+            swarm_finished_ms: self.finished_at.map(|t| t / 1000),
         })
     }
 

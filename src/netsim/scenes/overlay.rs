@@ -5,10 +5,12 @@
 //! closest to the destination without passing it, so a message needs at most about log2 N
 //! hops, and only local knowledge.
 
-use serde_json::json;
+use std::collections::BTreeMap;
 
-use crate::netsim::world::{Item, World};
-use crate::netsim::{Action, Graph, NetScene, Role};
+use serde::Serialize;
+
+use crate::netsim::world::{Item, SceneMessage, World};
+use crate::netsim::{Action, EventKind, Graph, MessageKind, NetScene, Role, SceneKind, SceneState};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -20,9 +22,40 @@ pub const MAX_PEERS: usize = 20_000;
 const MESSAGE_GAP_US: u64 = 40_000;
 
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-enum Msg {
+#[serde(deny_unknown_fields)]
+pub enum Msg {
     Hello,
     Route { id: usize },
+}
+
+impl SceneMessage for Msg {
+    fn kind(&self) -> MessageKind {
+        match self {
+            Msg::Hello => MessageKind::Hello,
+            Msg::Route { .. } => MessageKind::Route,
+        }
+    }
+}
+
+/// One routed message as the state reports it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RoutedState {
+    pub from: String,
+    pub to: String,
+    pub hops: usize,
+    pub path: Vec<String>,
+    pub delivered: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OverlayState {
+    pub peers: usize,
+    /// The most hops a message needs while every peer is alive (ceil log2 N).
+    pub hop_bound: usize,
+    /// Every peer's neighbour table, by name.
+    pub neighbours: BTreeMap<String, Vec<String>>,
+    pub messages: Vec<RoutedState>,
+    pub messages_delivered: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -62,7 +95,7 @@ impl Overlay {
             Mode::Overlay => {
                 for peer in 0..peers {
                     for &n in &scene.neighbours[peer].clone() {
-                        scene.w.send(peer, n, "hello", Msg::Hello);
+                        scene.w.send(peer, n, Msg::Hello);
                     }
                 }
             }
@@ -86,7 +119,7 @@ impl Overlay {
         let id = self.messages.len();
         self.messages.push(Routed { from, to, path: vec![from], delivered: None });
         self.w.record(
-            "send",
+            EventKind::Send,
             from,
             to,
             format!("message {id} for {} starts at {}", self.w.names[to], self.w.names[from]),
@@ -101,7 +134,7 @@ impl Overlay {
             let hops = self.messages[id].path.len() - 1;
             self.messages[id].delivered = Some(true);
             let from = self.messages[id].from;
-            self.w.record("delivered", from, node, format!("message {id} arrived after {hops} hops"));
+            self.w.record(EventKind::Delivered, from, node, format!("message {id} arrived after {hops} hops"));
             return;
         }
         let peers = self.neighbours.len();
@@ -117,13 +150,13 @@ impl Overlay {
         match best {
             Some(next) => {
                 let hop = self.messages[id].path.len();
-                self.w.record("forward", node, next, format!("message {id}, hop {hop}"));
-                self.w.send(node, next, "route", Msg::Route { id });
+                self.w.record(EventKind::Forward, node, next, format!("message {id}, hop {hop}"));
+                self.w.send(node, next, Msg::Route { id });
             }
             None => {
                 self.messages[id].delivered = Some(false);
                 self.w.record(
-                    "undeliverable",
+                    EventKind::Undeliverable,
                     node,
                     destination,
                     format!("message {id}: no live neighbour leads there"),
@@ -134,6 +167,19 @@ impl Overlay {
 
     fn peer(&self, name: &str) -> Result<usize, String> {
         self.w.node(name).ok_or_else(|| format!("no peer called {name:?} in this scene"))
+    }
+
+    /// Whether a message off a live socket makes sense: greetings and routed messages go only
+    /// to a neighbour, and a routed message must be one this scene launched.
+    pub fn check(&self, from: usize, to: usize, msg: &Msg) -> Result<(), String> {
+        if !self.neighbours.get(from).is_some_and(|list| list.contains(&to)) {
+            return Err(format!("{} is not a neighbour of the sender", self.w.names[to]));
+        }
+        match msg {
+            Msg::Hello => Ok(()),
+            Msg::Route { id } if *id < self.messages.len() => Ok(()),
+            Msg::Route { id } => Err(format!("message {id} was never sent")),
+        }
     }
 }
 
@@ -163,10 +209,10 @@ pub fn hop_bound(peers: usize) -> usize {
 impl NetScene for Overlay {
     crate::netsim::world_passthrough!();
 
-    fn name(&self) -> &'static str {
+    fn kind(&self) -> SceneKind {
         match self.mode {
-            Mode::Overlay => "overlay",
-            Mode::Routing => "routing",
+            Mode::Overlay => SceneKind::Overlay,
+            Mode::Routing => SceneKind::Routing,
         }
     }
 
@@ -182,12 +228,14 @@ impl NetScene for Overlay {
             }
             Item::Deliver { from, to, msg: Msg::Hello } => {
                 let known = self.neighbours[to].len();
-                self.w.record("hello", from, to, format!("{} knows {known} neighbours", self.w.names[to]));
+                self.w.record(EventKind::Hello, from, to, format!("{} knows {known} neighbours", self.w.names[to]));
             }
             Item::Deliver { to, msg: Msg::Route { id }, .. } => {
-                if !self.w.alive[to] {
+                if id >= self.messages.len() {
+                    // Checked at the edge in live mode; never indexes past the table.
+                } else if !self.w.alive[to] {
                     self.messages[id].delivered = Some(false);
-                    self.w.record("lost", to, to, format!("message {id} reached a dead peer"));
+                    self.w.record(EventKind::Lost, to, to, format!("message {id} reached a dead peer"));
                 } else {
                     self.messages[id].path.push(to);
                     self.forward(to, id);
@@ -202,51 +250,46 @@ impl NetScene for Overlay {
             Action::Kill(name) => {
                 let peer = self.peer(name)?;
                 self.w.alive[peer] = false;
-                self.w.record("kill", peer, peer, format!("{name} is gone; routes go around it"));
+                self.w.record(EventKind::Kill, peer, peer, format!("{name} is gone; routes go around it"));
             }
             Action::Restart(name) => {
                 let peer = self.peer(name)?;
                 self.w.alive[peer] = true;
-                self.w.record("restart", peer, peer, format!("{name} is back"));
+                self.w.record(EventKind::Restart, peer, peer, format!("{name} is back"));
             }
             Action::Clients(_) => return Err("this scene has peers, not clients".into()),
         }
         Ok(())
     }
 
-    fn state(&self) -> serde_json::Value {
+    fn state(&self) -> SceneState {
         let names = &self.w.names;
-        let neighbours: serde_json::Map<String, serde_json::Value> = self
-            .neighbours
-            .iter()
-            .enumerate()
-            .map(|(i, list)| (names[i].clone(), json!(list.iter().map(|&n| names[n].clone()).collect::<Vec<_>>())))
-            .collect();
-        let messages: Vec<_> = self
+        let named = |list: &[usize]| list.iter().map(|&n| names[n].clone()).collect::<Vec<_>>();
+        let neighbours = self.neighbours.iter().enumerate().map(|(i, list)| (names[i].clone(), named(list))).collect();
+        let messages = self
             .messages
             .iter()
-            .map(|m| {
-                json!({
-                    "from": names[m.from],
-                    "to": names[m.to],
-                    "hops": m.path.len() - 1,
-                    "path": m.path.iter().map(|&p| names[p].clone()).collect::<Vec<_>>(),
-                    "delivered": m.delivered == Some(true),
-                })
+            .map(|m| RoutedState {
+                from: names[m.from].clone(),
+                to: names[m.to].clone(),
+                hops: m.path.len() - 1,
+                path: named(&m.path),
+                delivered: m.delivered == Some(true),
             })
             .collect();
-        json!({
-            "peers": self.neighbours.len(),
-            "hop_bound": hop_bound(self.neighbours.len()),
-            "neighbours": neighbours,
-            "messages": messages,
-            "messages_delivered": self.w.messages_delivered,
+        SceneState::Overlay(OverlayState {
+            peers: self.neighbours.len(),
+            hop_bound: hop_bound(self.neighbours.len()),
+            neighbours,
+            messages,
+            messages_delivered: self.w.messages_delivered,
         })
     }
 
     fn graph(&self) -> Graph {
         let mut nodes = self.w.graph_nodes(Role::Peer);
         for (node, list) in nodes.iter_mut().zip(&self.neighbours) {
+            node.can_fail = true;
             let names: Vec<&str> = list.iter().map(|&n| self.w.names[n].as_str()).collect();
             node.details.push(("neighbours".into(), names.join(", ")));
         }

@@ -5,11 +5,11 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::json;
+use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_128;
 
-use crate::netsim::world::{Item, World};
-use crate::netsim::{Action, Graph, NetScene, Role};
+use crate::netsim::world::{Item, SceneMessage, World};
+use crate::netsim::{Action, EventKind, Graph, MessageKind, NetScene, Role, SceneKind, SceneState};
 
 pub const REPLICATION: usize = 3;
 pub const PIECES: usize = 12;
@@ -19,9 +19,58 @@ pub const MAX_PEERS: usize = 1_000;
 const DETECT_US: u64 = 200_000;
 
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-enum Msg {
+#[serde(deny_unknown_fields)]
+pub enum Msg {
+    /// The tracker places a piece on a peer.
     Store { piece: usize, bytes: Vec<u8> },
+    /// The tracker asks a holder to copy a piece to `target`.
     CopyTo { piece: usize, target: usize },
+    /// A holder sends its copy of a piece to another peer.
+    Piece { piece: usize, bytes: Vec<u8> },
+}
+
+impl SceneMessage for Msg {
+    fn kind(&self) -> MessageKind {
+        match self {
+            Msg::Store { .. } => MessageKind::Store,
+            Msg::CopyTo { .. } => MessageKind::Copy,
+            Msg::Piece { .. } => MessageKind::Piece,
+        }
+    }
+}
+
+/// One piece and the live peers that hold its bytes.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PieceState {
+    pub id: usize,
+    pub holders: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StorageState {
+    pub replication: usize,
+    pub pieces: Vec<PieceState>,
+    pub hash_before: String,
+    /// The hash of the file as it reads back from live peers now; none if a piece is missing.
+    pub hash_after: Option<String>,
+    pub lost_pieces: Vec<usize>,
+    pub file_bytes: usize,
+}
+
+impl StorageState {
+    /// Pieces that have all r copies now.
+    pub fn full_pieces(&self) -> usize {
+        self.pieces.iter().filter(|p| p.holders.len() >= self.replication).count()
+    }
+
+    /// True once any piece has reached a peer.
+    pub fn placed(&self) -> bool {
+        self.pieces.iter().any(|p| !p.holders.is_empty())
+    }
+
+    pub fn intact(&self) -> bool {
+        self.hash_after.as_deref() == Some(self.hash_before.as_str())
+    }
 }
 
 pub struct Storage {
@@ -68,7 +117,7 @@ impl Storage {
             for target in targets {
                 scene.holders[piece].insert(target);
                 let bytes = scene.piece(piece).to_vec();
-                scene.w.send(tracker, target, "store", Msg::Store { piece, bytes });
+                scene.w.send(tracker, target, Msg::Store { piece, bytes });
             }
         }
         Ok(scene)
@@ -92,7 +141,7 @@ impl Storage {
 
     /// The tracker learns `dead` is gone and restores every piece it held.
     fn repair(&mut self, dead: usize) {
-        self.w.record("detect", self.tracker, dead, format!("{} stopped answering", self.w.names[dead]));
+        self.w.record(EventKind::Detect, self.tracker, dead, format!("{} stopped answering", self.w.names[dead]));
         for piece in 0..PIECES {
             if !self.holders[piece].remove(&dead) {
                 continue;
@@ -103,7 +152,7 @@ impl Storage {
             let Some(source) = source else {
                 if self.holders[piece].iter().all(|&p| !self.w.alive[p]) && self.lost.insert(piece) {
                     let detail = format!("piece {piece} is lost: every peer that held it is dead");
-                    self.w.record("lost", self.tracker, dead, detail);
+                    self.w.record(EventKind::Lost, self.tracker, dead, detail);
                 }
                 continue;
             };
@@ -111,12 +160,12 @@ impl Storage {
             for target in self.choose(piece, missing) {
                 self.holders[piece].insert(target);
                 self.w.record(
-                    "repair",
+                    EventKind::Repair,
                     self.tracker,
                     source,
                     format!("copy piece {piece} to {}", self.w.names[target]),
                 );
-                self.w.send(self.tracker, source, "copy", Msg::CopyTo { piece, target });
+                self.w.send(self.tracker, source, Msg::CopyTo { piece, target });
             }
         }
     }
@@ -142,13 +191,38 @@ impl Storage {
             .filter(|n| self.peers.contains(n))
             .ok_or_else(|| format!("no peer called {name:?} in this scene"))
     }
+
+    fn is_peer(&self, node: usize) -> bool {
+        node != self.tracker && node < self.w.names.len()
+    }
+
+    /// Whether a message off a live socket makes sense: pieces in range and of the right size,
+    /// the tracker instructing peers, peers copying to peers.
+    pub fn check(&self, from: usize, to: usize, msg: &Msg) -> Result<(), String> {
+        let (piece, bytes) = match msg {
+            Msg::Store { piece, bytes } | Msg::Piece { piece, bytes } => (*piece, Some(bytes)),
+            Msg::CopyTo { piece, .. } => (*piece, None),
+        };
+        if piece >= PIECES {
+            return Err(format!("piece {piece} does not exist (the file has {PIECES})"));
+        }
+        if let Some(bytes) = bytes.filter(|b| b.len() != PIECE_BYTES) {
+            return Err(format!("a piece of {} bytes (pieces are {PIECE_BYTES})", bytes.len()));
+        }
+        let roles_ok = match msg {
+            Msg::Store { .. } => from == self.tracker && self.is_peer(to),
+            Msg::CopyTo { target, .. } => from == self.tracker && self.is_peer(to) && self.is_peer(*target),
+            Msg::Piece { .. } => self.is_peer(from) && self.is_peer(to),
+        };
+        if roles_ok { Ok(()) } else { Err(format!("a {} message cannot go from this node to that one", msg.kind())) }
+    }
 }
 
 impl NetScene for Storage {
     crate::netsim::world_passthrough!();
 
-    fn name(&self) -> &'static str {
-        "replicated-storage"
+    fn kind(&self) -> SceneKind {
+        SceneKind::ReplicatedStorage
     }
 
     fn step(&mut self) -> bool {
@@ -161,20 +235,23 @@ impl NetScene for Storage {
             }
             Item::Deliver { to, .. } if !self.w.alive[to] => {}
             Item::Deliver { from, to, msg } => match msg {
-                Msg::Store { piece, bytes } => {
-                    self.stored[to][piece] = Some(bytes);
+                Msg::Store { piece, bytes } | Msg::Piece { piece, bytes } => {
+                    let Some(slot) = self.stored.get_mut(to).and_then(|s| s.get_mut(piece)) else { return true };
+                    *slot = Some(bytes);
                     let copies = self.live_copies(piece);
                     self.w.record(
-                        "stored",
+                        EventKind::Stored,
                         from,
                         to,
                         format!("piece {piece} stored ({copies} of {REPLICATION} copies)"),
                     );
                 }
-                Msg::CopyTo { piece, target } => match self.stored[to][piece].clone() {
-                    Some(bytes) => self.w.send(to, target, "piece", Msg::Store { piece, bytes }),
-                    None => self.w.record("error", to, target, format!("piece {piece} was not here")),
-                },
+                Msg::CopyTo { piece, target } => {
+                    match self.stored.get(to).and_then(|s| s.get(piece)).cloned().flatten() {
+                        Some(bytes) => self.w.send(to, target, Msg::Piece { piece, bytes }),
+                        None => self.w.record(EventKind::Error, to, target, format!("piece {piece} was not here")),
+                    }
+                }
             },
         }
         true
@@ -186,7 +263,7 @@ impl NetScene for Storage {
                 let peer = self.peer(name)?;
                 if self.w.alive[peer] {
                     self.w.alive[peer] = false;
-                    self.w.record("kill", peer, peer, format!("{name} dies with the pieces it held"));
+                    self.w.record(EventKind::Kill, peer, peer, format!("{name} dies with the pieces it held"));
                     self.w.timer(peer, DETECT_US, 0);
                 }
             }
@@ -195,34 +272,33 @@ impl NetScene for Storage {
                 // It comes back empty: its disk is gone, it can hold new copies.
                 self.w.alive[peer] = true;
                 self.stored[peer] = vec![None; PIECES];
-                self.w.record("restart", peer, peer, format!("{name} is back, empty"));
+                self.w.record(EventKind::Restart, peer, peer, format!("{name} is back, empty"));
             }
             Action::Clients(_) => return Err("this scene has peers, not clients".into()),
         }
         Ok(())
     }
 
-    fn state(&self) -> serde_json::Value {
+    fn state(&self) -> SceneState {
         let names = &self.w.names;
-        let pieces: Vec<_> = (0..PIECES)
+        let pieces = (0..PIECES)
             .map(|piece| {
-                let holders: Vec<String> = self
+                let holders = self
                     .peers
                     .iter()
                     .filter(|&&p| self.w.alive[p] && self.stored[p][piece].is_some())
                     .map(|&p| names[p].clone())
                     .collect();
-                json!({"id": piece, "holders": holders})
+                PieceState { id: piece, holders }
             })
             .collect();
-        let read = self.read_back();
-        json!({
-            "replication": REPLICATION,
-            "pieces": pieces,
-            "hash_before": self.hash_before,
-            "hash_after": read.as_deref().map(hash),
-            "lost_pieces": self.lost.iter().copied().collect::<Vec<_>>(),
-            "file_bytes": self.file.len(),
+        SceneState::Storage(StorageState {
+            replication: REPLICATION,
+            pieces,
+            hash_before: self.hash_before.clone(),
+            hash_after: self.read_back().as_deref().map(hash),
+            lost_pieces: self.lost.iter().copied().collect(),
+            file_bytes: self.file.len(),
         })
     }
 
@@ -235,6 +311,7 @@ impl NetScene for Storage {
             nodes[self.tracker].details.push(("lost pieces".into(), format!("{:?}", self.lost)));
         }
         for &p in &self.peers {
+            nodes[p].can_fail = true;
             let held: Vec<String> =
                 (0..PIECES).filter(|&i| self.stored[p][i].is_some()).map(|i| i.to_string()).collect();
             nodes[p]

@@ -5,10 +5,10 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::json;
+use serde::Serialize;
 
-use crate::netsim::world::{Item, World};
-use crate::netsim::{Action, Graph, NetScene, Role};
+use crate::netsim::world::{Item, SceneMessage, World};
+use crate::netsim::{Action, EventKind, Graph, MessageKind, NetScene, Role, SceneKind, SceneState};
 
 pub const MAX_PEERS: usize = 2_000;
 const WANTED_NEIGHBOURS: usize = 3;
@@ -20,7 +20,8 @@ const NEWCOMER_US: u64 = 1_000_000;
 const LOGOUT_US: u64 = 1_500_000;
 
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-enum Msg {
+#[serde(deny_unknown_fields)]
+pub enum Msg {
     Login,
     Welcome { neighbours: Vec<usize> },
     Logout,
@@ -28,6 +29,37 @@ enum Msg {
     Sync { peer: usize, online: bool, home: usize },
     Hello,
     WantNeighbour,
+}
+
+impl SceneMessage for Msg {
+    fn kind(&self) -> MessageKind {
+        match self {
+            Msg::Login => MessageKind::Login,
+            Msg::Welcome { .. } => MessageKind::Welcome,
+            Msg::Logout => MessageKind::Logout,
+            Msg::Bye => MessageKind::Bye,
+            Msg::Sync { .. } => MessageKind::Sync,
+            Msg::Hello => MessageKind::Hello,
+            Msg::WantNeighbour => MessageKind::Lookup,
+        }
+    }
+}
+
+/// One registry entry: a peer online, and the supernode it logged in through.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RegistryEntry {
+    pub peer: String,
+    pub supernode: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SupernodesState {
+    pub supernodes: Vec<String>,
+    /// The first supernode's copy of the registry.
+    pub registry: Vec<RegistryEntry>,
+    pub online: usize,
+    pub registry_copies_agree: bool,
+    pub neighbours: BTreeMap<String, Vec<String>>,
 }
 
 const TAG_LOGIN: u64 = 1;
@@ -98,20 +130,51 @@ impl Supernodes {
         for s in 0..self.supers.len() {
             if s != from_super {
                 let to = self.supers[s];
-                self.w.send(home, to, "sync", Msg::Sync { peer, online, home });
+                self.w.send(home, to, Msg::Sync { peer, online, home });
             }
         }
     }
 
     fn drop_peer(&mut self, peer: usize, reason: &str) {
         let home = self.home_of(peer);
-        let s = self.super_index(home).expect("home is a supernode");
+        let Some(s) = self.super_index(home) else { return };
         self.registries[s].remove(&peer);
-        self.w.record("logout", peer, home, format!("{} is offline ({reason})", self.w.names[peer]));
+        self.w.record(EventKind::Logout, peer, home, format!("{} is offline ({reason})", self.w.names[peer]));
         self.sync(s, peer, false);
         for n in std::mem::take(&mut self.neighbours[peer]) {
-            self.w.send(peer, n, "bye", Msg::Bye);
+            self.w.send(peer, n, Msg::Bye);
         }
+    }
+
+    fn is_peer(&self, node: usize) -> bool {
+        self.peers.contains(&node)
+    }
+
+    fn is_super(&self, node: usize) -> bool {
+        self.supers.contains(&node)
+    }
+
+    /// Whether a message off a live socket makes sense: peers log in and out at their own
+    /// supernode, supernodes answer peers and sync among themselves, peers greet peers; every
+    /// node number inside a message names a node of the right role.
+    pub fn check(&self, from: usize, to: usize, msg: &Msg) -> Result<(), String> {
+        let ok = match msg {
+            Msg::Login | Msg::Logout | Msg::WantNeighbour => self.is_peer(from) && to == self.home_of(from),
+            Msg::Welcome { neighbours } => {
+                if neighbours.len() > WANTED_NEIGHBOURS || !neighbours.iter().all(|&n| self.is_peer(n)) {
+                    return Err("a welcome must list at most 3 peers of this scene".into());
+                }
+                self.is_super(from) && self.is_peer(to)
+            }
+            Msg::Bye | Msg::Hello => self.is_peer(from) && self.is_peer(to),
+            Msg::Sync { peer, home, .. } => {
+                if !self.is_peer(*peer) || !self.is_super(*home) {
+                    return Err("a sync must name a peer and a supernode of this scene".into());
+                }
+                self.is_super(from) && self.is_super(to)
+            }
+        };
+        if ok { Ok(()) } else { Err(format!("a {} message cannot go from this node to that one", msg.kind())) }
     }
 
     fn peer(&self, name: &str) -> Result<usize, String> {
@@ -125,8 +188,8 @@ impl Supernodes {
 impl NetScene for Supernodes {
     crate::netsim::world_passthrough!();
 
-    fn name(&self) -> &'static str {
-        "supernodes"
+    fn kind(&self) -> SceneKind {
+        SceneKind::Supernodes
     }
 
     fn step(&mut self) -> bool {
@@ -135,20 +198,20 @@ impl NetScene for Supernodes {
             Item::Timer { node, tag: TAG_LOGIN } => {
                 if self.w.alive[node] {
                     let home = self.home_of(node);
-                    self.w.record("login", node, home, format!("{} asks to join", self.w.names[node]));
-                    self.w.send(node, home, "login", Msg::Login);
+                    self.w.record(EventKind::Login, node, home, format!("{} asks to join", self.w.names[node]));
+                    self.w.send(node, home, Msg::Login);
                 }
             }
             Item::Timer { node, tag: TAG_LOGOUT } => {
                 if self.w.alive[node] {
                     let home = self.home_of(node);
-                    self.w.send(node, home, "logout", Msg::Logout);
+                    self.w.send(node, home, Msg::Logout);
                 }
             }
             Item::Timer { node, tag: TAG_DETECT } => {
                 let home = self.home_of(node);
-                let s = self.super_index(home).expect("home is a supernode");
-                if !self.w.alive[node] && self.registries[s].contains_key(&node) {
+                let registered = self.super_index(home).is_some_and(|s| self.registries[s].contains_key(&node));
+                if !self.w.alive[node] && registered {
                     self.drop_peer(node, "it stopped answering");
                 }
             }
@@ -156,24 +219,24 @@ impl NetScene for Supernodes {
             Item::Deliver { to, .. } if !self.w.alive[to] => {}
             Item::Deliver { from, to, msg } => match msg {
                 Msg::Login => {
-                    let s = self.super_index(to).expect("logins go to supernodes");
+                    let Some(s) = self.super_index(to) else { return true };
                     self.registries[s].insert(from, to);
                     let neighbours = self.pick(s, from, WANTED_NEIGHBOURS);
                     let list = neighbours.iter().map(|&n| self.w.names[n].clone()).collect::<Vec<_>>().join(", ");
                     self.w.record(
-                        "welcome",
+                        EventKind::Welcome,
                         to,
                         from,
                         format!("registered; neighbours: {}", if list.is_empty() { "none yet".into() } else { list }),
                     );
-                    self.w.send(to, from, "welcome", Msg::Welcome { neighbours });
+                    self.w.send(to, from, Msg::Welcome { neighbours });
                     self.sync(s, from, true);
                 }
                 Msg::Welcome { neighbours } => {
                     for n in neighbours {
                         if !self.neighbours[to].contains(&n) {
                             self.neighbours[to].push(n);
-                            self.w.send(to, n, "hello", Msg::Hello);
+                            self.w.send(to, n, Msg::Hello);
                         }
                     }
                 }
@@ -190,21 +253,21 @@ impl NetScene for Supernodes {
                     if self.neighbours[to].len() < WANTED_NEIGHBOURS {
                         let home = self.home_of(to);
                         self.w.record(
-                            "lookup",
+                            EventKind::Lookup,
                             to,
                             home,
                             format!("lost {}; asks for a new neighbour", self.w.names[from]),
                         );
-                        self.w.send(to, home, "lookup", Msg::WantNeighbour);
+                        self.w.send(to, home, Msg::WantNeighbour);
                     }
                 }
                 Msg::WantNeighbour => {
-                    let s = self.super_index(to).expect("lookups go to supernodes");
+                    let Some(s) = self.super_index(to) else { return true };
                     let neighbours = self.pick(s, from, 1);
-                    self.w.send(to, from, "welcome", Msg::Welcome { neighbours });
+                    self.w.send(to, from, Msg::Welcome { neighbours });
                 }
                 Msg::Sync { peer, online, home } => {
-                    let s = self.super_index(to).expect("syncs go to supernodes");
+                    let Some(s) = self.super_index(to) else { return true };
                     if online {
                         self.registries[s].insert(peer, home);
                     } else {
@@ -221,7 +284,7 @@ impl NetScene for Supernodes {
             Action::Kill(name) => {
                 let peer = self.peer(name)?;
                 self.w.alive[peer] = false;
-                self.w.record("kill", peer, peer, format!("{name} dies without logging out"));
+                self.w.record(EventKind::Kill, peer, peer, format!("{name} dies without logging out"));
                 self.w.timer(peer, DETECT_US, TAG_DETECT);
             }
             Action::Restart(name) => {
@@ -235,24 +298,23 @@ impl NetScene for Supernodes {
         Ok(())
     }
 
-    fn state(&self) -> serde_json::Value {
+    fn state(&self) -> SceneState {
         let names = &self.w.names;
-        let registry: Vec<_> =
-            self.registries[0].iter().map(|(&p, &s)| json!({"peer": names[p], "supernode": names[s]})).collect();
-        let copies_agree = self.registries.windows(2).all(|pair| pair[0] == pair[1]);
-        let neighbours: serde_json::Map<String, serde_json::Value> = self
+        let registry = self.registries[0]
+            .iter()
+            .map(|(&p, &s)| RegistryEntry { peer: names[p].clone(), supernode: names[s].clone() })
+            .collect();
+        let neighbours = self
             .peers
             .iter()
-            .map(|&p| {
-                (names[p].clone(), json!(self.neighbours[p].iter().map(|&n| names[n].clone()).collect::<Vec<_>>()))
-            })
+            .map(|&p| (names[p].clone(), self.neighbours[p].iter().map(|&n| names[n].clone()).collect()))
             .collect();
-        json!({
-            "supernodes": self.supers.iter().map(|&s| names[s].clone()).collect::<Vec<_>>(),
-            "registry": registry,
-            "online": self.registries[0].len(),
-            "registry_copies_agree": copies_agree,
-            "neighbours": neighbours,
+        SceneState::Supernodes(SupernodesState {
+            supernodes: self.supers.iter().map(|&s| names[s].clone()).collect(),
+            registry,
+            online: self.registries[0].len(),
+            registry_copies_agree: self.registries.windows(2).all(|pair| pair[0] == pair[1]),
+            neighbours,
         })
     }
 
@@ -263,6 +325,7 @@ impl NetScene for Supernodes {
             nodes[node].details.push(("registry".into(), format!("{} peers online", self.registries[s].len())));
         }
         for &p in &self.peers {
+            nodes[p].can_fail = true;
             let online = self.registries.iter().any(|r| r.contains_key(&p));
             nodes[p].details.push(("online".into(), if online { "yes".into() } else { "no".into() }));
             nodes[p].details.push((

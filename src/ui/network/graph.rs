@@ -5,7 +5,7 @@
 
 use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke, Vec2, pos2, vec2};
 
-use crate::netsim::{Graph, InFlight, Role};
+use crate::netsim::{Graph, InFlight, MessageKind, Role};
 
 /// Where each node sits, in a unit square (0..1), before pan and zoom.
 pub fn layout(graph: &Graph) -> Vec<Pos2> {
@@ -42,21 +42,31 @@ pub fn role_color(role: Role, dark: bool) -> Color32 {
     Color32::from_rgb(r, g, b)
 }
 
-/// Message kinds and their colours, for the legend too.
-pub fn message_color(kind: &str, dark: bool) -> Color32 {
+/// Each message kind's colour (the legend is drawn from the same function). Kinds a scene
+/// shows together always differ; `tests::each_scene_legend_has_distinct_colours` checks it.
+pub fn message_color(kind: MessageKind, dark: bool) -> Color32 {
     let (d, l) = match kind {
-        "request" | "login" | "lookup" | "copy" | "store" => ((0x74, 0xb4, 0xff), (0x1d, 0x5f, 0xb8)),
-        "response" | "welcome" | "piece" | "hello" => ((0x6b, 0xd4, 0x8a), (0x1e, 0x80, 0x3c)),
-        "refused" => ((0xff, 0x9f, 0x43), (0xc0, 0x56, 0x00)),
-        "failure" | "bye" | "logout" => ((0xff, 0x6b, 0x6b), (0xc0, 0x1c, 0x1c)),
-        "route" => ((0xf1, 0xc4, 0x0f), (0xa6, 0x7c, 0x00)),
-        _ => ((0xb0, 0xb8, 0xc4), (0x5a, 0x62, 0x70)),
+        MessageKind::Request | MessageKind::Login | MessageKind::Store => ((0x74, 0xb4, 0xff), (0x1d, 0x5f, 0xb8)),
+        MessageKind::Response | MessageKind::Welcome | MessageKind::Piece => ((0x6b, 0xd4, 0x8a), (0x1e, 0x80, 0x3c)),
+        MessageKind::Refused | MessageKind::Bye => ((0xff, 0x9f, 0x43), (0xc0, 0x56, 0x00)),
+        MessageKind::Failure | MessageKind::Logout => ((0xff, 0x6b, 0x6b), (0xc0, 0x1c, 0x1c)),
+        MessageKind::Route | MessageKind::Copy => ((0xf1, 0xc4, 0x0f), (0xa6, 0x7c, 0x00)),
+        MessageKind::Lookup => ((0x4d, 0xd0, 0xe1), (0x00, 0x83, 0x8f)),
+        MessageKind::Answer | MessageKind::Sync => ((0xc3, 0x9b, 0xff), (0x6a, 0x3d, 0xb8)),
+        MessageKind::Hello => ((0xb0, 0xb8, 0xc4), (0x5a, 0x62, 0x70)),
     };
     let (r, g, b) = if dark { d } else { l };
     Color32::from_rgb(r, g, b)
 }
 
-pub const LEGEND: &[&str] = &["request", "response", "refused", "failure", "route", "sync"];
+/// The shape each role is drawn with, as the legend names it.
+pub fn role_symbol(role: Role) -> &'static str {
+    match role {
+        Role::Server | Role::Dns => "■",
+        Role::Supernode => "◆",
+        Role::Client | Role::Peer => "●",
+    }
+}
 
 /// Maps unit-square positions to the screen.
 #[derive(Clone, Copy, Debug)]
@@ -103,23 +113,34 @@ pub fn paint(
     } * view.zoom.sqrt();
     let weak = if dark { Color32::from_gray(70) } else { Color32::from_gray(200) };
     let text = if dark { Color32::from_gray(220) } else { Color32::from_gray(30) };
+    // Positions come from the same session as the graph, so they match; a node without one
+    // (never expected) is simply not drawn rather than indexed past the end.
     let screen: Vec<Pos2> = positions.iter().map(|&p| view.to_screen(p)).collect();
+    let at = |i: usize| screen.get(i).copied();
     let mut shapes = Vec::with_capacity(graph.links.len() + n * 2 + flights.len());
     for &(a, b) in &graph.links {
-        shapes.push(Shape::line_segment([screen[a], screen[b]], Stroke::new(1.0, weak)));
+        if let (Some(a), Some(b)) = (at(a), at(b)) {
+            shapes.push(Shape::line_segment([a, b], Stroke::new(1.0, weak)));
+        }
     }
-    let path_color = message_color("route", dark);
+    let path_color = message_color(MessageKind::Route, dark);
     for pair in graph.highlight.windows(2) {
-        shapes.push(Shape::line_segment([screen[pair[0]], screen[pair[1]]], Stroke::new(4.0, path_color)));
+        if let (Some(a), Some(b)) = (at(pair[0]), at(pair[1])) {
+            shapes.push(Shape::line_segment([a, b], Stroke::new(4.0, path_color)));
+        }
     }
     for f in flights.iter().filter(|f| f.sent_us <= now_us && now_us < f.arrive_us) {
+        let (Some(from), Some(to)) = (at(f.from), at(f.to)) else { continue };
         let fraction = (now_us - f.sent_us) as f32 / (f.arrive_us - f.sent_us).max(1) as f32;
-        let at = screen[f.from] + (screen[f.to] - screen[f.from]) * fraction;
-        shapes.push(Shape::circle_filled(at, (radius * 0.45).max(2.5), message_color(f.kind, dark)));
+        shapes.push(Shape::circle_filled(
+            from + (to - from) * fraction,
+            (radius * 0.45).max(2.5),
+            message_color(f.kind, dark),
+        ));
     }
     let mut hovered = None;
     for (i, node) in graph.nodes.iter().enumerate() {
-        let p = screen[i];
+        let Some(p) = at(i) else { continue };
         if !view.rect.expand(radius).contains(p) {
             continue;
         }
@@ -171,9 +192,9 @@ pub fn paint(
     // Names only when they fit.
     if n <= 60 || view.zoom > 3.0 {
         for (i, node) in graph.nodes.iter().enumerate() {
-            if view.rect.contains(screen[i]) {
+            if let Some(p) = at(i).filter(|p| view.rect.contains(*p)) {
                 painter.text(
-                    screen[i] + vec2(0.0, radius + 2.0),
+                    p + vec2(0.0, radius + 2.0),
                     Align2::CENTER_TOP,
                     &node.name,
                     FontId::proportional(11.0),
@@ -183,4 +204,36 @@ pub fn paint(
         }
     }
     hovered
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::netsim::SceneKind;
+
+    #[test]
+    fn each_scene_legend_has_distinct_colours() {
+        for scene in SceneKind::ALL {
+            let kinds = scene.message_kinds();
+            for (i, a) in kinds.iter().enumerate() {
+                for b in &kinds[i + 1..] {
+                    for dark in [false, true] {
+                        assert_ne!(message_color(*a, dark), message_color(*b, dark), "{scene}: {a} and {b}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn painting_a_graph_with_too_few_positions_does_not_panic() {
+        let graph = crate::netsim::create("routing", 1, Some(16)).unwrap().graph();
+        let ctx = egui::Context::default();
+        let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
+            let view = View { rect: ui.max_rect(), zoom: 1.0, pan: Vec2::ZERO };
+            let few = vec![pos2(0.5, 0.5); 9];
+            paint(ui.painter(), &view, &graph, &few, &[], 0, Some(12), Some(pos2(1.0, 1.0)), true);
+        });
+        output.textures_delta.clear();
+    }
 }

@@ -1,77 +1,77 @@
-//! Plots (egui_plot) from a scene's state: for client/server, requests per second, latency
-//! p50/p95, queue length and refusals over time, and latency against the number of clients;
-//! for capacity, completion time against the number of nodes.
+//! Plots (egui_plot) from a scene's typed state: for client/server, requests per second,
+//! latency p50/p95, queue length and refusals over time, and latency against the number of
+//! clients; for capacity, completion time against the number of nodes. Refusals and failures
+//! are drawn in the colours their messages have on the graph.
 
 use egui::Ui;
 use egui_plot::{Legend, Line, Plot, Points};
 
-fn series(state: &serde_json::Value, key: &str) -> Vec<[f64; 2]> {
-    state["series"]
-        .as_array()
-        .map(|rows| {
-            rows.iter().map(|r| [r["t_ms"].as_f64().unwrap_or(0.0) / 1000.0, r[key].as_f64().unwrap_or(0.0)]).collect()
-        })
-        .unwrap_or_default()
+use super::graph::message_color;
+use crate::netsim::MessageKind;
+use crate::netsim::scenes::capacity::CapacityState;
+use crate::netsim::scenes::client_server::{ClientServerState, SeriesPoint};
+
+fn series(state: &ClientServerState, value: impl Fn(&SeriesPoint) -> f64) -> Vec<[f64; 2]> {
+    state.series.iter().map(|p| [p.t_ms as f64 / 1000.0, value(p)]).collect()
 }
 
 /// `live` says the time axis is the wall clock rather than the virtual one.
-pub fn client_server(ui: &mut Ui, state: &serde_json::Value, live: bool) {
+pub fn client_server(ui: &mut Ui, state: &ClientServerState, live: bool) {
+    let dark = ui.visuals().dark_mode;
     let axis = if live { "time since start (s)" } else { "virtual time (s)" };
     let height = ((ui.available_height() - 40.0) / 3.0).clamp(90.0, 220.0);
-    ui.label("Requests per second and refusals (per 0.1 s)");
+    ui.label("Responses per second, refusals and failures (per 0.1 s)");
     Plot::new("cs-rps").height(height).legend(Legend::default()).allow_scroll(false).x_axis_label(axis).show(
         ui,
         |plot| {
-            plot.line(Line::new("responses / s", series(state, "rps")));
-            plot.line(Line::new("refused", series(state, "refused")));
-            plot.line(Line::new("failed", series(state, "failed")));
+            plot.line(
+                Line::new("responses / s", series(state, |p| p.rps)).color(message_color(MessageKind::Response, dark)),
+            );
+            plot.line(
+                Line::new("refused", series(state, |p| p.refused as f64))
+                    .color(message_color(MessageKind::Refused, dark)),
+            );
+            plot.line(
+                Line::new("failed", series(state, |p| p.failed as f64))
+                    .color(message_color(MessageKind::Failure, dark)),
+            );
         },
     );
     ui.label("Latency (ms) and queue length");
     Plot::new("cs-latency").height(height).legend(Legend::default()).allow_scroll(false).x_axis_label(axis).show(
         ui,
         |plot| {
-            plot.line(Line::new("p50 ms", series(state, "p50_ms")));
-            plot.line(Line::new("p95 ms", series(state, "p95_ms")));
-            plot.line(Line::new("queue", series(state, "queue")));
-            plot.line(Line::new("clients", series(state, "clients")));
+            plot.line(Line::new("p50 ms", series(state, |p| p.p50_ms)));
+            plot.line(Line::new("p95 ms", series(state, |p| p.p95_ms)));
+            plot.line(Line::new("queue", series(state, |p| p.queue as f64)));
+            plot.line(Line::new("clients", series(state, |p| p.clients as f64)));
         },
     );
     ui.label("Latency against the number of clients");
-    let points = |key: &str| -> Vec<[f64; 2]> {
-        state["latency_vs_clients"]
-            .as_array()
-            .map(|rows| {
-                rows.iter().map(|r| [r["clients"].as_f64().unwrap_or(0.0), r[key].as_f64().unwrap_or(0.0)]).collect()
-            })
-            .unwrap_or_default()
-    };
+    let rows = &state.latency_vs_clients;
+    let p50: Vec<[f64; 2]> = rows.iter().map(|r| [r.clients as f64, r.p50_ms]).collect();
+    let p95: Vec<[f64; 2]> = rows.iter().map(|r| [r.clients as f64, r.p95_ms]).collect();
     Plot::new("cs-vs-clients")
         .height(height)
         .legend(Legend::default())
         .allow_scroll(false)
         .x_axis_label("clients")
         .show(ui, |plot| {
-            plot.line(Line::new("p50 ms", points("p50_ms")));
-            plot.points(Points::new("p95 ms", points("p95_ms")).radius(3.0));
+            plot.line(Line::new("p50 ms", p50));
+            plot.points(Points::new("p95 ms", p95).radius(3.0));
         });
 }
 
-pub fn capacity(ui: &mut Ui, state: &serde_json::Value) {
-    let rows = |key: &str| -> Vec<[f64; 2]> {
-        state["comparison"]
-            .as_array()
-            .map(|rows| {
-                rows.iter().map(|r| [r["nodes"].as_f64().unwrap_or(0.0), r[key].as_f64().unwrap_or(0.0)]).collect()
-            })
-            .unwrap_or_default()
+pub fn capacity(ui: &mut Ui, state: &CapacityState) {
+    let rows = |value: fn(&crate::netsim::scenes::capacity::ComparisonRow) -> u64| -> Vec<[f64; 2]> {
+        state.comparison.iter().map(|r| [r.nodes as f64, value(r) as f64]).collect()
     };
     ui.label("Time until every node has the file (ms) against the number of nodes");
     Plot::new("capacity").height(260.0).legend(Legend::default()).allow_scroll(false).x_axis_label("nodes").show(
         ui,
         |plot| {
-            plot.line(Line::new("one server", rows("client_server_ms")));
-            plot.line(Line::new("peer-to-peer swarm", rows("p2p_ms")));
+            plot.line(Line::new("one server", rows(|r| r.client_server_ms)));
+            plot.line(Line::new("peer-to-peer swarm", rows(|r| r.p2p_ms)));
         },
     );
 }

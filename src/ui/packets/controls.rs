@@ -1,37 +1,33 @@
 //! The Packets view's controls: where the packets come from (scene, capture file, save), the
-//! link's impairments, playback, and the interactive ladder area (zoom, pan, click, right-click).
+//! link's impairments (re-run when a slider is released, not on every pixel of a drag),
+//! playback, and the interactive ladder area (zoom, pan, click, right-click).
 
 use egui::{RichText, Sense, Ui};
 
 use super::ladder::{self, Geometry, LadderInput, TimeWindow};
-use super::{PacketsView, Source};
-use crate::capture::{CaptureFormat, write_capture};
+use super::{PacketsIntent, PacketsView};
+use crate::model::packets::{PacketsModel, Source};
 use crate::model::playback::SPEEDS;
 use crate::sim::{OverrideAction, Scene};
 use crate::trace::Trace;
 use crate::ui::theme;
 
-pub fn source_bar(ui: &mut Ui, view: &mut PacketsView) {
+pub fn source_bar(ui: &mut Ui, view: &mut PacketsView, model: &PacketsModel, intents: &mut Vec<PacketsIntent>) {
     ui.horizontal_wrapped(|ui| {
-        let current = match &view.source {
+        let current = match &model.source {
             Source::Scene(scene) => scene.name.clone(),
             Source::Capture(path) => path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
         };
-        let mut picked = None;
         egui::ComboBox::new("scene-picker", "scene").selected_text(current).width(150.0).show_ui(ui, |ui| {
             for scene in Scene::built_in() {
-                let name = scene.name.clone();
-                if ui.selectable_label(false, format!("{name} — {}", scene.title)).clicked() {
-                    picked = Some(scene);
+                if ui.selectable_label(false, format!("{} — {}", scene.name, scene.title)).clicked() {
+                    intents.push(PacketsIntent::RunScene(Box::new(scene)));
                 }
             }
         });
-        if let Some(scene) = picked {
-            view.run_scene(scene);
-        }
         ui.separator();
         if ui.button("Open capture…").on_hover_text("Choose a pcap or pcapng file").clicked() {
-            view.ask_for_file(false);
+            intents.push(PacketsIntent::AskForFile { saving: false });
         }
         ui.add(
             egui::TextEdit::singleline(&mut view.open_path)
@@ -41,7 +37,7 @@ pub fn source_bar(ui: &mut Ui, view: &mut PacketsView) {
         if ui.button("Open").on_hover_text("Open the file named in the box").clicked()
             && !view.open_path.trim().is_empty()
         {
-            view.open_file(view.open_path.trim().into());
+            intents.push(PacketsIntent::Open(view.open_path.trim().into()));
         }
         ui.separator();
         ui.add(egui::TextEdit::singleline(&mut view.save_path).desired_width(200.0))
@@ -51,32 +47,19 @@ pub fn source_bar(ui: &mut Ui, view: &mut PacketsView) {
             .on_hover_text("Save as pcap or pcapng (by the file name's extension) for Wireshark or tshark")
             .clicked()
         {
-            view.notice = Some(save(view.trace.as_ref(), &view.save_path));
+            intents.push(PacketsIntent::Save(view.save_path.clone()));
+        }
+        if ui.button("Save as…").on_hover_text("Choose where to save with the desktop's dialog").clicked() {
+            intents.push(PacketsIntent::AskForFile { saving: true });
         }
         ui.separator();
         ui.checkbox(&mut view.relative, "relative seq").on_hover_text(
             "Sequence numbers counted from each side's first one (as Wireshark does), or the raw 32-bit values",
         );
     });
-    conversation_picker(ui, view);
 }
 
-pub(super) fn save(trace: Option<&Trace>, path: &str) -> String {
-    let Some(trace) = trace else { return "nothing to save yet".into() };
-    let path = std::path::PathBuf::from(path.trim());
-    let result = std::fs::File::create(&path).and_then(|file| {
-        let mut out = std::io::BufWriter::new(file);
-        write_capture(trace, CaptureFormat::for_path(&path), &mut out)?;
-        std::io::Write::flush(&mut out)
-    });
-    match result {
-        Ok(()) => format!("saved {} packets to {}", trace.packets.len(), path.display()),
-        Err(e) => format!("could not save to {}: {e}", path.display()),
-    }
-}
-
-fn conversation_picker(ui: &mut Ui, view: &mut PacketsView) {
-    let Some(trace) = &view.trace else { return };
+pub fn conversation_picker(ui: &mut Ui, view: &mut PacketsView, trace: &Trace) {
     if trace.conversations.len() < 2 {
         return;
     }
@@ -87,27 +70,47 @@ fn conversation_picker(ui: &mut Ui, view: &mut PacketsView) {
     let mut picked = None;
     ui.horizontal(|ui| {
         ui.label(format!("{} conversations", trace.conversations.len()));
-        egui::ComboBox::new("conversation", "conversation")
-            .selected_text(describe(view.conversation as usize))
-            .width(520.0)
-            .show_ui(ui, |ui| {
+        let shown = (view.conversation as usize).min(trace.conversations.len() - 1);
+        egui::ComboBox::new("conversation", "conversation").selected_text(describe(shown)).width(520.0).show_ui(
+            ui,
+            |ui| {
                 // Long lists scroll; only the first few thousand are offered.
                 for i in 0..trace.conversations.len().min(5000) {
                     if ui.selectable_label(i as u32 == view.conversation, describe(i)).clicked() {
                         picked = Some(i as u32);
                     }
                 }
-            });
+            },
+        );
     });
     if let Some(c) = picked {
-        view.select_conversation(c);
+        view.select_conversation(trace, c);
     }
 }
 
-pub fn impairments(ui: &mut Ui, view: &mut PacketsView) {
-    let Source::Scene(scene) = &view.source else { return };
-    let mut scene = (**scene).clone();
-    let mut changed = false;
+/// Tracks a row of sliders: while one is dragged the edited scene is kept as a draft; the run
+/// starts when the drag ends (or at once for a click or a typed value).
+#[derive(Default)]
+struct SliderEdits {
+    changed: bool,
+    dragging: bool,
+    commit: bool,
+}
+
+impl SliderEdits {
+    fn track(&mut self, response: &egui::Response) -> bool {
+        self.dragging |= response.dragged();
+        self.commit |= response.drag_stopped() || (response.changed() && !response.dragged());
+        self.changed |= response.changed();
+        response.changed()
+    }
+}
+
+pub fn impairments(ui: &mut Ui, view: &mut PacketsView, model: &PacketsModel, intents: &mut Vec<PacketsIntent>) {
+    let Some(shown) = model.scene() else { return };
+    let mut scene = view.draft.clone().unwrap_or_else(|| shown.clone());
+    let mut edits = SliderEdits::default();
+    let mut cleared = false;
     ui.horizontal_wrapped(|ui| {
         let link = &mut scene.link;
         let mut percent = |ui: &mut Ui, label: &str, value: &mut f64, max: f64, hint: &str| {
@@ -115,74 +118,73 @@ pub fn impairments(ui: &mut Ui, view: &mut PacketsView) {
             let r = ui
                 .add(egui::Slider::new(&mut p, 0.0..=max).text(label).suffix("%").fixed_decimals(0))
                 .on_hover_text(hint);
-            if r.changed() {
+            if edits.track(&r) {
                 *value = p / 100.0;
-                changed = true;
             }
         };
         percent(ui, "loss", &mut link.loss, 50.0, "Chance that the link loses each packet");
         percent(ui, "dup", &mut link.duplicate, 50.0, "Chance that the link delivers an extra copy");
         percent(ui, "reorder", &mut link.reorder, 50.0, "Chance that a packet is held back and overtaken");
         let mut delay = link.delay_us as f64 / 1000.0;
-        if ui
+        let r = ui
             .add(egui::Slider::new(&mut delay, 0.0..=500.0).text("delay").suffix(" ms"))
-            .on_hover_text("One-way delay")
-            .changed()
-        {
+            .on_hover_text("One-way delay");
+        if edits.track(&r) {
             link.delay_us = (delay * 1000.0) as u64;
-            changed = true;
         }
         let mut jitter = link.jitter_us as f64 / 1000.0;
-        if ui.add(egui::Slider::new(&mut jitter, 0.0..=100.0).text("jitter").suffix(" ms")).changed() {
+        let r = ui.add(egui::Slider::new(&mut jitter, 0.0..=100.0).text("jitter").suffix(" ms"));
+        if edits.track(&r) {
             link.jitter_us = (jitter * 1000.0) as u64;
-            changed = true;
         }
         let mut mbps = link.bandwidth_bps as f64 / 1e6;
-        if ui
-            .add(egui::Slider::new(&mut mbps, 0.1..=1000.0).logarithmic(true).text("bandwidth").suffix(" Mbit/s"))
-            .changed()
-        {
+        let r =
+            ui.add(egui::Slider::new(&mut mbps, 0.1..=1000.0).logarithmic(true).text("bandwidth").suffix(" Mbit/s"));
+        if edits.track(&r) {
             link.bandwidth_bps = (mbps * 1e6) as u64;
-            changed = true;
         }
-        changed |= ui.add(egui::Slider::new(&mut link.mtu, 576..=9000).text("MTU")).changed();
-        changed |= ui
-            .add(egui::DragValue::new(&mut scene.seed).prefix("seed "))
-            .on_hover_text("Another seed, other losses")
-            .changed();
+        let r = ui.add(egui::Slider::new(&mut link.mtu, 576..=9000).text("MTU"));
+        edits.track(&r);
+        let r =
+            ui.add(egui::DragValue::new(&mut scene.seed).prefix("seed ")).on_hover_text("Another seed, other losses");
+        edits.track(&r);
         if !scene.overrides.is_empty() {
             let n = scene.overrides.len();
             let text = format!("{n} packet override{} ✖", if n == 1 { "" } else { "s" });
             if ui.button(text).on_hover_text("Forget the right-click drops, delays and duplicates").clicked() {
                 scene.overrides.clear();
-                changed = true;
+                cleared = true;
             }
         }
     });
-    if changed {
-        if let Some(reverse) = scene.reverse_link.as_mut() {
-            *reverse = scene.link.clone();
+    if let Some(reverse) = scene.reverse_link.as_mut() {
+        *reverse = scene.link.clone();
+    }
+    if cleared || edits.commit || (view.draft.is_some() && !edits.dragging) {
+        view.draft = None;
+        if scene != *shown {
+            intents.push(PacketsIntent::RunScene(Box::new(scene)));
         }
-        view.run_scene(scene);
         return;
     }
-    let Source::Scene(scene) = &view.source else { return };
-    egui::CollapsingHeader::new(RichText::new(&scene.title).strong()).id_salt("scene-explanation").default_open(true).show(ui, |ui| {
-        ui.label(&scene.explanation);
+    if edits.changed {
+        view.draft = Some(scene);
+    }
+    egui::CollapsingHeader::new(RichText::new(&shown.title).strong()).id_salt("scene-explanation").default_open(true).show(ui, |ui| {
+        ui.label(&shown.explanation);
         ui.label(
             RichText::new(
                 "smoltcp, the real TCP/IP stack at both ends, waits at least 1 s before retransmitting on a timeout, keeps TIME-WAIT for a fixed 10 s (the run ends before it), and sends SACK blocks but does not use them for recovery. Right-click a packet to drop, delay or duplicate it.",
             )
             .weak(),
         );
-        if let Some(run) = view.trace.as_ref().and_then(|t| t.sim.as_ref()) {
+        if let Some(run) = model.trace().and_then(|t| t.sim.as_ref()) {
             ui.label(RichText::new(format!("Run: {}", run.outcome)).weak());
         }
     });
 }
 
-pub fn playback_bar(ui: &mut Ui, view: &mut PacketsView) {
-    let Some(trace) = view.trace.as_ref() else { return };
+pub fn playback_bar(ui: &mut Ui, view: &mut PacketsView, trace: &Trace) {
     let mut step = None;
     ui.horizontal(|ui| {
         if ui.button("⏮").on_hover_text("Back to the start (Home)").clicked() {
@@ -227,7 +229,7 @@ pub fn playback_bar(ui: &mut Ui, view: &mut PacketsView) {
         }
     });
     if let Some(forward) = step {
-        view.step(forward);
+        view.step(trace, forward);
     }
 }
 

@@ -1,0 +1,159 @@
+//! The app's job runner: work for the Packets view that takes too long for the UI thread —
+//! running a scene in the simulator, reading a capture, saving one, asking for a file with the
+//! desktop's dialog — on named helper threads. The app sends `Job`s and drains `JobResult`s each
+//! frame; a waker repaints the window when a result is ready.
+//!
+//! Runs and reads go to one thread in order; a newer request makes the older one give up (the
+//! simulator checks between turns of its clock) or be skipped if it has not started. Saves go to
+//! another thread and are never dropped. A dialog gets a thread of its own, because it blocks
+//! until the user answers. A job that cannot be started is reported as a result, with its reason.
+
+mod save;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+use crate::model::packets::{Job, JobResult};
+use crate::trace::Trace;
+
+/// Called after every result, to wake the UI.
+pub type Waker = Arc<dyn Fn() + Send + Sync>;
+
+pub struct JobRunner {
+    traces: Sender<Job>,
+    saves: Sender<Job>,
+    results: Receiver<JobResult>,
+    reply: Sender<JobResult>,
+    /// The newest trace request; older ones give up.
+    latest: Arc<AtomicU64>,
+    waker: Waker,
+    /// Whether to show native file dialogs (tests and the UI monkey turn them off).
+    dialogs: bool,
+}
+
+impl JobRunner {
+    pub fn start(waker: Waker, dialogs: bool) -> std::io::Result<JobRunner> {
+        let (reply, results) = channel();
+        let latest = Arc::new(AtomicU64::new(0));
+        let (traces, trace_jobs) = channel();
+        let (saves, save_jobs) = channel();
+        let worker_reply = Reporter { sender: reply.clone(), waker: waker.clone() };
+        let worker_latest = latest.clone();
+        std::thread::Builder::new()
+            .name("netlens-jobs".into())
+            .spawn(move || run_traces(trace_jobs, worker_latest, worker_reply))?;
+        let save_reply = Reporter { sender: reply.clone(), waker: waker.clone() };
+        std::thread::Builder::new().name("netlens-save".into()).spawn(move || run_saves(save_jobs, save_reply))?;
+        Ok(JobRunner { traces, saves, results, reply, latest, waker, dialogs })
+    }
+
+    /// Starts a job; if it cannot be started, its failure comes back as a result.
+    pub fn submit(&self, job: Job) {
+        let sent = match job {
+            Job::Simulate { generation, .. } | Job::Open { generation, .. } => {
+                self.latest.fetch_max(generation, Ordering::SeqCst);
+                self.traces.send(job).map_err(|e| e.0)
+            }
+            Job::Save { .. } => self.saves.send(job).map_err(|e| e.0),
+        };
+        if let Err(job) = sent {
+            self.report(failure(job, "the background job thread has stopped".into()));
+        }
+    }
+
+    /// Asks for a file with the desktop's own dialog (the XDG portal, or zenity).
+    pub fn ask_for_file(&self, saving: bool, suggested: std::path::PathBuf) {
+        if !self.dialogs {
+            self.report(JobResult::FileChosen { saving, path: None });
+            return;
+        }
+        let reporter = Reporter { sender: self.reply.clone(), waker: self.waker.clone() };
+        let spawned = std::thread::Builder::new().name("netlens-file-dialog".into()).spawn(move || {
+            let dialog = rfd::FileDialog::new().add_filter("Packet captures", &["pcapng", "pcap", "cap"]);
+            let path = if saving {
+                let dialog = match (suggested.parent(), suggested.file_name()) {
+                    (Some(dir), Some(name)) => dialog.set_directory(dir).set_file_name(name.to_string_lossy()),
+                    _ => dialog,
+                };
+                dialog.save_file()
+            } else {
+                dialog.pick_file()
+            };
+            reporter.send(JobResult::FileChosen { saving, path });
+        });
+        if let Err(e) = spawned {
+            tracing::warn!(error = %e, "no thread for the file dialog");
+            self.report(JobResult::FileChosen { saving, path: None });
+        }
+    }
+
+    /// The next result, if one is ready. Never blocks.
+    pub fn try_recv(&self) -> Option<JobResult> {
+        self.results.try_recv().ok()
+    }
+
+    fn report(&self, result: JobResult) {
+        Reporter { sender: self.reply.clone(), waker: self.waker.clone() }.send(result);
+    }
+}
+
+/// A helper thread's way back to the UI.
+struct Reporter {
+    sender: Sender<JobResult>,
+    waker: Waker,
+}
+
+impl Reporter {
+    fn send(&self, result: JobResult) {
+        if self.sender.send(result).is_ok() {
+            (self.waker)();
+        }
+    }
+}
+
+/// The result that says a job could not be done at all.
+fn failure(job: Job, reason: String) -> JobResult {
+    match job {
+        Job::Simulate { generation, .. } | Job::Open { generation, .. } => {
+            JobResult::Trace { generation, result: Err(reason) }
+        }
+        Job::Save { path, .. } => JobResult::Saved { path, result: Err(reason) },
+    }
+}
+
+fn run_traces(jobs: Receiver<Job>, latest: Arc<AtomicU64>, reply: Reporter) {
+    while let Ok(job) = jobs.recv() {
+        let (generation, work): (u64, Box<dyn FnOnce() -> Option<Result<Trace, String>>>) = match job {
+            Job::Simulate { generation, scene } => {
+                let latest = latest.clone();
+                let cancelled = move || latest.load(Ordering::SeqCst) != generation;
+                (
+                    generation,
+                    Box::new(move || {
+                        crate::sim::simulate_cancellable(&scene, &cancelled).map(|run| Ok(Trace::from_sim(run)))
+                    }),
+                )
+            }
+            Job::Open { generation, path } => (generation, Box::new(move || Some(crate::capture::open(&path)))),
+            Job::Save { .. } => continue,
+        };
+        if latest.load(Ordering::SeqCst) != generation {
+            reply.send(JobResult::Cancelled { generation });
+            continue;
+        }
+        match work() {
+            Some(result) => reply.send(JobResult::Trace { generation, result }),
+            None => reply.send(JobResult::Cancelled { generation }),
+        }
+    }
+}
+
+fn run_saves(jobs: Receiver<Job>, reply: Reporter) {
+    while let Ok(job) = jobs.recv() {
+        if let Job::Save { path, format, trace } = job {
+            let result = save::save_replacing(&trace, format, &path);
+            reply.send(JobResult::Saved { path, result });
+        }
+    }
+}

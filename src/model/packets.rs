@@ -1,0 +1,261 @@
+//! The Packets view's model: where the shown packets come from, the trace itself once it is
+//! built, and what is under way. Each request for a new trace (a scene run or a capture read)
+//! gets a generation number; a newer request supersedes the older one, whose result — if it
+//! still arrives — is ignored. Jobs are described here and carried out by the app's job runner;
+//! their results come back through `apply`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::capture::CaptureFormat;
+use crate::sim::Scene;
+use crate::trace::Trace;
+
+/// Where the shown trace came from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Source {
+    Scene(Box<Scene>),
+    Capture(PathBuf),
+}
+
+/// Work for the job runner.
+#[derive(Debug)]
+pub enum Job {
+    Simulate { generation: u64, scene: Box<Scene> },
+    Open { generation: u64, path: PathBuf },
+    Save { path: PathBuf, format: CaptureFormat, trace: Arc<Trace> },
+}
+
+/// What the job runner reports back.
+#[derive(Debug)]
+pub enum JobResult {
+    /// A trace for request `generation` (or why there is none).
+    Trace {
+        generation: u64,
+        result: Result<Trace, String>,
+    },
+    /// A run was cancelled because a newer one was asked for.
+    Cancelled {
+        generation: u64,
+    },
+    Saved {
+        path: PathBuf,
+        result: Result<usize, String>,
+    },
+    /// The file dialog's answer (none if it was dismissed or none could be shown).
+    FileChosen {
+        saving: bool,
+        path: Option<PathBuf>,
+    },
+}
+
+/// A request still being worked on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pending {
+    pub generation: u64,
+    pub what: String,
+}
+
+#[derive(Debug)]
+pub struct PacketsModel {
+    pub source: Source,
+    trace: Option<Arc<Trace>>,
+    /// Bumps whenever a new trace is installed, so the view resets its playback.
+    trace_version: u64,
+    generation: u64,
+    pending: Option<Pending>,
+    saving: usize,
+    pub error: Option<String>,
+    pub notice: Option<String>,
+    /// A file dialog is open (only one at a time).
+    pub dialog_open: bool,
+}
+
+impl PacketsModel {
+    /// A model about to show `scene` (the app sends the job `new` returns).
+    pub fn new(scene: Scene) -> (Self, Option<Job>) {
+        let mut model = Self {
+            source: Source::Scene(Box::new(scene.clone())),
+            trace: None,
+            trace_version: 0,
+            generation: 0,
+            pending: None,
+            saving: 0,
+            error: None,
+            notice: None,
+            dialog_open: false,
+        };
+        let job = model.run_scene(scene);
+        (model, job)
+    }
+
+    pub fn trace(&self) -> Option<&Arc<Trace>> {
+        self.trace.as_ref()
+    }
+
+    pub fn trace_version(&self) -> u64 {
+        self.trace_version
+    }
+
+    pub fn pending(&self) -> Option<&Pending> {
+        self.pending.as_ref()
+    }
+
+    /// True while a run, a read or a save is under way.
+    pub fn busy(&self) -> bool {
+        self.pending.is_some() || self.saving > 0
+    }
+
+    /// The scene shown, if a scene is the source.
+    pub fn scene(&self) -> Option<&Scene> {
+        match &self.source {
+            Source::Scene(scene) => Some(scene),
+            Source::Capture(_) => None,
+        }
+    }
+
+    fn next(&mut self, what: String) -> u64 {
+        self.generation += 1;
+        self.pending = Some(Pending { generation: self.generation, what });
+        self.generation
+    }
+
+    /// Asks for a run of `scene`; a scene that cannot run is refused with its reason.
+    pub fn run_scene(&mut self, scene: Scene) -> Option<Job> {
+        if let Some(problem) = scene.problem() {
+            self.error = Some(problem);
+            return None;
+        }
+        self.source = Source::Scene(Box::new(scene.clone()));
+        let generation = self.next(format!("running {}…", scene.name));
+        Some(Job::Simulate { generation, scene: Box::new(scene) })
+    }
+
+    /// Asks for a capture to be read.
+    pub fn open(&mut self, path: PathBuf) -> Job {
+        self.source = Source::Capture(path.clone());
+        let generation = self.next(format!("reading {}…", path.display()));
+        Job::Open { generation, path }
+    }
+
+    /// Asks for the shown trace to be saved at `path` (pcapng or pcap by its extension).
+    pub fn save(&mut self, path: &str) -> Option<Job> {
+        let path = PathBuf::from(path.trim());
+        if path.as_os_str().is_empty() {
+            self.notice = Some("type a file name to save to".into());
+            return None;
+        }
+        let Some(trace) = self.trace.clone() else {
+            self.notice = Some("nothing to save yet".into());
+            return None;
+        };
+        self.saving += 1;
+        self.notice = Some(format!("saving to {}…", path.display()));
+        Some(Job::Save { format: CaptureFormat::for_path(&path), path, trace })
+    }
+
+    /// Shows a trace built elsewhere (a fetch replay), superseding any request.
+    pub fn show_trace(&mut self, trace: Trace) {
+        self.next(String::new());
+        self.pending = None;
+        self.install(trace);
+    }
+
+    /// Applies a job's result; may ask for another job (reading back a file saved over the
+    /// capture that is shown).
+    pub fn apply(&mut self, result: JobResult) -> Option<Job> {
+        match result {
+            JobResult::Trace { generation, result } => {
+                if generation != self.generation {
+                    return None;
+                }
+                self.pending = None;
+                match result {
+                    Ok(trace) => self.install(trace),
+                    Err(reason) => self.error = Some(reason),
+                }
+            }
+            JobResult::Cancelled { generation } => {
+                if generation == self.generation {
+                    self.pending = None;
+                }
+            }
+            JobResult::Saved { path, result } => {
+                self.saving = self.saving.saturating_sub(1);
+                match result {
+                    Ok(packets) => {
+                        self.notice = Some(format!("saved {packets} packets to {}", path.display()));
+                        if let Source::Capture(shown) = &self.source
+                            && same_file(shown, &path)
+                        {
+                            // The file shown was replaced: show what is in it now.
+                            return Some(self.open(path));
+                        }
+                    }
+                    Err(reason) => self.notice = Some(format!("could not save to {}: {reason}", path.display())),
+                }
+            }
+            JobResult::FileChosen { .. } => {}
+        }
+        None
+    }
+
+    /// The job runner could not take a job: say so instead of waiting for ever.
+    pub fn job_failed(&mut self, reason: String) {
+        self.pending = None;
+        self.saving = 0;
+        self.error = Some(reason);
+    }
+
+    fn install(&mut self, trace: Trace) {
+        self.error = None;
+        if let Some(damage) = &trace.damage {
+            self.notice = Some(damage.clone());
+        } else if self.saving == 0 {
+            self.notice = None;
+        }
+        self.trace = Some(Arc::new(trace));
+        self.trace_version += 1;
+    }
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trace_of(scene: &Scene) -> Trace {
+        Trace::from_sim(crate::sim::simulate(scene))
+    }
+
+    #[test]
+    fn a_newer_request_supersedes_an_older_one() {
+        let scene = Scene::named("handshake").unwrap();
+        let (mut model, first) = PacketsModel::new(scene.clone());
+        let Some(Job::Simulate { generation: first, .. }) = first else { panic!("a run was asked for") };
+        let mut other = Scene::named("teardown").unwrap();
+        other.seed = 9;
+        let Some(Job::Simulate { generation: second, .. }) = model.run_scene(other.clone()) else { panic!() };
+        assert!(second > first);
+        // The old result arrives late: ignored.
+        model.apply(JobResult::Trace { generation: first, result: Ok(trace_of(&scene)) });
+        assert!(model.trace().is_none() && model.busy());
+        model.apply(JobResult::Trace { generation: second, result: Ok(trace_of(&other)) });
+        assert!(!model.busy());
+        assert_eq!(model.trace().unwrap().title, trace_of(&other).title);
+    }
+
+    #[test]
+    fn a_failed_run_shows_its_real_reason() {
+        let (mut model, job) = PacketsModel::new(Scene::named("handshake").unwrap());
+        let Some(Job::Simulate { generation, .. }) = job else { panic!() };
+        model.apply(JobResult::Trace { generation, result: Err("could not start: no threads left".into()) });
+        assert_eq!(model.error.as_deref(), Some("could not start: no threads left"));
+    }
+}

@@ -1,0 +1,162 @@
+//! A node's listener in live mode, and the reader for each connection it accepts. Any local
+//! process can connect, so a reader trusts nothing: frames are cut by tokio-util's
+//! `LengthDelimitedCodec` with a maximum length, decoded strictly, and must be addressed to this
+//! node. A frame that has started must finish within the timeout, though a connection may sit
+//! idle between frames for as long as it likes. Each reader hands one frame at a time to the
+//! session and waits for its verdict, so a flood is slowed to what the scene can take; any bad
+//! frame is reported once and its connection closed.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinSet;
+use tokio_util::codec::{FramedRead, LengthDelimitedCodec};
+
+use crate::netsim::live_world::{Frame, MAX_FRAME};
+
+/// Limits on what one stranger can do to a listener.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// A frame that has started must be complete within this.
+    pub frame_timeout: Duration,
+    /// Connections one listener holds at once.
+    pub max_connections: usize,
+    /// Frames one connection may send per second (our own nodes send far fewer).
+    pub max_frames_per_second: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { frame_timeout: Duration::from_secs(3), max_connections: 256, max_frames_per_second: 2_000 }
+    }
+}
+
+/// What a reader hands to the session.
+pub enum Incoming {
+    /// A well-formed frame for this node; the session answers whether it was accepted.
+    Frame { node: usize, peer: SocketAddr, frame: Frame, verdict: oneshot::Sender<bool> },
+    /// A connection broke the protocol and was closed.
+    Rejected { node: usize, peer: SocketAddr, reason: String },
+}
+
+/// A node's open listener. Dropping it closes the listener and every connection it accepted.
+pub struct NodeListener {
+    pub addr: SocketAddr,
+    _tasks: JoinSet<()>,
+}
+
+/// Opens node `node`'s listener on `addr` (port 0 for any free one).
+pub async fn listen(
+    node: usize,
+    addr: SocketAddr,
+    limits: Limits,
+    incoming: mpsc::Sender<Incoming>,
+) -> std::io::Result<NodeListener> {
+    let listener = TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    let mut tasks = JoinSet::new();
+    tasks.spawn(accept_loop(listener, node, limits, incoming));
+    Ok(NodeListener { addr, _tasks: tasks })
+}
+
+async fn accept_loop(listener: TcpListener, node: usize, limits: Limits, incoming: mpsc::Sender<Incoming>) {
+    let mut readers = JoinSet::new();
+    loop {
+        let Ok((stream, peer)) = listener.accept().await else {
+            // Out of file descriptors, say: wait a little rather than spin.
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        };
+        while readers.try_join_next().is_some() {}
+        if readers.len() >= limits.max_connections {
+            let reason = format!("more than {} connections at once", limits.max_connections);
+            drop(stream);
+            if incoming.send(Incoming::Rejected { node, peer, reason }).await.is_err() {
+                return;
+            }
+            continue;
+        }
+        readers.spawn(read_frames(stream, node, peer, limits, incoming.clone()));
+    }
+}
+
+/// The codec that cuts frames: a 4-byte big-endian length of what follows, at most `MAX_FRAME`.
+fn codec() -> LengthDelimitedCodec {
+    LengthDelimitedCodec::builder().length_field_length(4).big_endian().max_frame_length(MAX_FRAME).new_codec()
+}
+
+async fn read_frames(
+    stream: TcpStream,
+    node: usize,
+    peer: SocketAddr,
+    limits: Limits,
+    incoming: mpsc::Sender<Incoming>,
+) {
+    let _ = stream.set_nodelay(true);
+    let mut framed = FramedRead::new(BufReader::new(stream), codec());
+    let mut window_start = Instant::now();
+    let mut frames_in_window = 0u32;
+    loop {
+        // Wait as long as it takes for the first byte of the next frame: idle is allowed.
+        if framed.read_buffer().is_empty() && framed.get_ref().buffer().is_empty() {
+            match framed.get_mut().fill_buf().await {
+                Ok([]) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+        let result = match tokio::time::timeout(limits.frame_timeout, framed.next()).await {
+            Err(_) => Err(format!("a frame was started and not finished within {:?}", limits.frame_timeout)),
+            Ok(None) => Err("the connection closed in the middle of a frame".to_string()),
+            Ok(Some(Err(e))) => Err(describe_codec_error(&e)),
+            Ok(Some(Ok(body))) => Frame::decode_body(&body).and_then(|frame| {
+                if frame.to == node {
+                    Ok(frame)
+                } else {
+                    Err(format!("addressed to node {}, but this listener is node {node}", frame.to))
+                }
+            }),
+        };
+        if window_start.elapsed() >= Duration::from_secs(1) {
+            window_start = Instant::now();
+            frames_in_window = 0;
+        }
+        frames_in_window += 1;
+        let result = result.and_then(|frame| {
+            if frames_in_window > limits.max_frames_per_second {
+                Err(format!("more than {} frames a second", limits.max_frames_per_second))
+            } else {
+                Ok(frame)
+            }
+        });
+        match result {
+            Ok(frame) => {
+                let (verdict, answer) = oneshot::channel();
+                if incoming.send(Incoming::Frame { node, peer, frame, verdict }).await.is_err() {
+                    return;
+                }
+                // Rejected (the session said why) or the session is gone: close.
+                if answer.await != Ok(true) {
+                    return;
+                }
+            }
+            Err(reason) => {
+                let _ = incoming.send(Incoming::Rejected { node, peer, reason }).await;
+                return;
+            }
+        }
+    }
+}
+
+fn describe_codec_error(e: &std::io::Error) -> String {
+    if e.kind() == std::io::ErrorKind::InvalidData {
+        format!("a frame longer than {MAX_FRAME} bytes")
+    } else if e.kind() == std::io::ErrorKind::UnexpectedEof || e.to_string().contains("bytes remaining") {
+        "the connection closed in the middle of a frame".into()
+    } else {
+        format!("the connection failed: {e}")
+    }
+}

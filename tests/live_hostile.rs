@@ -1,0 +1,263 @@
+//! Hostile bytes to every listener of a headless live scene: each broken connection is turned
+//! away with one visible "rejected frame" event, no node is marked dead because of it, and the
+//! scene still tells its story — replicated storage gets back to r copies with the same hash
+//! after a real kill.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::{Duration, Instant};
+
+use netlens::net::live::scene_runner::handle::LiveHandle;
+use netlens::net::live::scene_runner::{Limits, LiveConfig};
+use netlens::netsim::live_world::{Frame, MAX_FRAME};
+use netlens::netsim::{Action, MessageKind, create};
+use netlens::record::live::LiveUpdate;
+
+const PATIENCE: Duration = Duration::from_secs(60);
+/// Short, so the trickle and the unfinished frame are cut off quickly in this test.
+const FRAME_TIMEOUT: Duration = Duration::from_millis(400);
+
+/// One kind of hostile connection: a name and the bytes it sends to node `to` (then it waits).
+struct Attack {
+    name: &'static str,
+    bytes: fn(to: u16) -> Vec<u8>,
+    /// Send one byte at a time, slowly.
+    trickle: bool,
+    /// Close the connection right after sending.
+    close: bool,
+}
+
+fn framed(body: &[u8]) -> Vec<u8> {
+    let mut bytes = (body.len() as u32).to_be_bytes().to_vec();
+    bytes.extend_from_slice(body);
+    bytes
+}
+
+fn body(from: u16, to: u16, kind: &[u8], payload: &[u8]) -> Vec<u8> {
+    let mut b = from.to_be_bytes().to_vec();
+    b.extend_from_slice(&to.to_be_bytes());
+    b.push(kind.len() as u8);
+    b.extend_from_slice(kind);
+    b.extend_from_slice(payload);
+    b
+}
+
+fn attacks() -> Vec<Attack> {
+    vec![
+        Attack {
+            name: "bad UTF-8 kind",
+            bytes: |to| framed(&body(0, to, &[0xff, 0xff], b"{}")),
+            trickle: false,
+            close: false,
+        },
+        Attack {
+            name: "the 11 bytes of the issue",
+            bytes: |_| vec![0, 0, 0, 7, 0, 0, 0, 1, 2, 0xff, 0xff],
+            trickle: false,
+            close: false,
+        },
+        Attack {
+            name: "unknown kind",
+            bytes: |to| framed(&body(0, to, b"explode", b"{}")),
+            trickle: false,
+            close: false,
+        },
+        Attack {
+            name: "length longer than what follows",
+            bytes: |to| {
+                let mut b = framed(&body(0, to, b"store", b"{}"));
+                b[3] = 200;
+                b
+            },
+            trickle: false,
+            close: false,
+        },
+        Attack {
+            name: "length shorter than the kind",
+            bytes: |to| {
+                let mut b = framed(&body(0, to, b"store", b"{\"Store\":{}}"));
+                b[3] = 6;
+                b
+            },
+            trickle: false,
+            close: false,
+        },
+        Attack {
+            name: "unknown sender",
+            bytes: |to| framed(&body(999, to, b"hello", b"\"Hello\"")),
+            trickle: false,
+            close: false,
+        },
+        Attack {
+            name: "addressed to another node",
+            bytes: |to| framed(&body(0, to + 1, b"store", b"{}")),
+            trickle: false,
+            close: false,
+        },
+        Attack {
+            name: "garbage JSON",
+            bytes: |to| framed(&body(0, to, b"store", b"{not json at all")),
+            trickle: false,
+            close: false,
+        },
+        Attack {
+            name: "a message of the wrong shape",
+            bytes: |to| framed(&body(0, to, b"store", b"{\"Store\":{\"piece\":99,\"bytes\":[1,2,3]}}")),
+            trickle: false,
+            close: false,
+        },
+        Attack {
+            name: "1 MiB",
+            bytes: |to| framed(&body(0, to, b"store", &vec![b'x'; 1 << 20])),
+            trickle: false,
+            close: false,
+        },
+        Attack {
+            name: "a trickle",
+            bytes: |to| framed(&body(0, to, b"store", &[b' '; 64])),
+            trickle: true,
+            close: false,
+        },
+        Attack {
+            name: "closed in the middle of a frame",
+            bytes: |to| framed(&body(0, to, b"store", b"{\"Store\":"))[..10].to_vec(),
+            trickle: false,
+            close: true,
+        },
+    ]
+}
+
+/// Sends one attack on a fresh connection; returns the connection's own address.
+fn attack(addr: SocketAddr, to: u16, attack: &Attack) -> SocketAddr {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    let local = stream.local_addr().unwrap();
+    let bytes = (attack.bytes)(to);
+    // A refused write just means the node already closed us, as it should.
+    if attack.trickle {
+        for byte in bytes {
+            if stream.write_all(&[byte]).is_err() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    } else {
+        let _ = stream.write_all(&bytes);
+    }
+    if !attack.close {
+        // Wait until the node closes the connection (or the hang guard).
+        stream.set_read_timeout(Some(PATIENCE)).unwrap();
+        let mut sink = [0u8; 64];
+        let _ = stream.read(&mut sink);
+    }
+    local
+}
+
+#[test]
+fn hostile_frames_to_every_listener_are_rejected_and_the_scene_still_repairs() {
+    assert!(1 << 20 > MAX_FRAME);
+    let config =
+        LiveConfig { limits: Limits { frame_timeout: FRAME_TIMEOUT, ..Limits::default() }, ..LiveConfig::default() };
+    let live = LiveHandle::start(create("replicated-storage", 3, Some(6)).unwrap(), config).unwrap();
+    let mut listening = Vec::new();
+    let deadline = Instant::now() + PATIENCE;
+    while listening.len() < 7 {
+        if let Some(LiveUpdate::Listening { addr, .. }) = live.recv_timeout(Duration::from_millis(50)) {
+            listening.push(addr);
+        }
+        assert!(Instant::now() < deadline, "the listeners did not open");
+    }
+
+    // Every attack against every node, all at once.
+    let mut threads = Vec::new();
+    for (node, &addr) in listening.iter().enumerate() {
+        for (k, _) in attacks().iter().enumerate() {
+            threads.push(std::thread::spawn(move || {
+                let attack_kind = &attacks()[k];
+                (attack(addr, node as u16, attack_kind), attack_kind.name)
+            }));
+        }
+    }
+    let hostile: Vec<(SocketAddr, &str)> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+
+    // Then the story goes on: a real kill, and the repair.
+    live.act(Action::Kill("peer-2".into()));
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        if let Some(LiveUpdate::Snapshot(snapshot)) = live.recv_timeout(Duration::from_millis(50)) {
+            let state = snapshot.state.to_json();
+            let back = state["pieces"].as_array().unwrap().iter().all(|p| {
+                let holders = p["holders"].as_array().unwrap();
+                holders.len() == 3 && !holders.iter().any(|h| h == "peer-2")
+            });
+            if back {
+                assert_eq!(state["hash_after"], state["hash_before"]);
+                assert!(
+                    snapshot.graph.nodes.iter().filter(|n| n.name != "peer-2").all(|n| n.alive),
+                    "nobody else died"
+                );
+                break;
+            }
+        }
+        assert!(Instant::now() < deadline, "repair did not finish");
+    }
+    let scene = live.stop().unwrap();
+
+    // One rejected event per hostile connection, naming it.
+    let mut rejected: HashMap<String, Vec<String>> = HashMap::new();
+    for e in scene.events().iter().filter(|e| e.kind == "rejected") {
+        rejected.entry(e.from.clone()).or_default().push(e.detail.clone());
+    }
+    for (addr, name) in &hostile {
+        let events = rejected.get(&addr.to_string()).cloned().unwrap_or_default();
+        assert_eq!(events.len(), 1, "{name} from {addr}: {events:?}");
+        assert!(events[0].starts_with(&format!("rejected frame from {addr}: ")), "{}", events[0]);
+    }
+    assert_eq!(rejected.values().map(Vec::len).sum::<usize>(), hostile.len(), "no other rejections");
+    let reasons: Vec<&String> = rejected.values().flatten().collect();
+    for expected in [
+        "not valid UTF-8",
+        "unknown kind",
+        "not finished within",
+        "longer than",
+        "not a message of this scene",
+        "names node 999",
+        "addressed to node",
+        "does not exist",
+        "closed in the middle",
+    ] {
+        assert!(reasons.iter().any(|r| r.contains(expected)), "no rejection says {expected:?}: {reasons:?}");
+    }
+    assert!(!scene.events().iter().any(|e| e.kind == "kill" && e.from != "peer-2"), "only peer-2 was killed");
+}
+
+#[test]
+fn an_idle_connection_is_not_closed_and_a_stale_one_is_replaced() {
+    // A connection that sits idle longer than the frame timeout, then sends a good frame, is
+    // still heard: the timeout bounds unfinished frames, not quiet connections.
+    let config =
+        LiveConfig { limits: Limits { frame_timeout: FRAME_TIMEOUT, ..Limits::default() }, ..LiveConfig::default() };
+    let live = LiveHandle::start(create("routing", 1, Some(4)).unwrap(), config).unwrap();
+    let mut listening = Vec::new();
+    while listening.len() < 4 {
+        if let Some(LiveUpdate::Listening { addr, .. }) = live.recv_timeout(PATIENCE) {
+            listening.push(addr);
+        }
+    }
+    let mut stream = TcpStream::connect(listening[1]).unwrap();
+    let local = stream.local_addr().unwrap();
+    std::thread::sleep(FRAME_TIMEOUT * 3);
+    // peer-1 greets peer-2, its neighbour: a real message of this scene.
+    let hello = Frame::encode(0, 1, MessageKind::Hello, b"\"Hello\"");
+    stream.write_all(&hello.bytes).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let scene = live.stop().unwrap();
+    assert!(
+        !scene.events().iter().any(|e| e.kind == "rejected" && e.from == local.to_string()),
+        "the idle connection was not rejected"
+    );
+    assert!(
+        scene.events().iter().any(|e| e.kind == "hello" && e.from == "peer-1" && e.to == "peer-2"),
+        "the frame sent after the idle time was delivered"
+    );
+}
