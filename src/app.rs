@@ -24,6 +24,9 @@ use crate::ui::network::NetworkView;
 use crate::ui::packets::{PacketsIntent, PacketsView};
 use crate::ui::theme;
 
+/// Room the theme and zoom buttons need at the right of the app bar (points).
+const RIGHT_SIDE_WIDTH: f32 = 240.0;
+
 /// Where eframe keeps our settings.
 const SETTINGS_KEY: &str = "netlens-settings";
 
@@ -339,6 +342,7 @@ impl NetlensApp {
     }
 
     fn app_bar(&mut self, ui: &mut Ui) {
+        let mut fits = true;
         ui.horizontal(|ui| {
             ui.label(RichText::new("netlens").strong().size(20.0));
             ui.separator();
@@ -351,21 +355,32 @@ impl NetlensApp {
                     self.tab = tab;
                 }
             }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let dark = self.settings.theme == Theme::Dark;
-                let (icon, hint) = if dark {
-                    ("☀ Light", "Switch to the light theme")
-                } else {
-                    ("🌙 Dark", "Switch to the dark theme")
-                };
-                if ui.button(icon).on_hover_text(hint).clicked() {
-                    self.settings.theme = if dark { Theme::Light } else { Theme::Dark };
-                }
-                zoom_controls(ui);
-                ui.separator();
-                demo_status(ui, &self.demo);
-            });
+            // The theme and zoom buttons need about this much; on a narrow window (or at a big
+            // zoom) they go to a second row rather than over the tabs.
+            fits = ui.available_width() >= RIGHT_SIDE_WIDTH;
+            if fits {
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| self.app_bar_right(ui));
+            }
         });
+        if !fits {
+            ui.horizontal(|ui| {
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| self.app_bar_right(ui));
+            });
+        }
+    }
+
+    /// Theme, zoom and the demo services' status, right to left; the status is cut to what
+    /// space is left, never drawn over the tabs.
+    fn app_bar_right(&mut self, ui: &mut Ui) {
+        let dark = self.settings.theme == Theme::Dark;
+        let (icon, hint) =
+            if dark { ("☀ Light", "Switch to the light theme") } else { ("🌙 Dark", "Switch to the dark theme") };
+        if ui.button(icon).on_hover_text(hint).clicked() {
+            self.settings.theme = if dark { Theme::Light } else { Theme::Dark };
+        }
+        zoom_controls(ui);
+        ui.separator();
+        demo_status(ui, &self.demo);
     }
 }
 
@@ -394,23 +409,25 @@ fn zoom_controls(ui: &mut Ui) {
     }
 }
 
+/// The demo services' status, cut to the space there is (the whole text shows on hover).
 fn demo_status(ui: &mut Ui, demo: &DemoStatus) {
-    match demo {
-        DemoStatus::Starting => {
-            ui.label(RichText::new("demo site starting…").weak());
-        }
+    let (text, hint) = match demo {
+        DemoStatus::Starting => (RichText::new("demo site starting…").weak(), None),
         DemoStatus::Ready(a) => {
             let https = a.https.map_or_else(String::new, |h| format!(" · https :{}", h.port()));
-            ui.label(RichText::new(format!("demo site www.demo.test:{}{https} · DNS {}", a.http.port(), a.dns)).weak())
-                .on_hover_text("The built-in web site and DNS responder, on this computer only (loopback).");
+            let text = format!("demo site www.demo.test:{}{https} · DNS {}", a.http.port(), a.dns);
+            let hint = format!("{text}\nThe built-in web site and DNS responder, on this computer only (loopback).");
+            (RichText::new(text).weak(), Some(hint))
         }
         DemoStatus::Failed(reason) => {
-            ui.label(
-                RichText::new(format!("demo site unavailable: {reason}"))
-                    .color(theme::error_color(ui.visuals().dark_mode)),
-            );
+            let text = format!("demo site unavailable: {reason}");
+            (RichText::new(text.clone()).color(theme::error_color(ui.visuals().dark_mode)), Some(text))
         }
-        DemoStatus::Off => {}
+        DemoStatus::Off => return,
+    };
+    let response = ui.add(egui::Label::new(text).truncate());
+    if let Some(hint) = hint {
+        response.on_hover_text(hint);
     }
 }
 

@@ -155,7 +155,7 @@ fn attack(addr: SocketAddr, to: u16, attack: &Attack) -> SocketAddr {
 
 #[test]
 fn hostile_frames_to_every_listener_are_rejected_and_the_scene_still_repairs() {
-    assert!(1 << 20 > MAX_FRAME);
+    const { assert!(1 << 20 > MAX_FRAME) };
     let config =
         LiveConfig { limits: Limits { frame_timeout: FRAME_TIMEOUT, ..Limits::default() }, ..LiveConfig::default() };
     let live = LiveHandle::start(create("replicated-storage", 3, Some(6)).unwrap(), config).unwrap();

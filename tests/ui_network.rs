@@ -156,7 +156,7 @@ fn a_live_session_shows_the_real_listeners_and_survives_a_hostile_frame() {
     stranger.write_all(&[0, 0, 0, 7, 0, 0, 0, 1, 2, 0xff, 0xff]).unwrap();
     run_until(&mut harness, "the frame is rejected", |h| h.state().network_model().rejected() == 1);
     run_until(&mut harness, "the view says so", |h| {
-        h.query_all_by_label("1 frames rejected").next().is_some()
+        h.query_all_by_label("1 frame rejected").next().is_some()
             && h.query_all_by_label_contains("the kind is not valid UTF-8").next().is_some()
     });
     let model = harness.state().network_model();

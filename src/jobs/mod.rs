@@ -124,25 +124,23 @@ fn failure(job: Job, reason: String) -> JobResult {
 
 fn run_traces(jobs: Receiver<Job>, latest: Arc<AtomicU64>, reply: Reporter) {
     while let Ok(job) = jobs.recv() {
-        let (generation, work): (u64, Box<dyn FnOnce() -> Option<Result<Trace, String>>>) = match job {
-            Job::Simulate { generation, scene } => {
-                let latest = latest.clone();
-                let cancelled = move || latest.load(Ordering::SeqCst) != generation;
-                (
-                    generation,
-                    Box::new(move || {
-                        crate::sim::simulate_cancellable(&scene, &cancelled).map(|run| Ok(Trace::from_sim(run)))
-                    }),
-                )
-            }
-            Job::Open { generation, path } => (generation, Box::new(move || Some(crate::capture::open(&path)))),
+        let generation = match &job {
+            Job::Simulate { generation, .. } | Job::Open { generation, .. } => *generation,
             Job::Save { .. } => continue,
         };
         if latest.load(Ordering::SeqCst) != generation {
             reply.send(JobResult::Cancelled { generation });
             continue;
         }
-        match work() {
+        let result = match job {
+            Job::Simulate { scene, .. } => {
+                let cancelled = || latest.load(Ordering::SeqCst) != generation;
+                crate::sim::simulate_cancellable(&scene, &cancelled).map(|run| Ok(Trace::from_sim(run)))
+            }
+            Job::Open { path, .. } => Some(crate::capture::open(&path)),
+            Job::Save { .. } => None,
+        };
+        match result {
             Some(result) => reply.send(JobResult::Trace { generation, result }),
             None => reply.send(JobResult::Cancelled { generation }),
         }

@@ -81,6 +81,7 @@ struct LiveRun {
     frames: VecDeque<WireFrame>,
     listening: Vec<(String, SocketAddr)>,
     rejected: u64,
+    last_rejection: Option<String>,
 }
 
 enum Run {
@@ -225,6 +226,14 @@ impl NetworkModel {
         match &self.run {
             Run::Live(l) => l.rejected,
             Run::Step(_) => 0,
+        }
+    }
+
+    /// Live mode: the newest rejection, as the event log says it ("rejected frame from …: why").
+    pub fn last_rejection(&self) -> Option<&str> {
+        match &self.run {
+            Run::Live(l) => l.last_rejection.as_deref(),
+            Run::Step(_) => None,
         }
     }
 
@@ -377,6 +386,9 @@ impl NetworkModel {
                 live.delivered = delivered;
                 live.flights = flights;
                 live.rejected = rejected;
+                if let Some(e) = new_events.iter().rfind(|e| e.kind == crate::netsim::EventKind::Rejected) {
+                    live.last_rejection = Some(e.detail.clone());
+                }
                 live.events.extend(new_events);
                 if live.events.len() >= 2 * KEPT_EVENTS {
                     live.events.drain(..live.events.len() - KEPT_EVENTS);
@@ -438,6 +450,7 @@ impl LiveRun {
             frames: VecDeque::new(),
             listening: Vec::new(),
             rejected: 0,
+            last_rejection: None,
         }
     }
 

@@ -148,11 +148,13 @@ fn live_controls(
             ui.monospace(format!("t = {:.3} s", model.now_us() as f64 / 1e6));
             ui.label(RichText::new(format!("{} messages delivered", model.delivered())).weak());
             if model.rejected() > 0 {
-                ui.colored_label(
-                    theme::marker_color(ui.visuals().dark_mode),
-                    format!("{} frames rejected", model.rejected()),
-                )
-                .on_hover_text("Frames from other programs that broke the protocol; see the event list");
+                let count = model.rejected();
+                let text = format!("{count} frame{} rejected", if count == 1 { "" } else { "s" });
+                ui.colored_label(theme::marker_color(ui.visuals().dark_mode), text)
+                    .on_hover_text("Frames from other programs that broke the protocol; each closed its connection");
+                if let Some(last) = model.last_rejection() {
+                    ui.label(RichText::new(format!("(last: {last})")).weak());
+                }
             }
         }
         LiveStatus::Failed(reason) => {
