@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use netlens::app::{AppConfig, NetlensApp, Tab};
 use netlens::ui::packets::{PacketsIntent, with_override};
 
@@ -179,4 +179,40 @@ fn a_save_that_cannot_be_written_says_why_and_keeps_the_view() {
     let notice = harness.state().packets_model().notice.clone().unwrap();
     assert!(notice.starts_with("could not save to /nonexistent-dir/x.pcap"), "{notice}");
     assert!(harness.state().packets_model().trace().is_some());
+}
+
+#[test]
+fn dragging_a_slider_runs_the_scene_once_when_released() {
+    // Each change during a drag used to start a simulation thread of its own.
+    use egui::{Event, Modifiers, PointerButton};
+    let mut harness = start_app(None);
+    harness.get_by_label("Packets").click();
+    run_until(&mut harness, "the handshake has run", |h| !h.state().packets_model().busy());
+    let before = harness.state().packets_model().requests();
+    let rect = harness.get_all_by_label("loss").find(|n| n.accesskit_node().role() == egui::accesskit::Role::Slider).unwrap().rect();
+    let from = rect.left_center() + egui::vec2(4.0, 0.0);
+    harness.event(Event::PointerMoved(from));
+    harness.event(Event::PointerButton {
+        pos: from,
+        button: PointerButton::Primary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    for k in 1..=20 {
+        harness.event(Event::PointerMoved(from + egui::vec2(k as f32 * rect.width() / 25.0, 0.0)));
+    }
+    harness.step();
+    assert_eq!(harness.state().packets_model().requests(), before, "nothing runs while the slider is held");
+    let to = from + egui::vec2(rect.width() * 0.8, 0.0);
+    harness.event(Event::PointerButton {
+        pos: to,
+        button: PointerButton::Primary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    harness.run_steps(2);
+    assert_eq!(harness.state().packets_model().requests(), before + 1, "one run, on release");
+    run_until(&mut harness, "the run finishes", |h| !h.state().packets_model().busy());
+    let loss = harness.state().packets_model().scene().unwrap().link.loss;
+    assert!(loss > 0.05, "the run has the dragged loss: {loss}");
 }

@@ -69,6 +69,8 @@ pub struct PacketsModel {
     pub notice: Option<String>,
     /// A file dialog is open (only one at a time).
     pub dialog_open: bool,
+    /// The capture being read is the one just saved over the shown one: keep saying "saved".
+    reading_saved: bool,
 }
 
 impl PacketsModel {
@@ -84,6 +86,7 @@ impl PacketsModel {
             error: None,
             notice: None,
             dialog_open: false,
+            reading_saved: false,
         };
         let job = model.run_scene(scene);
         (model, job)
@@ -95,6 +98,11 @@ impl PacketsModel {
 
     pub fn trace_version(&self) -> u64 {
         self.trace_version
+    }
+
+    /// How many runs and reads have been asked for so far (each gets the next generation).
+    pub fn requests(&self) -> u64 {
+        self.generation
     }
 
     pub fn pending(&self) -> Option<&Pending> {
@@ -133,6 +141,7 @@ impl PacketsModel {
 
     /// Asks for a capture to be read.
     pub fn open(&mut self, path: PathBuf) -> Job {
+        self.reading_saved = false;
         self.source = Source::Capture(path.clone());
         let generation = self.next(format!("reading {}…", path.display()));
         Job::Open { generation, path }
@@ -189,7 +198,9 @@ impl PacketsModel {
                             && same_file(shown, &path)
                         {
                             // The file shown was replaced: show what is in it now.
-                            return Some(self.open(path));
+                            let job = self.open(path);
+                            self.reading_saved = true;
+                            return Some(job);
                         }
                     }
                     Err(reason) => self.notice = Some(format!("could not save to {}: {reason}", path.display())),
@@ -209,9 +220,10 @@ impl PacketsModel {
 
     fn install(&mut self, trace: Trace) {
         self.error = None;
+        let keep_notice = std::mem::take(&mut self.reading_saved) || self.saving > 0;
         if let Some(damage) = &trace.damage {
             self.notice = Some(damage.clone());
-        } else if self.saving == 0 {
+        } else if !keep_notice {
             self.notice = None;
         }
         self.trace = Some(Arc::new(trace));
