@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Makes the README's screenshots: starts netlens in a virtual X display, presses Enter (the demo
-# page's address is already in the bar), and saves the Fetch view, then its Raw tab.
-# Needs Debian's xvfb, xdotool and imagemagick (installed when missing).
+# page's address is already in the bar), and saves the Fetch view, then its Raw tab; then the
+# Network view playing client/server in step mode, and the same scene live after a stranger sent
+# each listener a malformed frame (the window stays up and says it rejected them).
+# Needs Debian's xvfb, xdotool, imagemagick, iproute2 (ss) and python3 (installed when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
@@ -27,4 +29,18 @@ import -window "$win" docs/fetch-view.png
 xdotool mousemove --window "$win" 84 374 click 1
 sleep 1
 import -window "$win" docs/fetch-raw.png
-echo "wrote docs/fetch-view.png and docs/fetch-raw.png"
+# The Network tab, then Play.
+xdotool mousemove --window "$win" 253 15 click 1
+sleep 1
+xdotool mousemove --window "$win" 508 47 click 1
+sleep 4
+import -window "$win" docs/network-view.png
+# Live: tick the box, then send the 11-byte frame whose kind is not UTF-8 to every listener.
+xdotool mousemove --window "$win" 382 47 click 1
+sleep 3
+for port in $(ss -ltnp | grep "pid=$app," | awk '{print $4}' | sed 's/.*://' | grep -vE '^(8080|8443|8053)$'); do
+  python3 -c "import socket; s = socket.create_connection(('127.0.0.1', $port)); s.sendall(bytes([0, 0, 0, 7, 0, 0, 0, 1, 2, 255, 255])); s.recv(16)" 2>/dev/null || true
+done
+sleep 2
+import -window "$win" docs/network-live.png
+echo "wrote docs/fetch-view.png, docs/fetch-raw.png, docs/network-view.png and docs/network-live.png"

@@ -189,7 +189,11 @@ fn dragging_a_slider_runs_the_scene_once_when_released() {
     harness.get_by_label("Packets").click();
     run_until(&mut harness, "the handshake has run", |h| !h.state().packets_model().busy());
     let before = harness.state().packets_model().requests();
-    let rect = harness.get_all_by_label("loss").find(|n| n.accesskit_node().role() == egui::accesskit::Role::Slider).unwrap().rect();
+    let rect = harness
+        .get_all_by_label("loss")
+        .find(|n| n.accesskit_node().role() == egui::accesskit::Role::Slider)
+        .unwrap()
+        .rect();
     let from = rect.left_center() + egui::vec2(4.0, 0.0);
     harness.event(Event::PointerMoved(from));
     harness.event(Event::PointerButton {

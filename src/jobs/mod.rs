@@ -118,7 +118,7 @@ fn failure(job: Job, reason: String) -> JobResult {
         Job::Simulate { generation, .. } | Job::Open { generation, .. } => {
             JobResult::Trace { generation, result: Err(reason) }
         }
-        Job::Save { path, .. } => JobResult::Saved { path, result: Err(reason) },
+        Job::Save { path, .. } => JobResult::Saved { path, result: Err(reason), replaced_shown: false },
     }
 }
 
@@ -149,9 +149,10 @@ fn run_traces(jobs: Receiver<Job>, latest: Arc<AtomicU64>, reply: Reporter) {
 
 fn run_saves(jobs: Receiver<Job>, reply: Reporter) {
     while let Ok(job) = jobs.recv() {
-        if let Job::Save { path, format, trace } = job {
+        if let Job::Save { path, format, trace, shown } = job {
+            let replaced_shown = shown.is_some_and(|shown| save::same_file(&shown, &path));
             let result = save::save_replacing(&trace, format, &path);
-            reply.send(JobResult::Saved { path, result });
+            reply.send(JobResult::Saved { path, result, replaced_shown });
         }
     }
 }

@@ -35,3 +35,12 @@ fn temporary_beside(path: &Path) -> Result<PathBuf, String> {
     temporary.push(format!(".netlens-{}.tmp", std::process::id()));
     Ok(path.with_file_name(temporary))
 }
+
+/// Whether two paths name the same file (both resolved; a path that does not exist yet is only
+/// the same as itself).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}

@@ -514,6 +514,21 @@ mod tests {
     }
 
     #[test]
+    fn a_paused_scene_is_not_rebuilt_every_frame() {
+        // Every frame used to rebuild the whole snapshot, sorting every latency ever recorded.
+        let mut model = NetworkModel::new();
+        let version = model.version();
+        for _ in 0..100 {
+            model.tick(0.016);
+        }
+        assert_eq!(model.version(), version, "nothing moved, nothing rebuilt");
+        model.handle(NetworkIntent::TogglePlay);
+        model.handle(NetworkIntent::SetSpeed(1.0));
+        model.tick(0.1);
+        assert!(model.version() > version, "events ran, so the graph and state were rebuilt");
+    }
+
+    #[test]
     fn node_counts_are_clamped_to_what_the_scene_runs() {
         let mut model = NetworkModel::new();
         model.handle(NetworkIntent::Open(SessionConfig {

@@ -4,7 +4,7 @@
 //! still arrives — is ignored. Jobs are described here and carried out by the app's job runner;
 //! their results come back through `apply`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::capture::CaptureFormat;
@@ -21,32 +21,34 @@ pub enum Source {
 /// Work for the job runner.
 #[derive(Debug)]
 pub enum Job {
-    Simulate { generation: u64, scene: Box<Scene> },
-    Open { generation: u64, path: PathBuf },
-    Save { path: PathBuf, format: CaptureFormat, trace: Arc<Trace> },
+    Simulate {
+        generation: u64,
+        scene: Box<Scene>,
+    },
+    Open {
+        generation: u64,
+        path: PathBuf,
+    },
+    /// `shown` is the capture file on screen, if any: the saver says whether it was replaced.
+    Save {
+        path: PathBuf,
+        format: CaptureFormat,
+        trace: Arc<Trace>,
+        shown: Option<PathBuf>,
+    },
 }
 
 /// What the job runner reports back.
 #[derive(Debug)]
 pub enum JobResult {
     /// A trace for request `generation` (or why there is none).
-    Trace {
-        generation: u64,
-        result: Result<Trace, String>,
-    },
+    Trace { generation: u64, result: Result<Trace, String> },
     /// A run was cancelled because a newer one was asked for.
-    Cancelled {
-        generation: u64,
-    },
-    Saved {
-        path: PathBuf,
-        result: Result<usize, String>,
-    },
+    Cancelled { generation: u64 },
+    /// Packets written (or why not); `replaced_shown` says the file saved over is the one shown.
+    Saved { path: PathBuf, result: Result<usize, String>, replaced_shown: bool },
     /// The file dialog's answer (none if it was dismissed or none could be shown).
-    FileChosen {
-        saving: bool,
-        path: Option<PathBuf>,
-    },
+    FileChosen { saving: bool, path: Option<PathBuf> },
 }
 
 /// A request still being worked on.
@@ -160,7 +162,11 @@ impl PacketsModel {
         };
         self.saving += 1;
         self.notice = Some(format!("saving to {}…", path.display()));
-        Some(Job::Save { format: CaptureFormat::for_path(&path), path, trace })
+        let shown = match &self.source {
+            Source::Capture(shown) => Some(shown.clone()),
+            Source::Scene(_) => None,
+        };
+        Some(Job::Save { format: CaptureFormat::for_path(&path), path, trace, shown })
     }
 
     /// Shows a trace built elsewhere (a fetch replay), superseding any request.
@@ -189,14 +195,12 @@ impl PacketsModel {
                     self.pending = None;
                 }
             }
-            JobResult::Saved { path, result } => {
+            JobResult::Saved { path, result, replaced_shown } => {
                 self.saving = self.saving.saturating_sub(1);
                 match result {
                     Ok(packets) => {
                         self.notice = Some(format!("saved {packets} packets to {}", path.display()));
-                        if let Source::Capture(shown) = &self.source
-                            && same_file(shown, &path)
-                        {
+                        if replaced_shown && matches!(self.source, Source::Capture(_)) {
                             // The file shown was replaced: show what is in it now.
                             let job = self.open(path);
                             self.reading_saved = true;
@@ -228,13 +232,6 @@ impl PacketsModel {
         }
         self.trace = Some(Arc::new(trace));
         self.trace_version += 1;
-    }
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
     }
 }
 

@@ -67,7 +67,7 @@ pub async fn start(config: ServerConfig, port: u16) -> std::io::Result<LiveServe
 /// Gives a freed slot to the first waiting request still there.
 fn release(admission: &Mutex<Admission<Waiting>>) {
     loop {
-        let next = admission.lock().expect("admission lock").finish();
+        let next = admission.lock().unwrap_or_else(std::sync::PoisonError::into_inner).finish();
         match next {
             // That request gave up waiting; the slot goes on to the next.
             Some(waiting) => {
@@ -86,7 +86,7 @@ async fn handle(
     service: Duration,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
     let (sender, receiver) = oneshot::channel();
-    let decision = admission.lock().expect("admission lock").arrive(sender);
+    let decision = admission.lock().unwrap_or_else(std::sync::PoisonError::into_inner).arrive(sender);
     match decision {
         Admit::Start(_) => {}
         Admit::Queued => {

@@ -19,7 +19,7 @@ fn series(state: &ClientServerState, value: impl Fn(&SeriesPoint) -> f64) -> Vec
 pub fn client_server(ui: &mut Ui, state: &ClientServerState, live: bool) {
     let dark = ui.visuals().dark_mode;
     let axis = if live { "time since start (s)" } else { "virtual time (s)" };
-    let height = ((ui.available_height() - 40.0) / 3.0).clamp(90.0, 220.0);
+    let height = ((ui.clip_rect().height() - 60.0) / 3.0).clamp(90.0, 200.0);
     ui.label("Responses per second, refusals and failures (per 0.1 s)");
     Plot::new("cs-rps").height(height).legend(Legend::default()).allow_scroll(false).x_axis_label(axis).show(
         ui,

@@ -14,6 +14,19 @@ use crate::netsim::{Action, SceneKind, SceneState};
 use crate::ui::theme;
 
 pub fn show(ui: &mut Ui, view: &mut NetworkView, model: &NetworkModel, intents: &mut Vec<NetworkIntent>) {
+    // The event log keeps its own strip at the bottom, so plots can never push it off screen;
+    // everything else scrolls above it.
+    egui::Panel::bottom("network-events-strip")
+        .resizable(true)
+        .default_size(220.0)
+        .size_range(80.0..=600.0)
+        .show(ui, |ui| events(ui, model));
+    egui::ScrollArea::vertical().id_salt("network-side-scroll").auto_shrink([false, false]).show(ui, |ui| {
+        details(ui, view, model, intents);
+    });
+}
+
+fn details(ui: &mut Ui, view: &mut NetworkView, model: &NetworkModel, intents: &mut Vec<NetworkIntent>) {
     let live = model.is_live();
     let scene = model.config().scene;
     match model.state() {
@@ -46,7 +59,6 @@ pub fn show(ui: &mut Ui, view: &mut NetworkView, model: &NetworkModel, intents: 
     if live {
         wire_frames(ui, view, model);
     }
-    events(ui, model);
 }
 
 fn selected_node(ui: &mut Ui, view: &mut NetworkView, model: &NetworkModel, intents: &mut Vec<NetworkIntent>) {

@@ -92,7 +92,6 @@ pub fn conversation_picker(ui: &mut Ui, view: &mut PacketsView, trace: &Trace) {
 /// starts when the drag ends (or at once for a click or a typed value).
 #[derive(Default)]
 struct SliderEdits {
-    changed: bool,
     dragging: bool,
     commit: bool,
 }
@@ -101,7 +100,6 @@ impl SliderEdits {
     fn track(&mut self, response: &egui::Response) -> bool {
         self.dragging |= response.dragged();
         self.commit |= response.drag_stopped() || (response.changed() && !response.dragged());
-        self.changed |= response.changed();
         response.changed()
     }
 }
@@ -160,15 +158,15 @@ pub fn impairments(ui: &mut Ui, view: &mut PacketsView, model: &PacketsModel, in
     if let Some(reverse) = scene.reverse_link.as_mut() {
         *reverse = scene.link.clone();
     }
-    if cleared || edits.commit || (view.draft.is_some() && !edits.dragging) {
+    if edits.dragging && !edits.commit {
+        // Held: keep the edited scene as a draft and run nothing yet.
+        view.draft = Some(scene);
+    } else if cleared || edits.commit || view.draft.is_some() {
+        // Released (or a click, a typed value, a cleared override): one run.
         view.draft = None;
         if scene != *shown {
             intents.push(PacketsIntent::RunScene(Box::new(scene)));
         }
-        return;
-    }
-    if edits.changed {
-        view.draft = Some(scene);
     }
     egui::CollapsingHeader::new(RichText::new(&shown.title).strong()).id_salt("scene-explanation").default_open(true).show(ui, |ui| {
         ui.label(&shown.explanation);
