@@ -12,7 +12,7 @@ use super::world::{Item, SceneMessage, World};
 
 /// Largest frame body accepted from a socket. The biggest real message (a 1 KiB piece as JSON)
 /// is about 4 KiB; anything near this is a broken or hostile peer.
-pub const MAX_FRAME: usize = 64 * 1024;
+pub const MAX_FRAME: usize = 16 * 1024;
 
 /// The most nodes a live session opens listeners for (each is a real socket).
 pub const MAX_LIVE_NODES: usize = 400;

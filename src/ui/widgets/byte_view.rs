@@ -108,9 +108,21 @@ impl ByteLines {
     }
 }
 
+/// How one line is drawn: its font and colours, whether CR/LF/tab show as markers, and which
+/// characters the fonts can draw (any other is shown as `\u{…}` rather than as a blank box).
+struct LineStyle<'a> {
+    font: &'a FontId,
+    text_color: Color32,
+    dark: bool,
+    markers: bool,
+    drawable: &'a mut dyn FnMut(char) -> bool,
+}
+
 /// Appends one line of bytes to `job`: text as text, `\r` `\n` `\t` as coloured markers (or
-/// nothing, without `markers`), bytes that are not UTF-8 text as `\xNN`.
-fn append_line(job: &mut LayoutJob, bytes: &[u8], font: &FontId, text_color: Color32, dark: bool, markers: bool) {
+/// nothing, without `markers`), bytes that are not UTF-8 text as `\xNN`, and characters no
+/// bundled font has (random bytes that happen to decode as, say, Cyrillic) as `\u{NNNN}`.
+fn append_line(job: &mut LayoutJob, bytes: &[u8], style: LineStyle<'_>) {
+    let LineStyle { font, text_color, dark, markers, drawable } = style;
     let plain = TextFormat::simple(font.clone(), text_color);
     let marker = TextFormat::simple(font.clone(), theme::marker_color(dark));
     let escaped = TextFormat::simple(font.clone(), theme::escape_color(dark));
@@ -130,6 +142,7 @@ fn append_line(job: &mut LayoutJob, bytes: &[u8], font: &FontId, text_color: Col
                 '\t' if markers => Some(("\\t".to_string(), &marker)),
                 '\t' => Some(("    ".to_string(), &plain)),
                 c if c.is_control() => Some((format!("\\x{:02x}", c as u32), &escaped)),
+                c if !c.is_ascii() && !drawable(c) => Some((format!("\\u{{{:x}}}", c as u32), &escaped)),
                 _ => None,
             };
             match special {
@@ -183,7 +196,9 @@ pub fn show_text(
                 }
                 let number = lines.number(row).map_or_else(|| "↪".to_string(), |n| n.to_string());
                 job.append(&format!("{number:>digits$}  "), 0.0, TextFormat::simple(font.clone(), number_color));
-                append_line(&mut job, &bytes[range], &font, text_color, dark, markers);
+                let mut drawable = |c: char| ui.fonts_mut(|f| f.has_glyph(&font, c));
+                let style = LineStyle { font: &font, text_color, dark, markers, drawable: &mut drawable };
+                append_line(&mut job, &bytes[range], style);
                 job.wrap.max_width = f32::INFINITY;
                 ui.add(egui::Label::new(job).extend());
             }
@@ -288,7 +303,24 @@ mod tests {
     fn markers_make_crlf_and_binary_visible() {
         let font = FontId::monospace(12.0);
         let mut job = LayoutJob::default();
-        append_line(&mut job, b"OK\r\n\xff\x01", &font, Color32::WHITE, true, true);
+        let style =
+            LineStyle { font: &font, text_color: Color32::WHITE, dark: true, markers: true, drawable: &mut |_| true };
+        append_line(&mut job, b"OK\r\n\xff\x01", style);
         assert_eq!(job.text, "OK\\r\\n\\xff\\x01");
+    }
+
+    #[test]
+    fn characters_no_font_has_are_escaped_not_drawn_as_boxes() {
+        let font = FontId::monospace(12.0);
+        let mut job = LayoutJob::default();
+        let style = LineStyle {
+            font: &font,
+            text_color: Color32::WHITE,
+            dark: true,
+            markers: true,
+            drawable: &mut |c| c != 'ѯ',
+        };
+        append_line(&mut job, "aé ѯ".as_bytes(), style);
+        assert_eq!(job.text, "aé \\u{46f}");
     }
 }

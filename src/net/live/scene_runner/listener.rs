@@ -31,7 +31,9 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { frame_timeout: Duration::from_secs(3), max_connections: 256, max_frames_per_second: 2_000 }
+        // Every other node may hold a connection to this one (a swarm); 1,024 partial frames of
+        // at most `MAX_FRAME` bytes each bound what strangers can make a listener hold.
+        Self { frame_timeout: Duration::from_secs(3), max_connections: 1_024, max_frames_per_second: 2_000 }
     }
 }
 
