@@ -80,7 +80,9 @@ fn message(
                     *picked = if selected { None } else { Some((is_answer, i)) };
                 }
                 ui.label(RichText::new(format!("{}..{}", field.offset, field.offset + field.len)).monospace());
-                ui.add(egui::Label::new(&field.value).wrap());
+                let font = egui::TextStyle::Body.resolve(ui.style());
+                let value = crate::ui::widgets::text::drawable(ui, &font, &field.value).into_owned();
+                ui.add(egui::Label::new(value).wrap());
                 ui.end_row();
             }
         });

@@ -36,10 +36,14 @@ fn table(ui: &mut Ui, id: &str, title: &str, headers: &[(String, String)]) {
         ui.label(RichText::new("value").weak());
         ui.label(RichText::new("what it is for").weak());
         ui.end_row();
+        let font = egui::TextStyle::Monospace.resolve(ui.style());
         for (i, (name, value)) in headers.iter().enumerate() {
+            // Names and values are whatever the server sent.
+            let shown_name = crate::ui::widgets::text::drawable(ui, &font, name).into_owned();
+            let shown_value = crate::ui::widgets::text::drawable(ui, &font, value).into_owned();
             ui.label(RichText::new((i + 1).to_string()).weak());
-            ui.label(RichText::new(name).monospace().strong());
-            ui.add(egui::Label::new(RichText::new(value).monospace()).extend());
+            ui.label(RichText::new(shown_name).monospace().strong());
+            ui.add(egui::Label::new(RichText::new(shown_value).monospace()).extend());
             ui.label(RichText::new(header_meaning(name).unwrap_or("")).weak());
             ui.end_row();
         }

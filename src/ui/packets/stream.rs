@@ -120,7 +120,9 @@ pub fn show(ui: &mut Ui, trace: &Trace, receiver: Side, playhead_us: Option<u64>
         egui::ScrollArea::vertical().id_salt("stream-bytes").max_height(130.0).stick_to_bottom(true).show(
             &mut columns[1],
             |ui| {
-                ui.monospace(crate::record::bytes::lossless_text(tail));
+                let text = crate::record::bytes::lossless_text(tail);
+                let font = egui::TextStyle::Monospace.resolve(ui.style());
+                ui.monospace(crate::ui::widgets::text::drawable(ui, &font, &text));
             },
         );
     });

@@ -1,3 +1,4 @@
 //! Widgets the views share.
 
 pub mod byte_view;
+pub mod text;
