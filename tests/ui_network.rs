@@ -172,3 +172,18 @@ fn a_live_session_shows_the_real_listeners_and_survives_a_hostile_frame() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[test]
+fn a_window_too_small_for_the_graph_keeps_the_network_view() {
+    // Found by the monkey: when the controls took all the height, the graph asked for a
+    // negative size. Every scene, in a window the controls nearly fill.
+    let mut harness =
+        Harness::builder().with_size([720.0, 260.0]).build_eframe(|cc| NetlensApp::new(cc, AppConfig::test()));
+    harness.ctx.set_zoom_factor(1.6);
+    harness.get_by_label("Network").click();
+    for scene in SceneKind::ALL {
+        harness.state_mut().network(NetworkIntent::Open(SessionConfig::new(scene)));
+        harness.run_steps(3);
+    }
+    assert!(has_label(&harness, "Network"));
+}

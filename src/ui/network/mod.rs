@@ -95,8 +95,9 @@ impl NetworkView {
             ui.label(RichText::new(text).weak());
             return;
         }
-        let (rect, response) =
-            ui.allocate_exact_size(ui.available_size() - egui::vec2(0.0, 22.0), Sense::click_and_drag());
+        // Room for the legend below; on a tiny window the graph shrinks, never below nothing.
+        let size = (ui.available_size() - egui::vec2(0.0, 22.0)).max(egui::vec2(40.0, 40.0));
+        let (rect, response) = ui.allocate_exact_size(size, Sense::click_and_drag());
         let view = graph::View { rect, zoom: self.zoom, pan: self.pan };
         if response.hovered() {
             let (scroll, zoom) = ui.input(|i| (i.smooth_scroll_delta, i.zoom_delta()));
