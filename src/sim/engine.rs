@@ -3,6 +3,7 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::convert::Infallible;
 use std::net::Ipv4Addr;
 
 use smoltcp::iface::{Config, Interface, SocketHandle, SocketSet};
@@ -61,35 +62,23 @@ impl App {
 
 /// Runs a scene to completion (or to the virtual time limit) and records everything.
 pub fn simulate(scene: &Scene) -> SimRun {
-    // Never cancelled, so always a run; the fallback keeps this free of panics all the same.
-    simulate_cancellable(scene, &|| false).unwrap_or_else(|| empty_run(scene))
+    // Never cancelled: the error type has no values, so this pattern always matches.
+    let Ok(run) = drive(scene, || Ok::<(), Infallible>(()));
+    run
 }
 
-/// A run with no packets (what a cancelled run would have shown).
-fn empty_run(scene: &Scene) -> SimRun {
-    let reverse = scene.reverse_link.clone().unwrap_or_else(|| scene.link.clone());
-    SimRun {
-        scene: scene.name.clone(),
-        seed: scene.seed,
-        link: scene.link.clone(),
-        reverse_link: reverse,
-        endpoints: [
-            SimEndpoint { address: CLIENT_ADDRESS, port: CLIENT_PORT },
-            SimEndpoint { address: SERVER_ADDRESS, port: TCP_SERVER_PORT },
-        ],
-        packets: Vec::new(),
-        states: Vec::new(),
-        deliveries: Vec::new(),
-        sent: [Vec::new(), Vec::new()],
-        received: [Vec::new(), Vec::new()],
-        completed_us: None,
-        outcome: "cancelled".into(),
-    }
-}
+/// A run given up because a newer one was asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cancelled;
 
 /// Like `simulate`, but gives up (returning none) as soon as `cancelled` says so: the window
 /// asks for a newer run while an older one is still going. Checked once per turn of the clock.
 pub fn simulate_cancellable(scene: &Scene, cancelled: &dyn Fn() -> bool) -> Option<SimRun> {
+    drive(scene, || if cancelled() { Err(Cancelled) } else { Ok(()) }).ok()
+}
+
+/// The simulation itself; `go_on` is asked once per turn of the clock whether to continue.
+fn drive<E>(scene: &Scene, go_on: impl Fn() -> Result<(), E>) -> Result<SimRun, E> {
     let reverse = scene.reverse_link.clone().unwrap_or_else(|| scene.link.clone());
     let mtu = scene.link.mtu.min(reverse.mtu);
     let mut links = [LinkDirection::new(scene.link.clone()), LinkDirection::new(reverse.clone())];
@@ -113,9 +102,7 @@ pub fn simulate_cancellable(scene: &Scene, cancelled: &dyn Fn() -> bool) -> Opti
     let outcome;
 
     loop {
-        if cancelled() {
-            return None;
-        }
+        go_on()?;
         while let Some(&Reverse((at, index))) = in_flight.peek() {
             if at > now {
                 break;
@@ -199,7 +186,7 @@ pub fn simulate_cancellable(scene: &Scene, cancelled: &dyn Fn() -> bool) -> Opti
 
     mark_reordered(&mut packets);
     let [client, server] = endpoints;
-    Some(SimRun {
+    Ok(SimRun {
         scene: scene.name.clone(),
         seed: scene.seed,
         link: scene.link.clone(),

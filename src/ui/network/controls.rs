@@ -188,14 +188,7 @@ fn clients_row(ui: &mut Ui, view: &mut NetworkView, model: &NetworkModel, intent
             }
         }
         for node in model.graph().nodes.iter().filter(|n| n.role == Role::Server && n.can_fail) {
-            let (text, action) = if node.alive {
-                (format!("Kill {}", node.name), Action::Kill(node.name.clone()))
-            } else {
-                (format!("Restart {}", node.name), Action::Restart(node.name.clone()))
-            };
-            if ui.button(text).clicked() {
-                intents.push(NetworkIntent::Act(action));
-            }
+            super::kill_or_restart_button(ui, node, intents);
         }
     });
 }

@@ -12,7 +12,7 @@ mod side;
 use egui::{Pos2, RichText, Sense, Ui};
 
 use crate::model::network::{NetworkIntent, NetworkModel};
-use crate::netsim::{Graph, Role};
+use crate::netsim::{Action, Graph, Role};
 use crate::record::live::SessionId;
 
 /// Node positions, made for one session's graph.
@@ -142,6 +142,18 @@ impl NetworkView {
             response.on_hover_text(format!("{} ({}){state}", node.name, node.role.name()));
         }
         legend(ui, model, dark);
+    }
+}
+
+/// "Kill NODE" for a live node, "Restart NODE" for a dead one.
+fn kill_or_restart_button(ui: &mut Ui, node: &crate::netsim::GraphNode, intents: &mut Vec<NetworkIntent>) {
+    let (text, action) = if node.alive {
+        (format!("Kill {}", node.name), Action::Kill(node.name.clone()))
+    } else {
+        (format!("Restart {}", node.name), Action::Restart(node.name.clone()))
+    };
+    if ui.button(text).clicked() {
+        intents.push(NetworkIntent::Act(action));
     }
 }
 

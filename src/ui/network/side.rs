@@ -10,7 +10,7 @@ use crate::model::network::{NetworkIntent, NetworkModel};
 use crate::netsim::scenes::overlay::OverlayState;
 use crate::netsim::scenes::storage::StorageState;
 use crate::netsim::scenes::supernodes::SupernodesState;
-use crate::netsim::{Action, SceneKind, SceneState};
+use crate::netsim::{SceneKind, SceneState};
 use crate::ui::theme;
 
 pub fn show(ui: &mut Ui, view: &mut NetworkView, model: &NetworkModel, intents: &mut Vec<NetworkIntent>) {
@@ -67,14 +67,7 @@ fn selected_node(ui: &mut Ui, view: &mut NetworkView, model: &NetworkModel, inte
         ui.label(RichText::new(&node.name).strong().size(15.0));
         ui.label(format!("{}{}", node.role.name(), if node.alive { "" } else { " — dead" }));
         if node.can_fail {
-            let (text, action) = if node.alive {
-                (format!("Kill {}", node.name), Action::Kill(node.name.clone()))
-            } else {
-                (format!("Restart {}", node.name), Action::Restart(node.name.clone()))
-            };
-            if ui.button(text).clicked() {
-                intents.push(NetworkIntent::Act(action));
-            }
+            super::kill_or_restart_button(ui, node, intents);
         }
     });
     egui::Grid::new("node-details").num_columns(2).show(ui, |ui| {
