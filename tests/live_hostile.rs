@@ -232,7 +232,7 @@ fn hostile_frames_to_every_listener_are_rejected_and_the_scene_still_repairs() {
 }
 
 #[test]
-fn an_idle_connection_is_not_closed_and_a_stale_one_is_replaced() {
+fn an_idle_connection_is_not_closed_by_the_frame_timeout() {
     // A connection that sits idle longer than the frame timeout, then sends a good frame, is
     // still heard: the timeout bounds unfinished frames, not quiet connections.
     let config =

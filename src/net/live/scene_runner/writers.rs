@@ -68,6 +68,11 @@ async fn write_loop(
 
 /// Writes one frame on the cached connection, or a fresh one; false if nobody listens.
 async fn deliver(stream: &mut Option<TcpStream>, addr: SocketAddr, frame: &Frame) -> bool {
+    // A connection the other side has closed (its node restarted) reads as end-of-file; writing
+    // on it could still "succeed" into the kernel's buffer and lose the frame, so replace it now.
+    if stream.as_ref().is_some_and(closed_by_peer) {
+        *stream = None;
+    }
     for _attempt in 0..2 {
         if stream.is_none() {
             match tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(addr)).await {
@@ -87,4 +92,58 @@ async fn deliver(stream: &mut Option<TcpStream>, addr: SocketAddr, frame: &Frame
         }
     }
     false
+}
+
+/// True when the peer has closed the connection (nodes never send on a connection they accepted,
+/// so anything readable here is the end of it).
+fn closed_by_peer(stream: &TcpStream) -> bool {
+    let mut probe = [0u8; 1];
+    match stream.try_read(&mut probe) {
+        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => false,
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use tokio::io::AsyncReadExt;
+    use tokio::net::TcpListener;
+
+    use super::*;
+    use crate::netsim::MessageKind;
+
+    fn frame(n: u8) -> Frame {
+        Frame::encode(1, 2, MessageKind::Hello, &[b'"', b'0' + n, b'"'])
+    }
+
+    async fn read_frame(stream: &mut TcpStream) -> Vec<u8> {
+        let mut bytes = vec![0u8; frame(0).bytes.len()];
+        stream.read_exact(&mut bytes).await.unwrap();
+        bytes
+    }
+
+    #[test]
+    fn a_connection_closed_by_the_receiver_is_replaced_and_no_frame_is_lost() {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let addr = listener.local_addr().unwrap();
+            let (bounces, mut bounced) = mpsc::unbounded_channel();
+            let mut writers = Writers::new(bounces);
+            writers.send(frame(1), addr);
+            let (mut first, _) = listener.accept().await.unwrap();
+            assert_eq!(read_frame(&mut first).await, frame(1).bytes);
+            // The receiver restarts: the cached connection is now stale.
+            drop(first);
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            writers.send(frame(2), addr);
+            // A hang guard, not a speed check: without the fix frame 2 is lost and nobody comes.
+            let accepted = tokio::time::timeout(Duration::from_secs(30), listener.accept()).await;
+            let (mut second, _) = accepted.expect("frame 2 was lost on the stale connection").unwrap();
+            assert_eq!(read_frame(&mut second).await, frame(2).bytes, "sent again on a fresh connection");
+            assert!(bounced.try_recv().is_err(), "a stale connection is not a dead node");
+        });
+    }
 }
