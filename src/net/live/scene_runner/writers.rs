@@ -98,10 +98,7 @@ async fn deliver(stream: &mut Option<TcpStream>, addr: SocketAddr, frame: &Frame
 /// so anything readable here is the end of it).
 fn closed_by_peer(stream: &TcpStream) -> bool {
     let mut probe = [0u8; 1];
-    match stream.try_read(&mut probe) {
-        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => false,
-        _ => true,
-    }
+    !matches!(stream.try_read(&mut probe), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock)
 }
 
 #[cfg(test)]
