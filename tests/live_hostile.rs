@@ -162,23 +162,26 @@ fn hostile_frames_to_every_listener_are_rejected_and_the_scene_still_repairs() {
     let mut listening = Vec::new();
     let deadline = Instant::now() + PATIENCE;
     while listening.len() < 7 {
-        if let Some(LiveUpdate::Listening { addr, .. }) = live.recv_timeout(Duration::from_millis(50)) {
-            listening.push(addr);
+        if let Some(LiveUpdate::Listening { node, addr }) = live.recv_timeout(Duration::from_millis(50)) {
+            listening.push((node, addr));
         }
         assert!(Instant::now() < deadline, "the listeners did not open");
     }
 
     // Every attack against every node, all at once.
     let mut threads = Vec::new();
-    for (node, &addr) in listening.iter().enumerate() {
+    for (index, (node, addr)) in listening.iter().cloned().enumerate() {
         for (k, _) in attacks().iter().enumerate() {
+            let node = node.clone();
             threads.push(std::thread::spawn(move || {
                 let attack_kind = &attacks()[k];
-                (attack(addr, node as u16, attack_kind), attack_kind.name)
+                (attack(addr, index as u16, attack_kind), node, attack_kind.name)
             }));
         }
     }
-    let hostile: Vec<(SocketAddr, &str)> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    // (The attacker's address and the node attacked: an ephemeral port freed by one connection
+    // may be reused at once by another to a different node.)
+    let hostile: Vec<(SocketAddr, String, &str)> = threads.into_iter().map(|t| t.join().unwrap()).collect();
 
     // Then the story goes on: a real kill, and the repair.
     live.act(Action::Kill("peer-2".into()));
@@ -204,12 +207,12 @@ fn hostile_frames_to_every_listener_are_rejected_and_the_scene_still_repairs() {
     let scene = live.stop().unwrap();
 
     // One rejected event per hostile connection, naming it.
-    let mut rejected: HashMap<String, Vec<String>> = HashMap::new();
+    let mut rejected: HashMap<(String, String), Vec<String>> = HashMap::new();
     for e in scene.events().iter().filter(|e| e.kind == "rejected") {
-        rejected.entry(e.from.clone()).or_default().push(e.detail.clone());
+        rejected.entry((e.from.clone(), e.to.clone())).or_default().push(e.detail.clone());
     }
-    for (addr, name) in &hostile {
-        let events = rejected.get(&addr.to_string()).cloned().unwrap_or_default();
+    for (addr, node, name) in &hostile {
+        let events = rejected.get(&(addr.to_string(), node.clone())).cloned().unwrap_or_default();
         assert_eq!(events.len(), 1, "{name} from {addr}: {events:?}");
         assert!(events[0].starts_with(&format!("rejected frame from {addr}: ")), "{}", events[0]);
     }
