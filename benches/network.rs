@@ -1,5 +1,8 @@
 //! Step mode at scale: the routing scene with 10,000 peers, run until at least 1,000,000
-//! messages have been delivered (log off, counters on). Run: `cargo bench --bench network`.
+//! messages have been delivered (log off, counters on); a whole graph frame with 1,000 nodes;
+//! and what one playing frame of the window's client/server model costs after ten minutes and
+//! after an hour of virtual time (it must not grow with the session). Run:
+//! `cargo bench --bench network`.
 
 use std::time::Instant;
 
@@ -49,7 +52,36 @@ fn graph_frames() {
     );
 }
 
+/// The window's model playing client/server at 5×: the median cost of one frame (run the
+/// frame's events, rebuild the graph and state) at minute 10 and at minute 60.
+fn model_frames_over_an_hour() {
+    use netlens::model::network::{NetworkIntent, NetworkModel, SessionConfig};
+    use netlens::netsim::SceneKind;
+    let mut model = NetworkModel::new();
+    model.handle(NetworkIntent::Open(SessionConfig { nodes: 12, ..SessionConfig::new(SceneKind::ClientServer) }));
+    model.handle(NetworkIntent::SetSpeed(5.0));
+    model.handle(NetworkIntent::TogglePlay);
+    let mut median_at = |minute: u64| {
+        while model.now_us() < minute * 60_000_000 {
+            model.tick(0.1);
+        }
+        let mut times: Vec<f64> = (0..200)
+            .map(|_| {
+                let start = Instant::now();
+                model.tick(1.0 / 60.0);
+                start.elapsed().as_secs_f64() * 1000.0
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        times[100]
+    };
+    let ten = median_at(10);
+    let sixty = median_at(60);
+    println!("client/server model, one frame at 5×: median {ten:.3} ms at minute 10, {sixty:.3} ms at minute 60");
+}
+
 fn main() {
+    model_frames_over_an_hour();
     graph_frames();
     let peers = 10_000;
     // Paths average about 6.5 hops here, so this many end-to-end messages make over 1M deliveries.
