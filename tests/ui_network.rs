@@ -187,3 +187,32 @@ fn a_window_too_small_for_the_graph_keeps_the_network_view() {
     }
     assert!(has_label(&harness, "Network"));
 }
+
+#[test]
+fn stepping_back_in_the_network_view_restores_the_earlier_scene() {
+    let mut harness = start_app();
+    pick_scene(&mut harness, SceneKind::ReplicatedStorage);
+    for _ in 0..10 {
+        harness.get_by_label("Step").click();
+        harness.step();
+    }
+    let earlier = harness.state().network_model().state().cloned();
+    let earlier_time = harness.state().network_model().now_us();
+    for _ in 0..10 {
+        harness.get_by_label("Step").click();
+        harness.step();
+    }
+    assert_ne!(harness.state().network_model().state().cloned(), earlier);
+    for _ in 0..5 {
+        harness.get_by_label("◀ Back").click();
+        harness.step();
+    }
+    // The keyboard does the same, though the Back button just clicked has the focus.
+    for _ in 0..5 {
+        harness.key_press(egui::Key::ArrowLeft);
+        harness.step();
+    }
+    let model = harness.state().network_model();
+    assert_eq!(model.state().cloned(), earlier, "ten steps back is the scene ten steps ago");
+    assert_eq!(model.now_us(), earlier_time);
+}

@@ -14,7 +14,7 @@ pub enum Admit<T> {
     Refused(T),
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Admission<T> {
     pub capacity: usize,
     pub queue_limit: usize,

@@ -47,6 +47,10 @@ macro_rules! world_passthrough {
             self.w.messages_delivered
         }
 
+        fn clone_box(&self) -> Box<dyn crate::netsim::NetScene> {
+            Box::new(self.clone())
+        }
+
         fn live_world(&mut self) -> &mut dyn crate::netsim::live_world::LiveWorld {
             &mut self.w
         }
@@ -187,6 +191,8 @@ pub trait NetScene: Send {
     /// Complete for reports; bounded for a window that may stay open for hours.
     fn set_history(&mut self, history: History);
     fn messages_delivered(&self) -> u64;
+    /// A copy of the scene as it is now (a checkpoint for stepping back).
+    fn clone_box(&self) -> Box<dyn NetScene>;
     /// The world, for live mode to carry its messages over real sockets.
     fn live_world(&mut self) -> &mut dyn live_world::LiveWorld;
     /// Hands a frame that arrived over a socket to the scene, at the current time, if it is a

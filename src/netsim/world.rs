@@ -45,6 +45,7 @@ pub enum Item<M> {
     Timer { node: usize, tag: u64 },
 }
 
+#[derive(Clone)]
 struct Entry<M> {
     at: u64,
     order: u64,
@@ -78,6 +79,7 @@ pub struct InFlight {
     pub kind: MessageKind,
 }
 
+#[derive(Clone)]
 pub struct World<M> {
     pub now: u64,
     queue: BinaryHeap<Reverse<Entry<M>>>,

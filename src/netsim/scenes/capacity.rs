@@ -44,6 +44,7 @@ pub struct CapacityState {
 }
 
 /// Which pieces each node has; node 0 is the seeding server.
+#[derive(Clone)]
 struct Swarm {
     have: Vec<Vec<bool>>,
 }
@@ -109,6 +110,7 @@ fn rounds_to_finish(peers: usize, seed: u64, only_server: bool) -> u64 {
     rounds
 }
 
+#[derive(Clone)]
 pub struct Capacity {
     w: World<Msg>,
     swarm: Swarm,

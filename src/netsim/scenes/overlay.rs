@@ -66,6 +66,7 @@ struct Routed {
     delivered: Option<bool>,
 }
 
+#[derive(Clone)]
 pub struct Overlay {
     w: World<Msg>,
     mode: Mode,

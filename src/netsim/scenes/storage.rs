@@ -73,6 +73,7 @@ impl StorageState {
     }
 }
 
+#[derive(Clone)]
 pub struct Storage {
     w: World<Msg>,
     tracker: usize,

@@ -66,6 +66,7 @@ const TAG_LOGIN: u64 = 1;
 const TAG_LOGOUT: u64 = 2;
 const TAG_DETECT: u64 = 3;
 
+#[derive(Clone)]
 pub struct Supernodes {
     w: World<Msg>,
     supers: Vec<usize>,

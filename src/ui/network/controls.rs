@@ -21,6 +21,9 @@ pub fn show(ui: &mut Ui, view: &mut NetworkView, model: &NetworkModel, intents: 
             Some(status) => live_controls(ui, model, &config, status, intents),
         }
     });
+    if !model.is_live() {
+        scrub_bar(ui, view, model, intents);
+    }
     if config.scene.has_clients() {
         clients_row(ui, view, model, intents);
     }
@@ -110,11 +113,15 @@ fn step_controls(ui: &mut Ui, model: &NetworkModel, config: &SessionConfig, inte
     if ui.button("⏮").on_hover_text("Start again").clicked() {
         intents.push(NetworkIntent::Open(config.clone()));
     }
+    let back = ui.add_enabled(model.can_step_back(), egui::Button::new("◀ Back"));
+    if back.on_hover_text("Go back one event: the scene exactly as it was (←)").clicked() {
+        intents.push(NetworkIntent::StepBack);
+    }
     let play = if model.playing() { "⏸ Pause" } else { "▶ Play" };
     if ui.button(play).on_hover_text("Play or pause (Space)").clicked() {
         intents.push(NetworkIntent::TogglePlay);
     }
-    if ui.button("Step").on_hover_text("Run the next event").clicked() {
+    if ui.button("Step").on_hover_text("Run the next event (→)").clicked() {
         intents.push(NetworkIntent::Step);
     }
     let speed = model.speed();
@@ -129,6 +136,26 @@ fn step_controls(ui: &mut Ui, model: &NetworkModel, config: &SessionConfig, inte
         });
     ui.monospace(format!("t = {:.3} s", model.now_us() as f64 / 1e6));
     ui.label(RichText::new(format!("{} messages delivered", model.delivered())).weak());
+}
+
+/// Virtual time from the start to as far as the session has run: drag to go anywhere in it
+/// (backwards by deterministic re-run); the move happens when the drag ends.
+fn scrub_bar(ui: &mut Ui, view: &mut NetworkView, model: &NetworkModel, intents: &mut Vec<NetworkIntent>) {
+    ui.horizontal(|ui| {
+        let end_ms = model.horizon_us() as f64 / 1000.0;
+        let mut at_ms = view.scrub_ms.unwrap_or(model.now_us() as f64 / 1000.0).min(end_ms);
+        ui.spacing_mut().slider_width = (ui.available_width() - 220.0).max(120.0);
+        let response = ui
+            .add_enabled(end_ms > 0.0, egui::Slider::new(&mut at_ms, 0.0..=end_ms.max(0.001)).show_value(false))
+            .on_hover_text("Drag to go back or forward in time; the scene is re-run to that moment");
+        if response.dragged() {
+            view.scrub_ms = Some(at_ms);
+        } else if response.drag_stopped() || response.changed() || view.scrub_ms.is_some() {
+            view.scrub_ms = None;
+            intents.push(NetworkIntent::Seek((at_ms * 1000.0) as u64));
+        }
+        ui.monospace(format!("{:.1} ms of {:.1} ms", at_ms, end_ms));
+    });
 }
 
 fn live_controls(

@@ -37,6 +37,8 @@ pub struct NetworkView {
     /// The node count or seed being edited (applied when the edit ends).
     pending_nodes: Option<usize>,
     pending_seed: Option<u64>,
+    /// The scrub bar while it is being dragged (the scene moves there on release).
+    scrub_ms: Option<f64>,
 }
 
 impl NetworkView {
@@ -72,8 +74,19 @@ impl NetworkView {
         } else if model.animating() {
             ui.ctx().request_repaint_after(std::time::Duration::from_millis(50));
         }
-        if !model.is_live() && ui.input(|i| i.key_pressed(egui::Key::Space)) && !ui.ctx().egui_wants_keyboard_input() {
-            intents.push(NetworkIntent::TogglePlay);
+        if !model.is_live() {
+            use egui::Key;
+            let keys = crate::ui::widgets::keys::take(ui, &[Key::Space, Key::ArrowLeft, Key::ArrowRight]);
+            let [space, left, right] = [Key::Space, Key::ArrowLeft, Key::ArrowRight].map(|k| keys.contains(&k));
+            if space {
+                intents.push(NetworkIntent::TogglePlay);
+            }
+            if left {
+                intents.push(NetworkIntent::StepBack);
+            }
+            if right {
+                intents.push(NetworkIntent::Step);
+            }
         }
         egui::Panel::top("network_controls").show(ui, |ui| controls::show(ui, self, model, &mut intents));
         egui::Panel::right("network_side")

@@ -153,18 +153,11 @@ impl PacketsView {
     }
 
     fn keyboard(&mut self, ui: &Ui, trace: Option<&Trace>) {
-        if ui.ctx().egui_wants_keyboard_input() {
-            return;
-        }
-        let (space, right, left, home) = ui.input(|i| {
-            (
-                i.key_pressed(egui::Key::Space),
-                i.key_pressed(egui::Key::ArrowRight),
-                i.key_pressed(egui::Key::ArrowLeft),
-                i.key_pressed(egui::Key::Home),
-            )
-        });
+        use egui::Key;
         let Some(trace) = trace else { return };
+        let keys = crate::ui::widgets::keys::take(ui, &[Key::Space, Key::ArrowRight, Key::ArrowLeft, Key::Home]);
+        let [space, right, left, home] =
+            [Key::Space, Key::ArrowRight, Key::ArrowLeft, Key::Home].map(|k| keys.contains(&k));
         if space {
             self.playback.toggle();
         }

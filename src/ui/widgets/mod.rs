@@ -1,4 +1,5 @@
 //! Widgets the views share.
 
 pub mod byte_view;
+pub mod keys;
 pub mod text;

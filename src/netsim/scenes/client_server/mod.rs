@@ -66,6 +66,7 @@ impl SceneMessage for Msg {
 }
 
 /// One server program: its slots, queue and counters.
+#[derive(Clone)]
 struct Server {
     node: usize,
     /// The same policy the live server uses; it holds (request id, client node, n).
@@ -120,6 +121,7 @@ struct Outstanding {
     n: u32,
 }
 
+#[derive(Clone)]
 pub struct ClientServer {
     w: World<Msg>,
     servers: Vec<Server>,

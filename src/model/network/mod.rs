@@ -5,14 +5,17 @@
 //! draws is tagged with the session it came from. What the view reads is rebuilt only when the
 //! scene moved, and every history it keeps is bounded, so an open window runs for hours flat.
 
+mod timeline;
+
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 
 use crate::netsim::live_world::MAX_LIVE_NODES;
 use crate::netsim::world::KEPT_EVENTS;
-use crate::netsim::{Action, Graph, History, InFlight, LogEvent, NetScene, SceneKind, SceneState, create_kind};
+use crate::netsim::{Action, Graph, InFlight, LogEvent, SceneKind, SceneState};
 use crate::record::Command;
 use crate::record::live::{LiveCommand, LiveSnapshot, LiveStart, LiveUpdate, SessionId, WireFrame};
+use timeline::Timeline;
 
 /// Speeds offered: how much virtual time one second on screen shows.
 pub const SPEEDS: [(f64, &str); 5] = [(0.01, "1/100×"), (0.05, "1/20×"), (0.2, "1/5×"), (1.0, "1×"), (5.0, "5×")];
@@ -52,6 +55,10 @@ pub enum NetworkIntent {
     TogglePlay,
     /// Run the next event (step mode).
     Step,
+    /// Go back one event (or the action taken there): the scene exactly as it was (step mode).
+    StepBack,
+    /// Go to this virtual time, back or forward (step mode's scrub bar).
+    Seek(u64),
     SetSpeed(f64),
     /// Kill or restart a node, or change the number of clients.
     Act(Action),
@@ -66,10 +73,8 @@ pub enum LiveStatus {
 }
 
 struct StepRun {
-    scene: Box<dyn NetScene>,
+    timeline: Timeline,
     playing: bool,
-    /// The virtual time shown; the scene has run every event up to it.
-    view_us: u64,
 }
 
 struct LiveRun {
@@ -175,24 +180,37 @@ impl NetworkModel {
         }
     }
 
+    /// Step mode: how far the session has run (where the scrub bar ends), and whether there is
+    /// anything to step back to.
+    pub fn horizon_us(&self) -> u64 {
+        match &self.run {
+            Run::Step(s) => s.timeline.horizon_us(),
+            Run::Live(l) => l.now_us,
+        }
+    }
+
+    pub fn can_step_back(&self) -> bool {
+        matches!(&self.run, Run::Step(s) if s.timeline.events() > 0 || s.timeline.view_us > 0)
+    }
+
     /// The time shown: virtual in step mode, since the start in live mode.
     pub fn now_us(&self) -> u64 {
         match &self.run {
-            Run::Step(s) => s.view_us,
+            Run::Step(s) => s.timeline.view_us,
             Run::Live(l) => l.now_us,
         }
     }
 
     pub fn delivered(&self) -> u64 {
         match &self.run {
-            Run::Step(s) => s.scene.messages_delivered(),
+            Run::Step(s) => s.timeline.scene.messages_delivered(),
             Run::Live(l) => l.delivered,
         }
     }
 
     pub fn flights(&self) -> &[InFlight] {
         match &self.run {
-            Run::Step(s) => s.scene.flights(),
+            Run::Step(s) => s.timeline.scene.flights(),
             Run::Live(l) => &l.flights,
         }
     }
@@ -200,7 +218,7 @@ impl NetworkModel {
     /// The newest events (at most a bounded log's worth).
     pub fn events(&self) -> &[LogEvent] {
         match &self.run {
-            Run::Step(s) => s.scene.events(),
+            Run::Step(s) => s.timeline.scene.events(),
             Run::Live(l) => &l.events,
         }
     }
@@ -251,15 +269,26 @@ impl NetworkModel {
             NetworkIntent::Open(config) => return self.open(config),
             NetworkIntent::TogglePlay => {
                 if let Run::Step(s) = &mut self.run {
-                    s.playing = !s.playing && s.scene.next_time().is_some();
+                    s.playing = !s.playing && !s.timeline.finished();
                 }
             }
             NetworkIntent::Step => {
                 if let Run::Step(s) = &mut self.run {
                     s.playing = false;
-                    if s.scene.step() {
-                        s.view_us = s.view_us.max(s.scene.now());
-                    }
+                    s.timeline.step();
+                    self.rebuild();
+                }
+            }
+            NetworkIntent::StepBack => {
+                if let Run::Step(s) = &mut self.run {
+                    s.playing = false;
+                    self.error = s.timeline.step_back().err();
+                    self.rebuild();
+                }
+            }
+            NetworkIntent::Seek(t_us) => {
+                if let Run::Step(s) = &mut self.run {
+                    self.error = s.timeline.seek(t_us).err();
                     self.rebuild();
                 }
             }
@@ -327,8 +356,7 @@ impl NetworkModel {
     fn act(&mut self, action: Action) -> Vec<Command> {
         match &mut self.run {
             Run::Step(s) => {
-                s.scene.advance_to(s.view_us);
-                self.error = s.scene.apply(&action).err();
+                self.error = s.timeline.act(action).err();
                 self.rebuild();
                 Vec::new()
             }
@@ -352,14 +380,9 @@ impl NetworkModel {
         if !s.playing {
             return;
         }
-        let target = s.view_us + (dt.clamp(0.0, 0.1) * 1e6 * self.speed).max(1.0) as u64;
-        let mut ran = 0;
-        while ran < EVENTS_PER_FRAME && s.scene.next_time().is_some_and(|t| t <= target) {
-            s.scene.step();
-            ran += 1;
-        }
-        s.view_us = if ran == EVENTS_PER_FRAME { s.scene.now().max(s.view_us) } else { target };
-        if s.scene.next_time().is_none() {
+        let target = s.timeline.view_us + (dt.clamp(0.0, 0.1) * 1e6 * self.speed).max(1.0) as u64;
+        let ran = s.timeline.run_to(target, EVENTS_PER_FRAME);
+        if s.timeline.finished() {
             s.playing = false;
         }
         if ran > 0 {
@@ -409,9 +432,9 @@ impl NetworkModel {
     /// Rebuilds what the view draws from the step scene (after it moved).
     fn rebuild(&mut self) {
         if let Run::Step(s) = &mut self.run {
-            s.scene.prune_flights();
-            self.graph = s.scene.graph();
-            self.state = Some(s.scene.state());
+            s.timeline.scene.prune_flights();
+            self.graph = s.timeline.scene.graph();
+            self.state = Some(s.timeline.scene.state());
         } else if self.state.is_none() {
             self.graph = Graph::default();
         }
@@ -420,9 +443,7 @@ impl NetworkModel {
 }
 
 fn step_run(config: &SessionConfig) -> Result<StepRun, String> {
-    let mut scene = create_kind(config.scene, config.seed, Some(config.nodes))?;
-    scene.set_history(History::Bounded);
-    Ok(StepRun { scene, playing: false, view_us: 0 })
+    Ok(StepRun { timeline: Timeline::new(config.scene, config.seed, config.nodes)?, playing: false })
 }
 
 /// Whether a session of this size can run live (each node is a real listener).
