@@ -26,6 +26,19 @@ fn graph_frames() {
     let layout_ms = start.elapsed().as_secs_f64() * 1000.0;
     let now = scene.now();
     let flying = scene.flights().iter().filter(|f| f.sent_us <= now && now < f.arrive_us).count();
+    // The messages in flight as the view draws them, each part of the way along its link.
+    let draws: Vec<graph::FlightDraw> = scene
+        .flights()
+        .iter()
+        .filter(|f| f.sent_us <= now && now < f.arrive_us)
+        .map(|f| graph::FlightDraw {
+            from: f.from,
+            to: f.to,
+            progress: (now - f.sent_us) as f32 / (f.arrive_us - f.sent_us) as f32,
+            alpha: 1.0,
+            kind: f.kind,
+        })
+        .collect();
     let ctx = egui::Context::default();
     let mut times = Vec::new();
     for _ in 0..60 {
@@ -37,7 +50,7 @@ fn graph_frames() {
         let _ = ctx.run_ui(input, |ui| {
             egui::CentralPanel::default().show(ui, |ui| {
                 let view = graph::View { rect: ui.max_rect(), zoom: 1.0, pan: egui::Vec2::ZERO };
-                graph::paint(ui.painter(), &view, &g, &positions, scene.flights(), now, Some(3), None, true);
+                graph::paint(ui.painter(), &view, &g, &positions, &draws, Some(3), None, true);
             });
         });
         times.push(start.elapsed().as_secs_f64() * 1000.0);

@@ -32,7 +32,7 @@ import -window "$win" docs/fetch-raw.png
 # The Network tab, then Play.
 xdotool mousemove --window "$win" 253 15 click 1
 sleep 1
-xdotool mousemove --window "$win" 508 47 click 1
+xdotool mousemove --window "$win" 568 47 click 1
 sleep 4
 import -window "$win" docs/network-view.png
 # Live: tick the box, then send the 11-byte frame whose kind is not UTF-8 to every listener.

@@ -13,7 +13,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicIsize, Ordering};
 
 use netlens::model::network::{Mode, NetworkIntent, NetworkModel, SessionConfig};
-use netlens::net::live::scene_runner::snapshot;
+use netlens::net::live::scene_runner::{Seen, snapshot};
 use netlens::netsim::{History, SceneKind, create_kind};
 use netlens::record::live::LiveUpdate;
 
@@ -81,7 +81,7 @@ fn live_mode_for_an_hour() -> (isize, isize, u64) {
     let mut scene = create_kind(SceneKind::ClientServer, 1, Some(12)).unwrap();
     scene.set_history(History::Bounded);
     scene.live_world().go_live();
-    let mut events_seen = 0;
+    let mut seen = Seen::default();
     let mut now = 0u64;
     let mut measured = None;
     let mut frames_carried = 0u64;
@@ -97,7 +97,7 @@ fn live_mode_for_an_hour() -> (isize, isize, u64) {
             scene.step();
         }
         if now.is_multiple_of(50_000) {
-            let snapshot = snapshot(scene.as_mut(), now, &mut events_seen, Vec::new());
+            let snapshot = snapshot(scene.as_mut(), now, &mut seen, Vec::new());
             assert!(model.apply_live(session, LiveUpdate::Snapshot(Box::new(snapshot))));
         }
         if now == 10 * MINUTE_US {

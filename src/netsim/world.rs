@@ -72,6 +72,8 @@ impl<M> Ord for Entry<M> {
 /// A message on its way, for drawing it along its link.
 #[derive(Clone, Debug, PartialEq)]
 pub struct InFlight {
+    /// The message's number in its scene (1, 2, …), so a view can follow it from frame to frame.
+    pub id: u64,
     pub from: usize,
     pub to: usize,
     pub sent_us: u64,
@@ -172,7 +174,14 @@ impl<M: SceneMessage> World<M> {
         let kind = msg.kind();
         if self.live {
             // Real sockets carry it; the flight is drawn for about a link's latency.
-            self.flights.push(InFlight { from, to, sent_us: self.now, arrive_us: self.now + self.latency_us, kind });
+            self.flights.push(InFlight {
+                id: self.messages_sent,
+                from,
+                to,
+                sent_us: self.now,
+                arrive_us: self.now + self.latency_us,
+                kind,
+            });
             if self.flights.len() >= MAX_FLIGHTS {
                 self.flights.drain(..MAX_FLIGHTS / 2);
             }
@@ -184,7 +193,7 @@ impl<M: SceneMessage> World<M> {
             if self.flights.len() >= MAX_FLIGHTS {
                 self.flights.drain(..MAX_FLIGHTS / 2);
             }
-            self.flights.push(InFlight { from, to, sent_us: self.now, arrive_us, kind });
+            self.flights.push(InFlight { id: self.messages_sent, from, to, sent_us: self.now, arrive_us, kind });
         }
         self.push(arrive_us, Item::Deliver { from, to, msg });
     }

@@ -25,7 +25,7 @@ pub struct LiveSnapshot {
     pub now_us: u64,
     pub delivered: u64,
     pub graph: Graph,
-    /// Messages on their way now.
+    /// Messages sent since the previous snapshot (the view shows each for a moment).
     pub flights: Vec<InFlight>,
     pub state: SceneState,
     /// Log lines added since the previous snapshot.

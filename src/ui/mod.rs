@@ -4,5 +4,6 @@
 pub mod fetch;
 pub mod network;
 pub mod packets;
+pub mod palette;
 pub mod theme;
 pub mod widgets;

@@ -52,28 +52,35 @@ pub fn highlight_color(dark: bool) -> Color32 {
     }
 }
 
-/// The colour of a packet in the ladder, event list and legend, from its label and fate.
+/// The colour of a packet in the ladder, event list and legend, from its label and fate: a hue of
+/// the shared colour-blind-safe palette, plain ACKs in grey, reordered packets in the text colour
+/// (and, like network copies, drawn dashed).
 pub fn packet_color(kind: crate::packet::LabelKind, fate: crate::trace::PacketFate, dark: bool) -> Color32 {
     use crate::packet::LabelKind as K;
     use crate::sim::Fate;
     use crate::trace::PacketFate;
-    let pick = |d: (u8, u8, u8), l: (u8, u8, u8)| {
-        let (r, g, b) = if dark { d } else { l };
-        Color32::from_rgb(r, g, b)
-    };
+    use crate::ui::palette::Hue;
     match fate {
-        PacketFate::Sim(Fate::Lost) => return error_color(dark),
-        PacketFate::Sim(Fate::Duplicate) => return pick((0xf1, 0xc4, 0x0f), (0xa6, 0x7c, 0x00)),
-        PacketFate::Sim(Fate::Reordered) => return pick((0x4d, 0xd0, 0xe1), (0x00, 0x83, 0x8f)),
+        PacketFate::Sim(Fate::Lost) => return Hue::Vermillion.color(dark),
+        PacketFate::Sim(Fate::Duplicate) => return Hue::BluishGreen.color(dark),
+        PacketFate::Sim(Fate::Reordered) => {
+            return if dark { Color32::from_gray(0xee) } else { Color32::from_gray(0x10) };
+        }
         _ => {}
     }
     match kind {
-        K::Syn | K::SynAck | K::Fin | K::Rst => pick((0x6b, 0xd4, 0x8a), (0x1e, 0x80, 0x3c)),
-        K::Data | K::Udp | K::IpFragment => pick((0x74, 0xb4, 0xff), (0x1d, 0x5f, 0xb8)),
-        K::Retransmission | K::OutOfOrder => pick((0xff, 0x9f, 0x43), (0xc0, 0x56, 0x00)),
-        K::DuplicateAck => pick((0xe0, 0x7b, 0xff), (0x8e, 0x24, 0xaa)),
-        K::WindowUpdate | K::ZeroWindow => pick((0xd7, 0xa8, 0x6e), (0x8d, 0x5b, 0x2a)),
-        K::Ack | K::Other => pick((0xb0, 0xb8, 0xc4), (0x5a, 0x62, 0x70)),
+        K::Syn | K::SynAck | K::Fin | K::Rst => Hue::ReddishPurple.color(dark),
+        K::Data | K::Udp | K::IpFragment => Hue::Blue.color(dark),
+        K::Retransmission | K::OutOfOrder => Hue::Orange.color(dark),
+        K::DuplicateAck => Hue::SkyBlue.color(dark),
+        K::WindowUpdate | K::ZeroWindow => Hue::Yellow.color(dark),
+        K::Ack | K::Other => {
+            if dark {
+                Color32::from_gray(0x9a)
+            } else {
+                Color32::from_gray(0x70)
+            }
+        }
     }
 }
 
@@ -93,4 +100,21 @@ pub fn packet_legend() -> Vec<(&'static str, crate::packet::LabelKind, crate::tr
         ("network copy", K::Data, F::Sim(Fate::Duplicate)),
         ("reordered", K::Data, F::Sim(Fate::Reordered)),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ladder_legend_colours_differ_in_both_themes() {
+        for dark in [false, true] {
+            let colors: Vec<Color32> = packet_legend().iter().map(|(_, k, f)| packet_color(*k, *f, dark)).collect();
+            for (i, a) in colors.iter().enumerate() {
+                for b in &colors[i + 1..] {
+                    assert_ne!(a, b, "dark: {dark}");
+                }
+            }
+        }
+    }
 }

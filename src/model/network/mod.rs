@@ -432,7 +432,6 @@ impl NetworkModel {
     /// Rebuilds what the view draws from the step scene (after it moved).
     fn rebuild(&mut self) {
         if let Run::Step(s) = &mut self.run {
-            s.timeline.scene.prune_flights();
             self.graph = s.timeline.scene.graph();
             self.state = Some(s.timeline.scene.state());
         } else if self.state.is_none() {

@@ -1,11 +1,13 @@
-//! The node graph (custom painter): nodes by role (shape and colour), links, messages moving
-//! along links coloured by kind, and the highlighted path. Layout is a pair of circles (servers
+//! The node graph (custom painter): nodes by role (shape and outline, in one neutral colour),
+//! links, messages moving along links coloured by kind (the shared colour-blind-safe palette),
+//! and the highlighted path. Layout is a pair of circles (servers
 //! and supernodes inside, everyone else around), O(n) per change, so it reads well from 2 to
 //! 1,000 nodes and never costs a frame.
 
 use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke, Vec2, pos2, vec2};
 
-use crate::netsim::{Graph, InFlight, MessageKind, Role};
+use crate::netsim::{Graph, MessageKind, Role};
+use crate::ui::palette::{Hue, node_color};
 
 /// Where each node sits, in a unit square (0..1), before pan and zoom.
 pub fn layout(graph: &Graph) -> Vec<Pos2> {
@@ -30,42 +32,61 @@ pub fn layout(graph: &Graph) -> Vec<Pos2> {
     positions
 }
 
-pub fn role_color(role: Role, dark: bool) -> Color32 {
-    let (d, l) = match role {
-        Role::Client => ((0x74, 0xb4, 0xff), (0x1d, 0x5f, 0xb8)),
-        Role::Server => ((0x6b, 0xd4, 0x8a), (0x1e, 0x80, 0x3c)),
-        Role::Dns => ((0x4d, 0xd0, 0xe1), (0x00, 0x83, 0x8f)),
-        Role::Peer => ((0xf4, 0xa2, 0x61), (0xb0, 0x5a, 0x00)),
-        Role::Supernode => ((0xe0, 0x7b, 0xff), (0x8e, 0x24, 0xaa)),
-    };
-    let (r, g, b) = if dark { d } else { l };
-    Color32::from_rgb(r, g, b)
-}
-
-/// Each message kind's colour (the legend is drawn from the same function). Kinds a scene
-/// shows together always differ; `tests::each_scene_legend_has_distinct_colours` checks it.
-pub fn message_color(kind: MessageKind, dark: bool) -> Color32 {
-    let (d, l) = match kind {
-        MessageKind::Request | MessageKind::Login | MessageKind::Store => ((0x74, 0xb4, 0xff), (0x1d, 0x5f, 0xb8)),
-        MessageKind::Response | MessageKind::Welcome | MessageKind::Piece => ((0x6b, 0xd4, 0x8a), (0x1e, 0x80, 0x3c)),
-        MessageKind::Refused | MessageKind::Bye => ((0xff, 0x9f, 0x43), (0xc0, 0x56, 0x00)),
-        MessageKind::Failure | MessageKind::Logout => ((0xff, 0x6b, 0x6b), (0xc0, 0x1c, 0x1c)),
-        MessageKind::Route | MessageKind::Copy => ((0xf1, 0xc4, 0x0f), (0xa6, 0x7c, 0x00)),
-        MessageKind::Lookup => ((0x4d, 0xd0, 0xe1), (0x00, 0x83, 0x8f)),
-        MessageKind::Answer | MessageKind::Sync => ((0xc3, 0x9b, 0xff), (0x6a, 0x3d, 0xb8)),
-        MessageKind::Hello => ((0xb0, 0xb8, 0xc4), (0x5a, 0x62, 0x70)),
-    };
-    let (r, g, b) = if dark { d } else { l };
-    Color32::from_rgb(r, g, b)
-}
-
-/// The shape each role is drawn with, as the legend names it.
-pub fn role_symbol(role: Role) -> &'static str {
-    match role {
-        Role::Server | Role::Dns => "■",
-        Role::Supernode => "◆",
-        Role::Client | Role::Peer => "●",
+/// Each message kind's hue (the legend is drawn from the same function). Kinds a scene shows
+/// together always differ; `tests::each_scene_legend_has_distinct_colours` checks it.
+pub fn message_hue(kind: MessageKind) -> Hue {
+    match kind {
+        MessageKind::Request | MessageKind::Login | MessageKind::Store => Hue::Blue,
+        MessageKind::Response | MessageKind::Welcome | MessageKind::Piece => Hue::BluishGreen,
+        MessageKind::Refused | MessageKind::Bye | MessageKind::Route => Hue::Orange,
+        MessageKind::Failure | MessageKind::Logout => Hue::Vermillion,
+        MessageKind::Lookup => Hue::SkyBlue,
+        MessageKind::Answer | MessageKind::Sync => Hue::ReddishPurple,
+        MessageKind::Hello | MessageKind::Copy => Hue::Yellow,
     }
+}
+
+pub fn message_color(kind: MessageKind, dark: bool) -> Color32 {
+    message_hue(kind).color(dark)
+}
+
+/// How a node of each role is drawn: clients filled circles, peers hollow circles, servers
+/// filled squares, the DNS server a hollow square, supernodes filled diamonds.
+pub fn paint_node(shapes: &mut Vec<Shape>, p: Pos2, radius: f32, role: Role, color: Color32, background: Color32) {
+    let hollow = Stroke::new((radius * 0.25).clamp(1.5, 4.0), color);
+    match role {
+        Role::Client => shapes.push(Shape::circle_filled(p, radius, color)),
+        Role::Peer => shapes.push(Shape::Circle(egui::epaint::CircleShape {
+            center: p,
+            radius: radius * 0.9,
+            fill: background,
+            stroke: hollow,
+        })),
+        Role::Server => {
+            shapes.push(Shape::rect_filled(Rect::from_center_size(p, Vec2::splat(radius * 2.0)), 2.0, color))
+        }
+        Role::Dns => {
+            let square = Rect::from_center_size(p, Vec2::splat(radius * 1.8));
+            shapes.push(Shape::rect_filled(square, 2.0, background));
+            shapes.push(Shape::rect_stroke(square, 2.0, hollow, egui::StrokeKind::Inside));
+        }
+        Role::Supernode => {
+            let r = radius * 1.3;
+            let diamond = vec![p + vec2(0.0, -r), p + vec2(r, 0.0), p + vec2(0.0, r), p + vec2(-r, 0.0)];
+            shapes.push(Shape::convex_polygon(diamond, color, Stroke::NONE));
+        }
+    }
+}
+
+/// A message to draw: on the link from `from` to `to`, `progress` of the way along (0 to 1),
+/// `alpha` for fading out after it arrived.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FlightDraw {
+    pub from: usize,
+    pub to: usize,
+    pub progress: f32,
+    pub alpha: f32,
+    pub kind: MessageKind,
 }
 
 /// Maps unit-square positions to the screen.
@@ -97,8 +118,7 @@ pub fn paint(
     view: &View,
     graph: &Graph,
     positions: &[Pos2],
-    flights: &[InFlight],
-    now_us: u64,
+    flights: &[FlightDraw],
     selected: Option<usize>,
     pointer: Option<Pos2>,
     dark: bool,
@@ -113,6 +133,7 @@ pub fn paint(
     } * view.zoom.sqrt();
     let weak = if dark { Color32::from_gray(70) } else { Color32::from_gray(200) };
     let text = if dark { Color32::from_gray(220) } else { Color32::from_gray(30) };
+    let background = painter.ctx().global_style().visuals.extreme_bg_color;
     // Positions come from the same session as the graph, so they match; a node without one
     // (never expected) is simply not drawn rather than indexed past the end.
     let screen: Vec<Pos2> = positions.iter().map(|&p| view.to_screen(p)).collect();
@@ -129,14 +150,11 @@ pub fn paint(
             shapes.push(Shape::line_segment([a, b], Stroke::new(4.0, path_color)));
         }
     }
-    for f in flights.iter().filter(|f| f.sent_us <= now_us && now_us < f.arrive_us) {
+    for f in flights {
         let (Some(from), Some(to)) = (at(f.from), at(f.to)) else { continue };
-        let fraction = (now_us - f.sent_us) as f32 / (f.arrive_us - f.sent_us).max(1) as f32;
-        shapes.push(Shape::circle_filled(
-            from + (to - from) * fraction,
-            (radius * 0.45).max(2.5),
-            message_color(f.kind, dark),
-        ));
+        let color = message_color(f.kind, dark).gamma_multiply(f.alpha.clamp(0.0, 1.0));
+        let dot = (radius * 0.45).max(3.5);
+        shapes.push(Shape::circle_filled(from + (to - from) * f.progress.clamp(0.0, 1.0), dot, color));
     }
     let mut hovered = None;
     for (i, node) in graph.nodes.iter().enumerate() {
@@ -144,41 +162,22 @@ pub fn paint(
         if !view.rect.expand(radius).contains(p) {
             continue;
         }
-        let mut color = role_color(node.role, dark);
-        if node.alarm {
-            color = crate::ui::theme::error_color(dark);
-        }
+        let mut color = node_color(dark);
         if !node.alive {
-            color = color.gamma_multiply(0.25);
+            color = color.gamma_multiply(0.3);
         }
-        let stroke = if selected == Some(i) { Stroke::new(3.0, text) } else { Stroke::NONE };
-        match node.role {
-            Role::Server | Role::Dns => {
-                shapes.push(Shape::rect_filled(Rect::from_center_size(p, Vec2::splat(radius * 2.0)), 3.0, color));
-                if stroke.width > 0.0 {
-                    shapes.push(Shape::rect_stroke(
-                        Rect::from_center_size(p, Vec2::splat(radius * 2.4)),
-                        3.0,
-                        stroke,
-                        egui::StrokeKind::Outside,
-                    ));
-                }
-            }
-            Role::Supernode => {
-                let r = radius * 1.3;
-                let diamond = vec![p + vec2(0.0, -r), p + vec2(r, 0.0), p + vec2(0.0, r), p + vec2(-r, 0.0)];
-                shapes.push(Shape::convex_polygon(diamond, color, stroke));
-            }
-            _ => {
-                shapes.push(Shape::circle_filled(p, radius, color));
-                if stroke.width > 0.0 {
-                    shapes.push(Shape::circle_stroke(p, radius + 2.0, stroke));
-                }
-            }
+        paint_node(&mut shapes, p, radius, node.role, color, background);
+        if node.alarm {
+            // A client whose last request failed: a ring in the failure colour.
+            let ring = Stroke::new(2.5, message_color(MessageKind::Failure, dark));
+            shapes.push(Shape::circle_stroke(p, radius * 1.45, ring));
+        }
+        if selected == Some(i) {
+            shapes.push(Shape::circle_stroke(p, radius * 1.8, Stroke::new(2.5, text)));
         }
         if !node.alive {
             let s = radius * 0.8;
-            let cross = Stroke::new(2.0, crate::ui::theme::error_color(dark));
+            let cross = Stroke::new(2.0, message_color(MessageKind::Failure, dark));
             shapes.push(Shape::line_segment([p + vec2(-s, -s), p + vec2(s, s)], cross));
             shapes.push(Shape::line_segment([p + vec2(-s, s), p + vec2(s, -s)], cross));
         }
@@ -232,7 +231,7 @@ mod tests {
         let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
             let view = View { rect: ui.max_rect(), zoom: 1.0, pan: Vec2::ZERO };
             let few = vec![pos2(0.5, 0.5); 9];
-            paint(ui.painter(), &view, &graph, &few, &[], 0, Some(12), Some(pos2(1.0, 1.0)), true);
+            paint(ui.painter(), &view, &graph, &few, &[], Some(12), Some(pos2(1.0, 1.0)), true);
         });
         output.textures_delta.clear();
     }

@@ -5,6 +5,7 @@
 //! all tied to the session they were made for, so a new session never inherits them.
 
 mod controls;
+mod flights;
 pub mod graph;
 mod plots;
 mod side;
@@ -39,6 +40,8 @@ pub struct NetworkView {
     pending_seed: Option<u64>,
     /// The scrub bar while it is being dragged (the scene moves there on release).
     scrub_ms: Option<f64>,
+    /// The messages being drawn, each for at least half a second.
+    flights: flights::FlightDisplay,
 }
 
 impl NetworkView {
@@ -122,13 +125,17 @@ impl NetworkView {
         }
         let dark = ui.visuals().dark_mode;
         let painter = ui.painter_at(rect);
+        let dt = ui.input(|i| i.stable_dt);
+        let draws = self.flights.update(model.session(), model.flights(), model.now_us(), dt);
+        if self.flights.busy() {
+            ui.ctx().request_repaint();
+        }
         let hovered = graph::paint(
             &painter,
             &view,
             graph,
             &self.layout.positions,
-            model.flights(),
-            model.now_us(),
+            &draws,
             self.selected,
             response.hover_pos(),
             dark,
@@ -170,7 +177,8 @@ fn kill_or_restart_button(ui: &mut Ui, node: &crate::netsim::GraphNode, intents:
     }
 }
 
-/// The message kinds this scene sends and the node shapes, from the same enums the painter uses.
+/// The message kinds this scene sends (by colour) and the node roles (by shape), from the same
+/// enums and functions the painter uses.
 fn legend(ui: &mut Ui, model: &NetworkModel, dark: bool) {
     ui.horizontal_wrapped(|ui| {
         for &kind in model.config().scene.message_kinds() {
@@ -184,7 +192,13 @@ fn legend(ui: &mut Ui, model: &NetworkModel, dark: bool) {
             }
         }
         for role in Role::ALL.into_iter().filter(|r| roles.contains(r)) {
-            ui.colored_label(graph::role_color(role, dark), format!("{} {}", graph::role_symbol(role), role.name()));
+            // The role's own shape, drawn as on the graph.
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(16.0, 16.0), Sense::hover());
+            let mut shapes = Vec::new();
+            let background = ui.visuals().extreme_bg_color;
+            graph::paint_node(&mut shapes, rect.center(), 6.0, role, crate::ui::palette::node_color(dark), background);
+            ui.painter().extend(shapes);
+            ui.label(role.name());
         }
         ui.label(RichText::new("scroll pans, Ctrl+scroll zooms, drag moves a node").weak());
     });

@@ -1,7 +1,8 @@
 //! Plots (egui_plot) from a scene's typed state: for client/server, requests per second,
 //! latency p50/p95, queue length and refusals over time, and latency against the number of
-//! clients; for capacity, completion time against the number of nodes. Refusals and failures
-//! are drawn in the colours their messages have on the graph.
+//! clients; for capacity, completion time against the number of nodes. Every line takes a hue of
+//! the shared palette; responses, refusals and failures have the colours their messages have on
+//! the graph.
 
 use egui::Ui;
 use egui_plot::{Legend, Line, Plot, Points};
@@ -10,6 +11,7 @@ use super::graph::message_color;
 use crate::netsim::MessageKind;
 use crate::netsim::scenes::capacity::CapacityState;
 use crate::netsim::scenes::client_server::{ClientServerState, SeriesPoint};
+use crate::ui::palette::Hue;
 
 fn series(state: &ClientServerState, value: impl Fn(&SeriesPoint) -> f64) -> Vec<[f64; 2]> {
     state.series.iter().map(|p| [p.t_ms as f64 / 1000.0, value(p)]).collect()
@@ -41,10 +43,10 @@ pub fn client_server(ui: &mut Ui, state: &ClientServerState, live: bool) {
     Plot::new("cs-latency").height(height).legend(Legend::default()).allow_scroll(false).x_axis_label(axis).show(
         ui,
         |plot| {
-            plot.line(Line::new("p50 ms", series(state, |p| p.p50_ms)));
-            plot.line(Line::new("p95 ms", series(state, |p| p.p95_ms)));
-            plot.line(Line::new("queue", series(state, |p| p.queue as f64)));
-            plot.line(Line::new("clients", series(state, |p| p.clients as f64)));
+            plot.line(Line::new("p50 ms", series(state, |p| p.p50_ms)).color(Hue::Blue.color(dark)));
+            plot.line(Line::new("p95 ms", series(state, |p| p.p95_ms)).color(Hue::ReddishPurple.color(dark)));
+            plot.line(Line::new("queue", series(state, |p| p.queue as f64)).color(Hue::Yellow.color(dark)));
+            plot.line(Line::new("clients", series(state, |p| p.clients as f64)).color(Hue::SkyBlue.color(dark)));
         },
     );
     ui.label("Latency against the number of clients");
@@ -57,12 +59,13 @@ pub fn client_server(ui: &mut Ui, state: &ClientServerState, live: bool) {
         .allow_scroll(false)
         .x_axis_label("clients")
         .show(ui, |plot| {
-            plot.line(Line::new("p50 ms", p50));
-            plot.points(Points::new("p95 ms", p95).radius(3.0));
+            plot.line(Line::new("p50 ms", p50).color(Hue::Blue.color(dark)));
+            plot.points(Points::new("p95 ms", p95).radius(3.0).color(Hue::ReddishPurple.color(dark)));
         });
 }
 
 pub fn capacity(ui: &mut Ui, state: &CapacityState) {
+    let dark = ui.visuals().dark_mode;
     let rows = |value: fn(&crate::netsim::scenes::capacity::ComparisonRow) -> u64| -> Vec<[f64; 2]> {
         state.comparison.iter().map(|r| [r.nodes as f64, value(r) as f64]).collect()
     };
@@ -70,8 +73,8 @@ pub fn capacity(ui: &mut Ui, state: &CapacityState) {
     Plot::new("capacity").height(260.0).legend(Legend::default()).allow_scroll(false).x_axis_label("nodes").show(
         ui,
         |plot| {
-            plot.line(Line::new("one server", rows(|r| r.client_server_ms)));
-            plot.line(Line::new("peer-to-peer swarm", rows(|r| r.p2p_ms)));
+            plot.line(Line::new("one server", rows(|r| r.client_server_ms)).color(Hue::Blue.color(dark)));
+            plot.line(Line::new("peer-to-peer swarm", rows(|r| r.p2p_ms)).color(Hue::BluishGreen.color(dark)));
         },
     );
 }

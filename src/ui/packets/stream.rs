@@ -1,7 +1,7 @@
 //! The stream panel: what the receiving application has got so far (the in-order byte stream)
 //! beside the data segments as they arrived, with the holes retransmissions fill.
 
-use egui::{Color32, RichText, Sense, Stroke, Ui, pos2, vec2};
+use egui::{RichText, Sense, Stroke, Ui, pos2, vec2};
 
 use crate::sim::Side;
 use crate::trace::Trace;
@@ -59,7 +59,7 @@ pub fn show(ui: &mut Ui, trace: &Trace, receiver: Side, playhead_us: Option<u64>
             );
             painter.rect_filled(r, 0.0, waiting.gamma_multiply(0.6));
         }
-        let done = Color32::from_rgb(0x57, 0xcc, 0x99);
+        let done = crate::ui::palette::Hue::BluishGreen.color(dark);
         painter.rect_filled(egui::Rect::from_min_max(rect.min, pos2(x(delivered), rect.bottom())), 0.0, done);
         // Holes: bytes after what was delivered that have not arrived yet, before bytes that have.
         let furthest = arrivals.iter().map(|a| (a.2 as usize).saturating_sub(1) + a.3 as usize).max().unwrap_or(0);
@@ -86,7 +86,7 @@ pub fn show(ui: &mut Ui, trace: &Trace, receiver: Side, playhead_us: Option<u64>
         }
     }
     ui.horizontal_wrapped(|ui| {
-        ui.colored_label(Color32::from_rgb(0x57, 0xcc, 0x99), "■ given to the application in order");
+        ui.colored_label(crate::ui::palette::Hue::BluishGreen.color(dark), "■ given to the application in order");
         ui.colored_label(
             theme::packet_color(crate::packet::LabelKind::Data, crate::trace::PacketFate::Captured, dark),
             "■ arrived, waiting behind a hole",

@@ -53,7 +53,7 @@ struct Session {
     incoming: mpsc::Sender<Incoming>,
     writers: Writers,
     frames: Vec<WireFrame>,
-    events_seen: u64,
+    seen: Seen,
     rejected: u64,
     notice: Option<String>,
     dirty: bool,
@@ -202,7 +202,7 @@ impl Session {
         let keep_from = self.frames.len().saturating_sub(KEPT_FRAMES);
         let new_frames = self.frames.split_off(keep_from);
         self.frames.clear();
-        let mut snapshot = snapshot(scene, self.now_us(), &mut self.events_seen, new_frames);
+        let mut snapshot = snapshot(scene, self.now_us(), &mut self.seen, new_frames);
         snapshot.rejected = self.rejected;
         snapshot.notice = self.notice.clone();
         snapshot
@@ -234,25 +234,30 @@ impl Session {
     }
 }
 
-/// The scene as it stands at `now_us`, with the log lines added since `events_seen` (which is
-/// moved on) and the frames sent since the last snapshot.
-pub fn snapshot(
-    scene: &mut dyn NetScene,
-    now_us: u64,
-    events_seen: &mut u64,
-    new_frames: Vec<WireFrame>,
-) -> LiveSnapshot {
-    scene.prune_flights();
+/// What a snapshot has to say that the previous one did not.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Seen {
+    /// Log lines ever written, as of the last snapshot.
+    pub events: u64,
+    /// The newest message sent, as of the last snapshot.
+    pub message: u64,
+}
+
+/// The scene as it stands at `now_us`, with the log lines and messages added since `seen`
+/// (which is moved on) and the frames sent since the last snapshot.
+pub fn snapshot(scene: &mut dyn NetScene, now_us: u64, seen: &mut Seen, new_frames: Vec<WireFrame>) -> LiveSnapshot {
+    let flights: Vec<_> = scene.flights().iter().filter(|f| f.id > seen.message).cloned().collect();
+    seen.message = flights.iter().map(|f| f.id).max().unwrap_or(seen.message);
     let events = scene.events();
     let logged = scene.events_logged();
-    let new = (logged.saturating_sub(*events_seen)).min(events.len() as u64) as usize;
+    let new = (logged.saturating_sub(seen.events)).min(events.len() as u64) as usize;
     let new_events = events[events.len() - new..].to_vec();
-    *events_seen = logged;
+    seen.events = logged;
     LiveSnapshot {
         now_us,
         delivered: scene.messages_delivered(),
         graph: scene.graph(),
-        flights: scene.flights().to_vec(),
+        flights,
         state: scene.state(),
         new_events,
         new_frames,
@@ -280,7 +285,7 @@ pub async fn run(
         incoming: incoming_sender,
         writers: Writers::new(bounce_sender),
         frames: Vec::new(),
-        events_seen: 0,
+        seen: Seen::default(),
         rejected: 0,
         notice: None,
         dirty: true,
