@@ -92,10 +92,12 @@ impl NetworkView {
             }
         }
         egui::Panel::top("network_controls").show(ui, |ui| controls::show(ui, self, model, &mut intents));
+        // The side panel takes a share of the window, so on a projector the graph keeps room.
+        let width = ui.available_width();
         egui::Panel::right("network_side")
             .resizable(true)
-            .default_size(380.0)
-            .size_range(260.0..=800.0)
+            .default_size((width * 0.33).clamp(220.0, 380.0))
+            .size_range(200.0..=(width * 0.6).max(220.0))
             .show(ui, |ui| side::show(ui, self, model, &mut intents));
         egui::CentralPanel::default().show(ui, |ui| self.canvas(ui, model));
         intents
@@ -111,8 +113,10 @@ impl NetworkView {
             ui.label(RichText::new(text).weak());
             return;
         }
-        // Room for the legend below; on a tiny window the graph shrinks, never below nothing.
-        let size = (ui.available_size() - egui::vec2(0.0, 22.0)).max(egui::vec2(40.0, 40.0));
+        // Room for the legend below (more rows on a narrow window); on a tiny window the graph
+        // shrinks, never below nothing.
+        let legend_height = crate::ui::widgets::legend::height(ui, &legend_texts(model), 24.0);
+        let size = (ui.available_size() - egui::vec2(0.0, legend_height)).max(egui::vec2(40.0, 40.0));
         let (rect, response) = ui.allocate_exact_size(size, Sense::click_and_drag());
         let view = graph::View { rect, zoom: self.zoom, pan: self.pan };
         if response.hovered() {
@@ -177,6 +181,16 @@ fn kill_or_restart_button(ui: &mut Ui, node: &crate::netsim::GraphNode, intents:
     }
 }
 
+/// The legend's texts, for measuring it.
+fn legend_texts(model: &NetworkModel) -> Vec<String> {
+    let mut texts: Vec<String> = model.config().scene.message_kinds().iter().map(|k| format!("● {k}")).collect();
+    texts.extend(Role::ALL.iter().map(|r| r.name().to_string()));
+    texts.push(HINT.to_string());
+    texts
+}
+
+const HINT: &str = "scroll pans, Ctrl+scroll zooms, drag moves a node";
+
 /// The message kinds this scene sends (by colour) and the node roles (by shape), from the same
 /// enums and functions the painter uses.
 fn legend(ui: &mut Ui, model: &NetworkModel, dark: bool) {
@@ -200,6 +214,6 @@ fn legend(ui: &mut Ui, model: &NetworkModel, dark: bool) {
             ui.painter().extend(shapes);
             ui.label(role.name());
         }
-        ui.label(RichText::new("scroll pans, Ctrl+scroll zooms, drag moves a node").weak());
+        ui.label(RichText::new(HINT).weak());
     });
 }

@@ -16,10 +16,11 @@ use crate::ui::theme;
 pub fn show(ui: &mut Ui, view: &mut NetworkView, model: &NetworkModel, intents: &mut Vec<NetworkIntent>) {
     // The event log keeps its own strip at the bottom, so plots can never push it off screen;
     // everything else scrolls above it.
+    let height = ui.available_height();
     egui::Panel::bottom("network-events-strip")
         .resizable(true)
-        .default_size(220.0)
-        .size_range(80.0..=600.0)
+        .default_size((height * 0.3).clamp(80.0, 220.0))
+        .size_range(60.0..=(height * 0.7).max(80.0))
         .show(ui, |ui| events(ui, model));
     egui::ScrollArea::vertical().id_salt("network-side-scroll").auto_shrink([false, false]).show(ui, |ui| {
         details(ui, view, model, intents);

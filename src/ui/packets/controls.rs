@@ -104,12 +104,26 @@ impl SliderEdits {
     }
 }
 
+/// Room one impairment slider takes, with its value and name (points).
+const IMPAIRMENT_CELL_WIDTH: f32 = 300.0;
+
 pub fn impairments(ui: &mut Ui, view: &mut PacketsView, model: &PacketsModel, intents: &mut Vec<PacketsIntent>) {
     let Some(shown) = model.scene() else { return };
     let mut scene = view.draft.clone().unwrap_or_else(|| shown.clone());
     let mut edits = SliderEdits::default();
     let mut cleared = false;
-    ui.horizontal_wrapped(|ui| {
+    // A grid as wide as the window allows, so on a projector the sliders wrap onto more rows
+    // instead of running off the right edge.
+    ui.spacing_mut().slider_width = 110.0;
+    let columns = ((ui.available_width() / IMPAIRMENT_CELL_WIDTH).floor() as usize).clamp(1, 8);
+    let mut cell = 0;
+    let mut next_cell = |ui: &mut Ui| {
+        cell += 1;
+        if cell % columns == 0 {
+            ui.end_row();
+        }
+    };
+    egui::Grid::new("impairments").num_columns(columns).show(ui, |ui| {
         let link = &mut scene.link;
         let mut percent = |ui: &mut Ui, label: &str, value: &mut f64, max: f64, hint: &str| {
             let mut p = *value * 100.0;
@@ -121,8 +135,11 @@ pub fn impairments(ui: &mut Ui, view: &mut PacketsView, model: &PacketsModel, in
             }
         };
         percent(ui, "loss", &mut link.loss, 50.0, "Chance that the link loses each packet");
+        next_cell(ui);
         percent(ui, "dup", &mut link.duplicate, 50.0, "Chance that the link delivers an extra copy");
+        next_cell(ui);
         percent(ui, "reorder", &mut link.reorder, 50.0, "Chance that a packet is held back and overtaken");
+        next_cell(ui);
         let mut delay = link.delay_us as f64 / 1000.0;
         let r = ui
             .add(egui::Slider::new(&mut delay, 0.0..=500.0).text("delay").suffix(" ms"))
@@ -130,30 +147,37 @@ pub fn impairments(ui: &mut Ui, view: &mut PacketsView, model: &PacketsModel, in
         if edits.track(&r) {
             link.delay_us = (delay * 1000.0) as u64;
         }
+        next_cell(ui);
         let mut jitter = link.jitter_us as f64 / 1000.0;
         let r = ui.add(egui::Slider::new(&mut jitter, 0.0..=100.0).text("jitter").suffix(" ms"));
         if edits.track(&r) {
             link.jitter_us = (jitter * 1000.0) as u64;
         }
+        next_cell(ui);
         let mut mbps = link.bandwidth_bps as f64 / 1e6;
         let r =
             ui.add(egui::Slider::new(&mut mbps, 0.1..=1000.0).logarithmic(true).text("bandwidth").suffix(" Mbit/s"));
         if edits.track(&r) {
             link.bandwidth_bps = (mbps * 1e6) as u64;
         }
+        next_cell(ui);
         let r = ui.add(egui::Slider::new(&mut link.mtu, 576..=9000).text("MTU"));
         edits.track(&r);
-        let r =
-            ui.add(egui::DragValue::new(&mut scene.seed).prefix("seed ")).on_hover_text("Another seed, other losses");
-        edits.track(&r);
-        if !scene.overrides.is_empty() {
-            let n = scene.overrides.len();
-            let text = format!("{n} packet override{} ✖", if n == 1 { "" } else { "s" });
-            if ui.button(text).on_hover_text("Forget the right-click drops, delays and duplicates").clicked() {
-                scene.overrides.clear();
-                cleared = true;
+        next_cell(ui);
+        ui.horizontal(|ui| {
+            let r = ui
+                .add(egui::DragValue::new(&mut scene.seed).prefix("seed "))
+                .on_hover_text("Another seed, other losses");
+            edits.track(&r);
+            if !scene.overrides.is_empty() {
+                let n = scene.overrides.len();
+                let text = format!("{n} packet override{} ✖", if n == 1 { "" } else { "s" });
+                if ui.button(text).on_hover_text("Forget the right-click drops, delays and duplicates").clicked() {
+                    scene.overrides.clear();
+                    cleared = true;
+                }
             }
-        }
+        });
     });
     if let Some(reverse) = scene.reverse_link.as_mut() {
         *reverse = scene.link.clone();
@@ -244,7 +268,8 @@ pub struct LadderArea<'a> {
 
 /// The ladder with its interactions; returns a clicked packet and a right-click override.
 pub fn ladder_area(ui: &mut Ui, area: LadderArea<'_>, simulated: bool) -> (Option<u32>, Option<(u32, OverrideAction)>) {
-    let legend_height = 22.0;
+    let legend_texts: Vec<String> = theme::packet_legend().iter().map(|(name, _, _)| format!("━ {name}")).collect();
+    let legend_height = crate::ui::widgets::legend::height(ui, &legend_texts, 0.0);
     let size = ui.available_size() - egui::vec2(0.0, legend_height);
     let (rect, response) = ui.allocate_exact_size(size.max(egui::vec2(200.0, 120.0)), Sense::click_and_drag());
     let geometry = Geometry::new(rect, *area.window);
@@ -314,7 +339,7 @@ pub fn ladder_area(ui: &mut Ui, area: LadderArea<'_>, simulated: bool) -> (Optio
             }
         });
     }
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let dark = ui.visuals().dark_mode;
         for (name, kind, fate) in theme::packet_legend() {
             ui.colored_label(theme::packet_color(kind, fate, dark), format!("━ {name}"));

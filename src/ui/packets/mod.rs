@@ -250,9 +250,13 @@ impl PacketsView {
                 .as_ref()
                 .map_or(Side::Client, |r| if r.sent[0].len() > r.sent[1].len() { Side::Server } else { Side::Client }),
         };
-        egui::Panel::bottom("packets_bottom").resizable(true).default_size(330.0).size_range(140.0..=700.0).show(
-            ui,
-            |ui| {
+        // Panels take a share of the window, so on a small or zoomed screen the ladder keeps room.
+        let (width, height) = (ui.available_width(), ui.available_height());
+        egui::Panel::bottom("packets_bottom")
+            .resizable(true)
+            .default_size((height * 0.35).clamp(100.0, 330.0))
+            .size_range(80.0..=(height * 0.7).max(100.0))
+            .show(ui, |ui| {
                 ui.horizontal(|ui| {
                     ui.selectable_value(bottom, BottomTab::Inspector, "Inspector");
                     ui.selectable_value(bottom, BottomTab::Stream, format!("Stream ({} receives)", receiver.name()));
@@ -262,18 +266,18 @@ impl PacketsView {
                     BottomTab::Inspector => inspector::show(ui, trace, selected, &lanes, inspector_state),
                     BottomTab::Stream => stream::show(ui, trace, receiver, playhead),
                 }
-            },
-        );
+            });
         let mut clicked = None;
         let mut menu_action = None;
         let scroll_list = std::mem::take(&mut self.scroll_list);
         let playback = &self.playback;
-        egui::Panel::right("packets_events").resizable(true).default_size(430.0).size_range(240.0..=900.0).show(
-            ui,
-            |ui| {
+        egui::Panel::right("packets_events")
+            .resizable(true)
+            .default_size((width * 0.33).clamp(200.0, 430.0))
+            .size_range(160.0..=(width * 0.6).max(200.0))
+            .show(ui, |ui| {
                 clicked = events::show(ui, trace, playback, selected, &lanes, scroll_list);
-            },
-        );
+            });
         let simulated = model.scene().is_some();
         let area = controls::LadderArea {
             trace,

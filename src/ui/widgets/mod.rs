@@ -2,4 +2,5 @@
 
 pub mod byte_view;
 pub mod keys;
+pub mod legend;
 pub mod text;
