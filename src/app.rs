@@ -37,6 +37,8 @@ pub struct AppConfig {
     pub demo: Option<DemoConfig>,
     /// A capture to open in the Packets view at start (`netlens open FILE`).
     pub open: Option<std::path::PathBuf>,
+    /// A lesson to open at start (`netlens lesson FILE`).
+    pub lesson: Option<crate::lesson::Lesson>,
     /// Test mode: fetches reach only `demo.test` names and loopback addresses, and no native
     /// file dialog opens. What users get is never sandboxed.
     pub sandboxed: bool,
@@ -44,19 +46,19 @@ pub struct AppConfig {
 
 impl Default for AppConfig {
     fn default() -> Self {
-        Self { demo: Some(DemoConfig::default()), open: None, sandboxed: false }
+        Self { demo: Some(DemoConfig::default()), open: None, lesson: None, sandboxed: false }
     }
 }
 
 impl AppConfig {
     /// For tests: no demo services, sandboxed.
     pub fn test() -> Self {
-        Self { demo: None, open: None, sandboxed: true }
+        Self { demo: None, open: None, lesson: None, sandboxed: true }
     }
 
     /// For tests: the demo services on free ports, sandboxed.
     pub fn test_with_demo() -> Self {
-        Self { demo: Some(DemoConfig::ephemeral()), open: None, sandboxed: true }
+        Self { demo: Some(DemoConfig::ephemeral()), open: None, lesson: None, sandboxed: true }
     }
 }
 
@@ -492,22 +494,34 @@ impl eframe::App for NetlensApp {
     }
 }
 
+/// What the window opens with, from the command line.
+#[derive(Clone, Debug, Default)]
+pub struct Startup {
+    pub open: Option<std::path::PathBuf>,
+    pub lesson: Option<crate::lesson::Lesson>,
+}
+
+/// Opens the window with a capture to show, if any.
+pub fn run_native(open: Option<std::path::PathBuf>) -> Result<(), String> {
+    run_native_with(Startup { open, lesson: None })
+}
+
 /// Opens the window. Tries the wgpu renderer first and falls back to OpenGL (glow) for machines
 /// whose GPU or driver wgpu cannot use; `NETLENS_RENDERER=glow` picks OpenGL directly.
-pub fn run_native(open: Option<std::path::PathBuf>) -> Result<(), String> {
+pub fn run_native_with(startup: Startup) -> Result<(), String> {
     let wants_glow = std::env::var("NETLENS_RENDERER").is_ok_and(|r| r.eq_ignore_ascii_case("glow"));
     let first = if wants_glow { eframe::Renderer::Glow } else { eframe::Renderer::Wgpu };
-    match run_with(first, open.clone()) {
+    match run_with(first, startup.clone()) {
         Ok(()) => Ok(()),
         Err(e) if first == eframe::Renderer::Wgpu => {
             tracing::warn!(error = %e, "wgpu could not start; trying OpenGL");
-            run_with(eframe::Renderer::Glow, open).map_err(|e2| format!("{e}; OpenGL also failed: {e2}"))
+            run_with(eframe::Renderer::Glow, startup).map_err(|e2| format!("{e}; OpenGL also failed: {e2}"))
         }
         Err(e) => Err(e.to_string()),
     }
 }
 
-fn run_with(renderer: eframe::Renderer, open: Option<std::path::PathBuf>) -> Result<(), String> {
+fn run_with(renderer: eframe::Renderer, startup: Startup) -> Result<(), String> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("netlens")
@@ -521,7 +535,10 @@ fn run_with(renderer: eframe::Renderer, open: Option<std::path::PathBuf>) -> Res
     eframe::run_native(
         "netlens",
         options,
-        Box::new(|cc| Ok(Box::new(NetlensApp::new(cc, AppConfig { open, ..AppConfig::default() })))),
+        Box::new(|cc| {
+            let config = AppConfig { open: startup.open, lesson: startup.lesson, ..AppConfig::default() };
+            Ok(Box::new(NetlensApp::new(cc, config)))
+        }),
     )
     .map_err(|e| e.to_string())
 }

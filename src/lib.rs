@@ -23,6 +23,7 @@ pub mod app;
 pub mod capture;
 pub mod cli;
 pub mod jobs;
+pub mod lesson;
 pub mod model;
 pub mod net;
 pub mod netsim;

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use clap::Args;
 
-use super::{DnsChoice, Format, fail, report_json, report_text};
+use super::{DnsChoice, Format, fail, report_text};
 use crate::net::client::PageLoader;
 use crate::record::request::DEFAULT_DNS_PORT;
 use crate::record::{FetchOptions, FetchRequest};
@@ -109,7 +109,7 @@ pub fn run(args: FetchArgs) -> ExitCode {
 
     let report = match args.format {
         Format::Text => report_text::render(&result),
-        Format::Json => report_json::render(request.as_str(), &result),
+        Format::Json => crate::record::fetch_json::render(request.as_str(), &result.exchanges, result.error.as_ref()),
     };
     let mut stdout = std::io::stdout().lock();
     if let Err(e) = stdout.write_all(report.as_bytes()).and_then(|()| stdout.flush())

@@ -3,8 +3,8 @@
 
 mod fetch;
 mod inspect;
+mod lesson;
 mod load;
-mod report_json;
 mod report_text;
 mod scene;
 mod scenes;
@@ -41,6 +41,8 @@ pub enum Commands {
     Scene(scene::SceneCommand),
     /// The live client/server scene on loopback: requests per second, latency and refusals per client count.
     Load(load::LoadArgs),
+    /// Lessons: `netlens lesson list`, `netlens lesson check [ID|FILE]…`, `netlens lesson FILE`.
+    Lesson(lesson::LessonArgs),
     /// Open a capture in the Packets view.
     Open {
         /// A pcap or pcapng file.
@@ -83,6 +85,7 @@ pub fn main() -> ExitCode {
         Some(Commands::Load(args)) => load::run(args),
         Some(Commands::Simulate(args)) => simulate::run(args),
         Some(Commands::Inspect(args)) => inspect::run(args),
+        Some(Commands::Lesson(args)) => lesson::run(args),
         Some(Commands::Open { file }) => {
             // Say so now rather than opening a window that can only show an error.
             if let Err(reason) = crate::capture::open(&file) {

@@ -5,12 +5,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use serde_json::json;
 
 use super::{Format, fail};
 use crate::capture::{CaptureFormat, write_capture};
-use crate::packet::{LabelKind, flag_names};
-use crate::sim::{Fate, OverrideAction, PacketOverride, Scene, simulate};
+use crate::packet::flag_names;
+use crate::sim::{OverrideAction, PacketOverride, Scene, simulate};
 use crate::trace::Trace;
 
 #[derive(Args, Debug)]
@@ -113,57 +112,9 @@ pub fn run(args: SimulateArgs) -> ExitCode {
     }
     let out = match args.format {
         Format::Text => text_report(&trace),
-        Format::Json => serde_json::to_string_pretty(&json_report(&trace)).expect("JSON values serialize") + "\n",
+        Format::Json => serde_json::to_string_pretty(&crate::trace::json::report(&trace)).unwrap_or_default() + "\n",
     };
     super::print_or_fail(&out)
-}
-
-/// Counts for the summary, from ground truth and from the labels.
-pub fn summary(trace: &Trace) -> serde_json::Value {
-    let run = trace.sim.as_ref().expect("a simulated trace");
-    let fate = |f: Fate| run.packets.iter().filter(|p| p.fate == f).count();
-    json!({
-        "packets": trace.packets.len(),
-        "lost": fate(Fate::Lost),
-        "duplicated": fate(Fate::Duplicate),
-        "reordered": fate(Fate::Reordered),
-        "retransmissions": trace.count(LabelKind::Retransmission),
-        "bytes_delivered": run.received.iter().map(Vec::len).sum::<usize>(),
-        "completed_us": run.completed_us,
-    })
-}
-
-pub fn json_report(trace: &Trace) -> serde_json::Value {
-    let packets: Vec<_> = trace
-        .packets
-        .iter()
-        .map(|p| {
-            let (from, to) = trace.from_to(p);
-            json!({
-                "number": p.number,
-                "t_send_us": p.t_us,
-                "t_arrive_us": p.arrive_us,
-                "from": from,
-                "to": to,
-                "fate": p.fate.name(),
-                "label": p.analysis.kind.name(),
-                "note": p.analysis.note(p.len as usize, p.fragment_offset, p.more_fragments),
-                "flags": flag_names(p.flags),
-                "seq": p.seq,
-                "ack": p.ack,
-                "len": if p.is_tcp() { p.len } else { 0 },
-                "bytes_hex": crate::record::bytes::to_hex(trace.bytes(p)),
-            })
-        })
-        .collect();
-    let run = trace.sim.as_ref().expect("a simulated trace");
-    json!({
-        "scene": run.scene,
-        "seed": run.seed,
-        "outcome": run.outcome,
-        "packets": packets,
-        "summary": summary(trace),
-    })
 }
 
 fn text_report(trace: &Trace) -> String {
@@ -188,7 +139,7 @@ fn text_report(trace: &Trace) -> String {
             p.label_text()
         ));
     }
-    let s = summary(trace);
+    let s = crate::trace::json::summary(trace);
     out.push_str(&format!(
         "summary: {} packets, {} lost, {} duplicated, {} reordered, {} retransmissions, {} bytes delivered, completed at {}\n",
         s["packets"],

@@ -5,6 +5,7 @@
 pub mod bytes;
 pub mod dns;
 pub mod exchange;
+pub mod fetch_json;
 pub mod live;
 pub mod messages;
 pub mod request;

@@ -5,6 +5,7 @@
 mod builder;
 pub mod explain;
 mod from_sim;
+pub mod json;
 pub use from_sim::SIM_EPOCH_US;
 
 use std::net::IpAddr;

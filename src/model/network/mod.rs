@@ -5,7 +5,7 @@
 //! draws is tagged with the session it came from. What the view reads is rebuilt only when the
 //! scene moved, and every history it keeps is bounded, so an open window runs for hours flat.
 
-mod timeline;
+pub mod timeline;
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;

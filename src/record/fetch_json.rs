@@ -1,9 +1,9 @@
-//! The JSON report of `netlens fetch --format json`: one object, the page first, then redirects
-//! and sub-resources in order. Raw bytes are strings with non-UTF-8 bytes escaped as `\xNN`.
+//! A page load as JSON — what `netlens fetch --format json` prints, and what lesson checks read:
+//! one object, the page first, then redirects and sub-resources in order. Raw bytes are strings
+//! with non-UTF-8 bytes escaped as `\xNN`.
 
 use serde::Serialize;
 
-use crate::net::client::PageResult;
 use crate::record::bytes::{lossless_text, to_hex};
 use crate::record::{Exchange, FetchError, Phase};
 
@@ -126,14 +126,17 @@ impl From<&FetchError> for ErrorJson {
     }
 }
 
-pub fn render(url: &str, result: &PageResult) -> String {
-    let report = Report {
-        url,
-        exchanges: result.exchanges.iter().map(exchange_json).collect(),
-        error: result.error.as_ref().map(ErrorJson::from),
-    };
-    // Serialising plain structs of strings and numbers cannot fail.
-    let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
+/// The report for a page load at `url`: its exchanges and why it stopped, if it did.
+pub fn value(url: &str, exchanges: &[Exchange], error: Option<&FetchError>) -> serde_json::Value {
+    let report =
+        Report { url, exchanges: exchanges.iter().map(exchange_json).collect(), error: error.map(ErrorJson::from) };
+    // Plain structs of strings and numbers: serialising them cannot fail.
+    serde_json::to_value(&report).unwrap_or_default()
+}
+
+/// The same, as the CLI prints it.
+pub fn render(url: &str, exchanges: &[Exchange], error: Option<&FetchError>) -> String {
+    let mut text = serde_json::to_string_pretty(&value(url, exchanges, error)).unwrap_or_default();
     text.push('\n');
     text
 }
