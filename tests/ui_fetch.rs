@@ -16,6 +16,9 @@ fn start_app() -> Harness<'static, NetlensApp> {
         .with_size([1280.0, 800.0])
         .build_eframe(|cc| NetlensApp::new(cc, AppConfig::test_with_demo()));
     run_until(&mut harness, "the demo services start", |h| h.state().demo_addresses().is_some());
+    // The app opens on its lessons; these tests are about the Fetch view.
+    harness.get_by_label("Fetch").click();
+    harness.run_steps(2);
     harness
 }
 

@@ -63,6 +63,8 @@ fn check_view(tab: &str) {
             harness.step();
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
+        harness.get_by_label("Fetch").click();
+        harness.run_steps(2);
         harness.key_press(egui::Key::Enter);
         harness.get_by_label(tab).click();
         for _ in 0..40 {

@@ -101,6 +101,8 @@ fn show_as_packets_replays_the_selected_exchange_byte_for_byte() {
         .with_size([1400.0, 900.0])
         .build_eframe(|cc| NetlensApp::new(cc, AppConfig::test_with_demo()));
     run_until(&mut harness, "the demo services start", |h| h.state().demo_addresses().is_some());
+    harness.get_by_label("Fetch").click();
+    harness.run_steps(2);
     let url = format!("{}missing", harness.state().demo_addresses().unwrap().home_url());
     harness.get_by_role(Role::TextInput).focus();
     harness.step();

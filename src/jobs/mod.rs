@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 
-use crate::model::packets::{Job, JobResult};
+use crate::model::packets::{FilePurpose, Job, JobResult};
 use crate::trace::Trace;
 
 /// Called after every result, to wake the UI.
@@ -44,7 +44,7 @@ impl JobRunner {
             .name("netlens-jobs".into())
             .spawn(move || run_traces(trace_jobs, worker_latest, worker_reply))?;
         let save_reply = Reporter { sender: reply.clone(), waker: waker.clone() };
-        std::thread::Builder::new().name("netlens-save".into()).spawn(move || run_saves(save_jobs, save_reply))?;
+        std::thread::Builder::new().name("netlens-files".into()).spawn(move || run_saves(save_jobs, save_reply))?;
         Ok(JobRunner { traces, saves, results, reply, latest, waker, dialogs })
     }
 
@@ -55,7 +55,7 @@ impl JobRunner {
                 self.latest.fetch_max(generation, Ordering::SeqCst);
                 self.traces.send(job).map_err(|e| e.0)
             }
-            Job::Save { .. } => self.saves.send(job).map_err(|e| e.0),
+            Job::Save { .. } | Job::ReadLesson { .. } => self.saves.send(job).map_err(|e| e.0),
         };
         if let Err(job) = sent {
             self.report(failure(job, "the background job thread has stopped".into()));
@@ -63,15 +63,18 @@ impl JobRunner {
     }
 
     /// Asks for a file with the desktop's own dialog (the XDG portal, or zenity).
-    pub fn ask_for_file(&self, saving: bool, suggested: std::path::PathBuf) {
+    pub fn ask_for_file(&self, purpose: FilePurpose, suggested: std::path::PathBuf) {
         if !self.dialogs {
-            self.report(JobResult::FileChosen { saving, path: None });
+            self.report(JobResult::FileChosen { purpose, path: None });
             return;
         }
         let reporter = Reporter { sender: self.reply.clone(), waker: self.waker.clone() };
         let spawned = std::thread::Builder::new().name("netlens-file-dialog".into()).spawn(move || {
-            let dialog = rfd::FileDialog::new().add_filter("Packet captures", &["pcapng", "pcap", "cap"]);
-            let path = if saving {
+            let dialog = match purpose {
+                FilePurpose::OpenLesson => rfd::FileDialog::new().add_filter("Lessons", &["toml"]),
+                _ => rfd::FileDialog::new().add_filter("Packet captures", &["pcapng", "pcap", "cap"]),
+            };
+            let path = if purpose == FilePurpose::SaveCapture {
                 let dialog = match (suggested.parent(), suggested.file_name()) {
                     (Some(dir), Some(name)) => dialog.set_directory(dir).set_file_name(name.to_string_lossy()),
                     _ => dialog,
@@ -80,11 +83,11 @@ impl JobRunner {
             } else {
                 dialog.pick_file()
             };
-            reporter.send(JobResult::FileChosen { saving, path });
+            reporter.send(JobResult::FileChosen { purpose, path });
         });
         if let Err(e) = spawned {
             tracing::warn!(error = %e, "no thread for the file dialog");
-            self.report(JobResult::FileChosen { saving, path: None });
+            self.report(JobResult::FileChosen { purpose, path: None });
         }
     }
 
@@ -119,6 +122,7 @@ fn failure(job: Job, reason: String) -> JobResult {
             JobResult::Trace { generation, result: Err(reason) }
         }
         Job::Save { path, .. } => JobResult::Saved { path, result: Err(reason), replaced_shown: false },
+        Job::ReadLesson { .. } => JobResult::Lesson { result: Err(reason) },
     }
 }
 
@@ -126,7 +130,7 @@ fn run_traces(jobs: Receiver<Job>, latest: Arc<AtomicU64>, reply: Reporter) {
     while let Ok(job) = jobs.recv() {
         let generation = match &job {
             Job::Simulate { generation, .. } | Job::Open { generation, .. } => *generation,
-            Job::Save { .. } => continue,
+            Job::Save { .. } | Job::ReadLesson { .. } => continue,
         };
         if latest.load(Ordering::SeqCst) != generation {
             reply.send(JobResult::Cancelled { generation });
@@ -138,7 +142,7 @@ fn run_traces(jobs: Receiver<Job>, latest: Arc<AtomicU64>, reply: Reporter) {
                 crate::sim::simulate_cancellable(&scene, &cancelled).map(|run| Ok(Trace::from_sim(run)))
             }
             Job::Open { path, .. } => Some(crate::capture::open(&path)),
-            Job::Save { .. } => None,
+            Job::Save { .. } | Job::ReadLesson { .. } => None,
         };
         match result {
             Some(result) => reply.send(JobResult::Trace { generation, result }),
@@ -147,12 +151,23 @@ fn run_traces(jobs: Receiver<Job>, latest: Arc<AtomicU64>, reply: Reporter) {
     }
 }
 
+/// The file thread: saves, and lesson files read and checked.
 fn run_saves(jobs: Receiver<Job>, reply: Reporter) {
     while let Ok(job) = jobs.recv() {
-        if let Job::Save { path, format, trace, shown } = job {
-            let replaced_shown = shown.is_some_and(|shown| save::same_file(&shown, &path));
-            let result = save::save_replacing(&trace, format, &path);
-            reply.send(JobResult::Saved { path, result, replaced_shown });
+        match job {
+            Job::Save { path, format, trace, shown } => {
+                let replaced_shown = shown.is_some_and(|shown| save::same_file(&shown, &path));
+                let result = save::save_replacing(&trace, format, &path);
+                reply.send(JobResult::Saved { path, result, replaced_shown });
+            }
+            Job::ReadLesson { path } => {
+                let name = path.display().to_string();
+                let result = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("cannot read {name}: {e}"))
+                    .and_then(|text| crate::lesson::file::parse(&name, &text));
+                reply.send(JobResult::Lesson { result });
+            }
+            Job::Simulate { .. } | Job::Open { .. } => {}
         }
     }
 }

@@ -1,6 +1,7 @@
 //! What the views read: state built only by applying worker events, and derived explanations.
 //! No egui here, so it is unit-tested directly.
 
+pub mod lesson;
 pub mod navigation;
 pub mod network;
 pub mod packets;

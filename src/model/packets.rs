@@ -36,6 +36,18 @@ pub enum Job {
         trace: Arc<Trace>,
         shown: Option<PathBuf>,
     },
+    /// Read and check a lesson file.
+    ReadLesson {
+        path: PathBuf,
+    },
+}
+
+/// What a file dialog was asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FilePurpose {
+    OpenCapture,
+    SaveCapture,
+    OpenLesson,
 }
 
 /// What the job runner reports back.
@@ -48,7 +60,9 @@ pub enum JobResult {
     /// Packets written (or why not); `replaced_shown` says the file saved over is the one shown.
     Saved { path: PathBuf, result: Result<usize, String>, replaced_shown: bool },
     /// The file dialog's answer (none if it was dismissed or none could be shown).
-    FileChosen { saving: bool, path: Option<PathBuf> },
+    FileChosen { purpose: FilePurpose, path: Option<PathBuf> },
+    /// A lesson file, read and validated (or why not).
+    Lesson { result: Result<crate::lesson::Lesson, String> },
 }
 
 /// A request still being worked on.
@@ -210,7 +224,7 @@ impl PacketsModel {
                     Err(reason) => self.notice = Some(format!("could not save to {}: {reason}", path.display())),
                 }
             }
-            JobResult::FileChosen { .. } => {}
+            JobResult::FileChosen { .. } | JobResult::Lesson { .. } => {}
         }
         None
     }

@@ -21,6 +21,8 @@ pub enum Theme {
 pub struct Settings {
     pub theme: Theme,
     pub zoom: f32,
+    /// The zoom presenter mode uses (on a projector narrower than 1,200 pixels, at most 125 %).
+    pub presenter_zoom: f32,
     /// Addresses fetched, most recent first, without repeats.
     pub url_history: Vec<String>,
     pub dns_mode: DnsMode,
@@ -37,6 +39,7 @@ impl Default for Settings {
         Self {
             theme: Theme::Dark,
             zoom: 1.0,
+            presenter_zoom: 1.5,
             url_history: Vec::new(),
             dns_mode: defaults.dns_mode,
             subresources: defaults.subresources,
@@ -79,6 +82,10 @@ impl Settings {
             self.zoom = 1.0;
         }
         self.zoom = self.zoom.clamp(*ZOOM_RANGE.start(), *ZOOM_RANGE.end());
+        if !self.presenter_zoom.is_finite() {
+            self.presenter_zoom = 1.5;
+        }
+        self.presenter_zoom = self.presenter_zoom.clamp(*ZOOM_RANGE.start(), *ZOOM_RANGE.end());
         self.url_history.truncate(HISTORY_LEN);
         self
     }

@@ -2,6 +2,7 @@
 //! they never touch sockets or files.
 
 pub mod fetch;
+pub mod lessons;
 pub mod network;
 pub mod packets;
 pub mod palette;

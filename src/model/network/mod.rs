@@ -180,6 +180,14 @@ impl NetworkModel {
         }
     }
 
+    /// What the view shows, as lesson checks read it (step mode).
+    pub fn observed(&self) -> Option<serde_json::Value> {
+        match &self.run {
+            Run::Step(s) => Some(crate::lesson::observe::network(s.timeline.scene.as_ref(), s.timeline.view_us)),
+            Run::Live(_) => None,
+        }
+    }
+
     /// Step mode: how far the session has run (where the scrub bar ends), and whether there is
     /// anything to step back to.
     pub fn horizon_us(&self) -> u64 {

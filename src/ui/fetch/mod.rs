@@ -50,6 +50,11 @@ pub enum DetailTab {
 impl DetailTab {
     const ALL: [DetailTab; 5] = [DetailTab::Steps, DetailTab::Raw, DetailTab::Headers, DetailTab::Body, DetailTab::Dns];
 
+    /// A tab by the name lesson files use: steps, raw, headers, body, dns.
+    pub fn parse(name: &str) -> Option<DetailTab> {
+        Self::ALL.into_iter().find(|t| t.title().eq_ignore_ascii_case(name))
+    }
+
     fn title(self) -> &'static str {
         match self {
             DetailTab::Steps => "Steps",
@@ -89,6 +94,22 @@ pub struct FetchView {
 }
 
 impl FetchView {
+    /// The open detail tab, as lesson files name it.
+    pub fn tab_name(&self) -> &'static str {
+        match self.tab {
+            DetailTab::Steps => "steps",
+            DetailTab::Raw => "raw",
+            DetailTab::Headers => "headers",
+            DetailTab::Body => "body",
+            DetailTab::Dns => "dns",
+        }
+    }
+
+    /// Opens a detail tab (a lesson step does this); false for a name that is not one.
+    pub fn set_tab(&mut self, name: &str) -> bool {
+        DetailTab::parse(name).map(|tab| self.tab = tab).is_some()
+    }
+
     pub fn new(url_text: String) -> Self {
         Self {
             url_text,

@@ -44,7 +44,13 @@ fn table(ui: &mut Ui, id: &str, title: &str, headers: &[(String, String)]) {
             ui.label(RichText::new((i + 1).to_string()).weak());
             ui.label(RichText::new(shown_name).monospace().strong());
             ui.add(egui::Label::new(RichText::new(shown_value).monospace()).extend());
-            ui.label(RichText::new(header_meaning(name).unwrap_or("")).weak());
+            // The explanation wraps at the visible edge (never narrower than a short phrase), so
+            // a zoomed projector shows it whole without scrolling sideways.
+            let room = (ui.clip_rect().right() - ui.cursor().left() - 8.0).max(180.0);
+            ui.scope(|ui| {
+                ui.set_max_width(room);
+                ui.add(egui::Label::new(RichText::new(header_meaning(name).unwrap_or("")).weak()).wrap());
+            });
             ui.end_row();
         }
     });

@@ -37,7 +37,8 @@ pub fn show(
         if ui.add_enabled(nav.can_go_forward(), egui::Button::new("▶")).on_hover_text("Forward (Alt+→)").clicked() {
             intents.push(FetchIntent::Forward);
         }
-        if ui.add_enabled(nav.current().is_some(), egui::Button::new("⟳")).on_hover_text("Reload (F5)").clicked() {
+        if ui.add_enabled(nav.current().is_some(), egui::Button::new("⟳")).on_hover_text("Reload (Ctrl+R)").clicked()
+        {
             intents.push(FetchIntent::Reload);
         }
         if ui.add_enabled(running, egui::Button::new("✖ Stop")).on_hover_text("Stop loading (Esc)").clicked() {
@@ -100,8 +101,7 @@ fn shortcuts(ui: &mut Ui, url_id: egui::Id, running: bool, intents: &mut Vec<Fet
             running && i.consume_key(Modifiers::NONE, Key::Escape),
             i.consume_shortcut(&KeyboardShortcut::new(Modifiers::ALT, Key::ArrowLeft)),
             i.consume_shortcut(&KeyboardShortcut::new(Modifiers::ALT, Key::ArrowRight)),
-            i.consume_key(Modifiers::NONE, Key::F5)
-                || i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::R)),
+            i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::R)),
             i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::L)),
         )
     });

@@ -42,6 +42,8 @@ pub struct NetworkView {
     scrub_ms: Option<f64>,
     /// The messages being drawn, each for at least half a second.
     flights: flights::FlightDisplay,
+    /// Presenter mode: the side panel keeps what the scene says now and folds the rest away.
+    pub presenting: bool,
 }
 
 impl NetworkView {
@@ -57,7 +59,7 @@ impl NetworkView {
     /// Forgets everything that belonged to an earlier session.
     fn follow(&mut self, model: &NetworkModel) {
         if self.seen_session != model.session() {
-            *self = Self { seen_session: model.session(), ..Self::new() };
+            *self = Self { seen_session: model.session(), presenting: self.presenting, ..Self::new() };
         }
         let graph = model.graph();
         if self.layout.session != model.session() || self.layout.positions.len() != graph.nodes.len() {

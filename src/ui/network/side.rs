@@ -16,6 +16,12 @@ use crate::ui::theme;
 pub fn show(ui: &mut Ui, view: &mut NetworkView, model: &NetworkModel, intents: &mut Vec<NetworkIntent>) {
     // The event log keeps its own strip at the bottom, so plots can never push it off screen;
     // everything else scrolls above it.
+    if view.presenting {
+        egui::ScrollArea::vertical().id_salt("network-side-scroll").auto_shrink([false, false]).show(ui, |ui| {
+            details(ui, view, model, intents);
+        });
+        return;
+    }
     let height = ui.available_height();
     egui::Panel::bottom("network-events-strip")
         .resizable(true)
@@ -55,6 +61,9 @@ fn details(ui: &mut Ui, view: &mut NetworkView, model: &NetworkModel, intents: &
         }
         Some(SceneState::Capacity(state)) => plots::capacity(ui, state),
         _ => {}
+    }
+    if view.presenting {
+        return;
     }
     node_list(ui, view, model);
     if live {

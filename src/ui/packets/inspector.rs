@@ -45,30 +45,45 @@ pub fn show(ui: &mut Ui, trace: &Trace, selected: Option<u32>, lanes: &[String; 
         return;
     };
     let table = fields(bytes, &decoded);
+    // On a narrow or zoomed screen the "what it is for" column moves under the hex dump (for the
+    // picked field) and onto each name's hover, so nothing runs past the panel's edge.
+    let compact = ui.available_width() < 1000.0;
     ui.columns(2, |columns| {
         egui::ScrollArea::both().id_salt("fields").max_height(280.0).show(&mut columns[0], |ui| {
             ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
-            egui::Grid::new("field-grid").striped(true).num_columns(4).show(ui, |ui| {
+            egui::Grid::new("field-grid").striped(true).num_columns(if compact { 3 } else { 4 }).show(ui, |ui| {
                 ui.label(RichText::new("field").weak());
                 ui.label(RichText::new("offset").weak()).on_hover_text("byte offset + width in bytes, or byte.bit + width in bits");
                 ui.label(RichText::new("value").weak());
-                ui.label(RichText::new("what it is for").weak());
+                if !compact {
+                    ui.label(RichText::new("what it is for").weak());
+                }
                 ui.end_row();
                 for (i, field) in table.iter().enumerate() {
                     let picked = state.field == Some(i);
                     let name = format!("{} {}", field.layer, field.name);
-                    if ui.selectable_label(picked, name).clicked() {
+                    let mut response = ui.selectable_label(picked, name);
+                    if compact {
+                        response = response.on_hover_text(field.meaning);
+                    }
+                    if response.clicked() {
                         state.field = if picked { None } else { Some(i) };
                     }
                     ui.monospace(field.position());
                     ui.monospace(&field.value);
-                    ui.label(RichText::new(field.meaning).weak());
+                    if !compact {
+                        ui.label(RichText::new(field.meaning).weak());
+                    }
                     ui.end_row();
                 }
             });
         });
-        let highlight = state.field.and_then(|i| table.get(i)).map(|f| f.byte_range());
-        columns[1].label(RichText::new("Click a field to highlight its bytes. IP and TCP fields sit at fixed offsets; HTTP's head is found by delimiters (CR LF).").weak());
+        let picked = state.field.and_then(|i| table.get(i));
+        let highlight = picked.map(|f| f.byte_range());
+        match picked.filter(|_| compact) {
+            Some(field) => columns[1].label(RichText::new(format!("{} {}: {}", field.layer, field.name, field.meaning)).strong()),
+            None => columns[1].label(RichText::new("Click a field to highlight its bytes. IP and TCP fields sit at fixed offsets; HTTP's head is found by delimiters (CR LF).").weak()),
+        };
         show_hex(&mut columns[1], ("packet-hex", index), bytes, highlight, 250.0, None);
     });
 }

@@ -57,6 +57,8 @@ pub struct PacketsView {
     pub save_path: String,
     /// The scene with the impairment a slider is being dragged to (run when it is released).
     draft: Option<Scene>,
+    /// Presenter mode: the event list is folded away, leaving the ladder and the inspector.
+    pub presenting: bool,
 }
 
 impl Default for PacketsView {
@@ -81,7 +83,42 @@ impl PacketsView {
             open_path: String::new(),
             save_path: default_save_path("handshake"),
             draft: None,
+            presenting: false,
         }
+    }
+
+    /// Selects packet number `n` (from 1) of the shown trace, as stepping to it does; false if
+    /// there is no such packet.
+    pub fn select_number(&mut self, model: &PacketsModel, n: u32) -> bool {
+        self.follow(model);
+        let Some(trace) = model.trace() else { return false };
+        let Some(index) = trace.packets.iter().position(|p| p.number == n) else { return false };
+        self.select(trace, index as u32);
+        self.inspector.field = None;
+        true
+    }
+
+    /// Selects a header field of the selected packet by its inspector name ("TCP Flags").
+    pub fn select_field(&mut self, model: &PacketsModel, name: &str) -> bool {
+        self.follow(model);
+        let (Some(trace), Some(selected)) = (model.trace(), self.selected) else { return false };
+        let Some(packet) = trace.packets.get(selected as usize) else { return false };
+        let Some(decoded) = trace.decode(packet) else { return false };
+        let table = crate::packet::fields(trace.bytes(packet), &decoded);
+        let Some(index) = table.iter().position(|f| format!("{} {}", f.layer, f.name) == name) else { return false };
+        self.inspector.packet = Some(selected);
+        self.inspector.field = Some(index);
+        self.bottom = BottomTab::Inspector;
+        true
+    }
+
+    /// The inspector name of the selected header field, if one is selected.
+    pub fn selected_field(&self, model: &PacketsModel) -> Option<String> {
+        let trace = model.trace()?;
+        let packet = trace.packets.get(self.selected? as usize)?;
+        let index = self.inspector.field.filter(|_| self.inspector.packet == self.selected)?;
+        let decoded = trace.decode(packet)?;
+        crate::packet::fields(trace.bytes(packet), &decoded).get(index).map(|f| format!("{} {}", f.layer, f.name))
     }
 
     /// Takes up a new trace from the model: the busiest conversation of a capture first.
@@ -271,13 +308,15 @@ impl PacketsView {
         let mut menu_action = None;
         let scroll_list = std::mem::take(&mut self.scroll_list);
         let playback = &self.playback;
-        egui::Panel::right("packets_events")
-            .resizable(true)
-            .default_size((width * 0.33).clamp(200.0, 430.0))
-            .size_range(160.0..=(width * 0.6).max(200.0))
-            .show(ui, |ui| {
-                clicked = events::show(ui, trace, playback, selected, &lanes, scroll_list);
-            });
+        if !self.presenting {
+            egui::Panel::right("packets_events")
+                .resizable(true)
+                .default_size((width * 0.33).clamp(200.0, 430.0))
+                .size_range(160.0..=(width * 0.6).max(200.0))
+                .show(ui, |ui| {
+                    clicked = events::show(ui, trace, playback, selected, &lanes, scroll_list);
+                });
+        }
         let simulated = model.scene().is_some();
         let area = controls::LadderArea {
             trace,
@@ -316,8 +355,15 @@ pub fn with_override(scene: Option<&Scene>, number: u32, action: OverrideAction)
     Some(scene)
 }
 
+/// A capture dropped on the window (lesson files are the app's to open).
 fn dropped_file(ui: &Ui) -> Option<PathBuf> {
-    ui.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).find(|p| !p.as_os_str().is_empty()))
+    ui.input(|i| {
+        i.raw
+            .dropped_files
+            .iter()
+            .map(|f| f.path().to_path_buf())
+            .find(|p| !p.as_os_str().is_empty() && p.extension().is_none_or(|e| e != "toml"))
+    })
 }
 
 /// A file name in the home directory (or here) for saving the shown run.

@@ -208,6 +208,11 @@ pub fn show_text(
 
 /// Shows `bytes` as a hex dump (offset, 16 bytes, their text) in a scroll area at most
 /// `max_height` tall. Bytes in `highlight` get a coloured background.
+/// Characters in one hex dump row of `per_row` bytes: gutter, offset, hex, gap, text.
+fn hex_row_chars(per_row: usize, gutter: usize) -> usize {
+    gutter + 10 + per_row * 3 + usize::from(per_row == 16) + 1 + per_row
+}
+
 pub fn show_hex(
     ui: &mut Ui,
     id_salt: impl std::hash::Hash + std::fmt::Debug,
@@ -222,23 +227,27 @@ pub fn show_hex(
     let text_color = ui.visuals().text_color();
     let weak = ui.visuals().weak_text_color();
     let background = theme::highlight_color(dark);
-    let rows = bytes.len().div_ceil(16).max(1);
+    // 16 bytes a row when they fit, else 8: on a projector's zoom the dump stays inside its panel.
+    let glyph = ui.fonts_mut(|f| f.glyph_width(&font, '0')).max(1.0);
+    let gutter_chars = if gutter.is_some() { TimeGutter::WIDTH } else { 0 };
+    let per_row = if hex_row_chars(16, gutter_chars) as f32 * glyph <= ui.available_width() { 16 } else { 8 };
+    let rows = bytes.len().div_ceil(per_row).max(1);
     ScrollArea::both().id_salt(id_salt).max_height(max_height).auto_shrink([false, true]).show_rows(
         ui,
         row_height,
         rows,
         |ui, rows| {
             for row in rows {
-                let start = row * 16;
-                let end = (start + 16).min(bytes.len());
+                let start = row * per_row;
+                let end = (start + per_row).min(bytes.len());
                 let mut job = LayoutJob::default();
                 if let Some(gutter) = &gutter {
-                    let previous = start.checked_sub(16);
+                    let previous = start.checked_sub(per_row);
                     job.append(&gutter.text(start, previous), 0.0, TextFormat::simple(font.clone(), weak));
                 }
                 job.append(&format!("{start:08x}  "), 0.0, TextFormat::simple(font.clone(), weak));
                 let lit = |i: usize| highlight.as_ref().is_some_and(|h| h.contains(&i));
-                for i in start..start + 16 {
+                for i in start..start + per_row {
                     let mut format = TextFormat::simple(font.clone(), text_color);
                     if lit(i) {
                         format.background = background;
@@ -247,7 +256,7 @@ pub fn show_hex(
                         bytes.get(i).filter(|_| i < end).map_or_else(|| "  ".to_string(), |b| format!("{b:02x}"));
                     job.append(&text, 0.0, format);
                     job.append(
-                        if i == start + 7 { "  " } else { " " },
+                        if per_row == 16 && i == start + 7 { "  " } else { " " },
                         0.0,
                         TextFormat::simple(font.clone(), text_color),
                     );

@@ -4,6 +4,9 @@
 //! on either. Views never spawn threads, open sockets or write files: this is where that work is
 //! handed off.
 
+mod lessons;
+mod presenter;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,7 +15,7 @@ use egui::{RichText, Ui};
 use crate::jobs::JobRunner;
 use crate::model::navigation::Navigation;
 use crate::model::network::{NetworkIntent, NetworkModel};
-use crate::model::packets::{Job, JobResult, PacketsModel};
+use crate::model::packets::{FilePurpose, Job, JobResult, PacketsModel};
 use crate::model::page_load::FetchModel;
 use crate::model::settings::{Settings, Theme, ZOOM_RANGE};
 use crate::net::demo::DemoConfig;
@@ -72,6 +75,7 @@ pub enum DemoStatus {
 }
 
 pub struct NetlensApp {
+    ctx: egui::Context,
     worker: Result<WorkerHandle, String>,
     jobs: Result<JobRunner, String>,
     sandboxed: bool,
@@ -84,13 +88,15 @@ pub struct NetlensApp {
     packets_view: PacketsView,
     network_model: NetworkModel,
     network_view: NetworkView,
+    lessons: lessons::LessonState,
     pub tab: Tab,
     applied_theme: Option<Theme>,
 }
 
-/// The views, one tab each.
+/// The views, one tab each (the lessons first: what a new user sees).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tab {
+    Lessons,
     Fetch,
     Packets,
     Network,
@@ -113,6 +119,7 @@ impl NetlensApp {
             .map_err(|e| format!("the background job threads could not start: {e}"));
         let (packets_model, first_run) = PacketsModel::new(crate::sim::Scene::handshake());
         let mut app = Self {
+            ctx: cc.egui_ctx.clone(),
             worker,
             jobs,
             sandboxed: config.sandboxed,
@@ -125,7 +132,8 @@ impl NetlensApp {
             packets_view: PacketsView::new(),
             network_model: NetworkModel::new(),
             network_view: NetworkView::new(),
-            tab: Tab::Fetch,
+            lessons: lessons::LessonState::new(),
+            tab: Tab::Lessons,
             applied_theme: None,
         };
         if let Some(job) = first_run {
@@ -135,7 +143,47 @@ impl NetlensApp {
             app.packets(PacketsIntent::Open(path));
             app.tab = Tab::Packets;
         }
+        if let Some(lesson) = config.lesson {
+            app.lesson(crate::ui::lessons::LessonIntent::Open(Box::new(lesson)));
+        }
         app
+    }
+
+    /// The open lesson, if any, for tests.
+    pub fn lesson_player(&self) -> Option<&crate::model::lesson::LessonPlayer> {
+        self.lessons.player.as_ref()
+    }
+
+    /// True while presenter mode is on.
+    pub fn presenting(&self) -> bool {
+        self.lessons.presenter.on
+    }
+
+    /// True while a lesson step's actions are still being carried out.
+    pub fn lesson_busy(&self) -> bool {
+        self.lessons.busy() || self.packets_model.busy() || self.fetch_model.running_load().is_some()
+    }
+
+    /// What each view shows now, as the documents lesson checks read.
+    pub fn observed(&self) -> (Option<serde_json::Value>, Option<serde_json::Value>, Option<serde_json::Value>) {
+        use crate::lesson::observe;
+        let packets = self.packets_model.trace().map(|t| {
+            observe::packets(
+                t,
+                self.packets_view.selected,
+                self.packets_view.selected_field(&self.packets_model).as_deref(),
+            )
+        });
+        let network = self.network_model.observed();
+        let fetch = self.fetch_model.current.as_ref().map(|load| {
+            let exchanges: Vec<crate::record::Exchange> = load.exchanges.iter().map(|e| (**e).clone()).collect();
+            let error = match &load.state {
+                crate::model::page_load::LoadState::Failed(e) => Some(e),
+                _ => None,
+            };
+            observe::fetch(&load.url, &exchanges, error, self.fetch_view.tab_name())
+        });
+        (packets, network, fetch)
     }
 
     /// The Packets view's model, for tests.
@@ -165,18 +213,33 @@ impl NetlensApp {
             PacketsIntent::Open(path) => Some(self.packets_model.open(path)),
             PacketsIntent::Save(path) => self.packets_model.save(&path),
             PacketsIntent::AskForFile { saving } => {
-                if !self.packets_model.dialog_open
-                    && let Ok(jobs) = &self.jobs
-                {
-                    self.packets_model.dialog_open = true;
-                    jobs.ask_for_file(saving, std::path::PathBuf::from(&self.packets_view.save_path));
-                }
+                let purpose = if saving { FilePurpose::SaveCapture } else { FilePurpose::OpenCapture };
+                self.ask_for_file(purpose);
                 None
             }
         };
         if let Some(job) = job {
             self.submit(job);
         }
+    }
+
+    /// Asks for a file with the desktop's dialog (one at a time).
+    fn ask_for_file(&mut self, purpose: FilePurpose) {
+        if !self.packets_model.dialog_open
+            && let Ok(jobs) = &self.jobs
+        {
+            self.packets_model.dialog_open = true;
+            jobs.ask_for_file(purpose, std::path::PathBuf::from(&self.packets_view.save_path));
+        }
+    }
+
+    pub(crate) fn ask_for_lesson_file(&mut self) {
+        self.ask_for_file(FilePurpose::OpenLesson);
+    }
+
+    /// Reads a lesson file on the file thread; it opens when it has been read and checked.
+    pub(crate) fn read_lesson_file(&mut self, path: std::path::PathBuf) {
+        self.submit(Job::ReadLesson { path });
     }
 
     fn submit(&mut self, job: Job) {
@@ -204,20 +267,21 @@ impl NetlensApp {
         }
         for result in results {
             match result {
-                JobResult::FileChosen { saving, path } => {
+                JobResult::FileChosen { purpose, path } => {
                     self.packets_model.dialog_open = false;
-                    match path {
-                        Some(path) if saving => {
+                    let none = "No file chosen. If no dialog appeared, type a path in the box instead.";
+                    match (path, purpose) {
+                        (Some(path), FilePurpose::SaveCapture) => {
                             self.packets_view.save_path = path.display().to_string();
                             self.packets(PacketsIntent::Save(self.packets_view.save_path.clone()));
                         }
-                        Some(path) => self.packets(PacketsIntent::Open(path)),
-                        None => {
-                            self.packets_model.notice =
-                                Some("No file chosen. If no dialog appeared, type a path in the box instead.".into());
-                        }
+                        (Some(path), FilePurpose::OpenCapture) => self.packets(PacketsIntent::Open(path)),
+                        (Some(path), FilePurpose::OpenLesson) => self.read_lesson_file(path),
+                        (None, FilePurpose::OpenLesson) => self.lessons.error = Some(none.into()),
+                        (None, _) => self.packets_model.notice = Some(none.into()),
                     }
                 }
+                JobResult::Lesson { result } => self.lesson_file_read(result),
                 other => {
                     if let Some(job) = self.packets_model.apply(other) {
                         self.submit(job);
@@ -291,6 +355,11 @@ impl NetlensApp {
         }
     }
 
+    /// Loads an address as if typed in the bar (a lesson step does this).
+    pub(crate) fn load_url(&mut self, url: &str) {
+        self.load(url, true);
+    }
+
     /// Starts loading what the user typed; a malformed address fails at once, with its reason.
     fn load(&mut self, text: &str, visit: bool) {
         let request = match FetchRequest::parse(text) {
@@ -349,6 +418,7 @@ impl NetlensApp {
             ui.label(RichText::new("netlens").strong().size(20.0));
             ui.separator();
             for (tab, name, hint) in [
+                (Tab::Lessons, "Lessons", "Guided lessons through the section, step by step; F5 presents one"),
                 (Tab::Fetch, "Fetch", "A client fetching a page: DNS, connect, TLS, HTTP, every byte"),
                 (Tab::Packets, "Packets", "IP packets and TCP segments on an unreliable link, or from a capture file"),
                 (Tab::Network, "Network", "Client/server and peer-to-peer systems: many nodes, messages, failures"),
@@ -437,12 +507,16 @@ impl eframe::App for NetlensApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.drain_events();
         self.drain_jobs();
+        self.lesson_keys(ctx);
+        self.run_lesson_queue();
         if self.tab == Tab::Network {
             let dt = ctx.input(|i| f64::from(i.stable_dt));
             self.network_model.tick(dt);
         }
         self.apply_theme(ctx);
-        self.settings.zoom = ctx.zoom_factor().clamp(*ZOOM_RANGE.start(), *ZOOM_RANGE.end());
+        // Presenter mode's zoom is not the one to remember.
+        let zoom = self.lessons.presenter.zoom_to_save().unwrap_or(ctx.zoom_factor());
+        self.settings.zoom = zoom.clamp(*ZOOM_RANGE.start(), *ZOOM_RANGE.end());
     }
 
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
@@ -456,7 +530,23 @@ impl eframe::App for NetlensApp {
                 ui.colored_label(theme::error_color(ui.visuals().dark_mode), reason);
             });
         }
+        self.lesson_bars(ui);
+        self.dropped_lesson(ui);
+        let presenting = self.lessons.presenter.on;
+        self.packets_view.presenting = presenting;
+        self.network_view.presenting = presenting;
+        self.lessons.presenter.paint_overlay(ui.ctx());
         match self.tab {
+            Tab::Lessons => {
+                let player = self.lessons.player.as_ref();
+                let error = self.lessons.error.as_deref();
+                let intents =
+                    crate::ui::lessons::catalog(ui, &mut self.lessons.view, &self.lessons.catalog, player, error);
+                for intent in intents {
+                    self.lesson(intent);
+                }
+                return;
+            }
             Tab::Packets => {
                 for intent in self.packets_view.show(ui, &self.packets_model) {
                     self.packets(intent);
@@ -487,6 +577,11 @@ impl eframe::App for NetlensApp {
         for intent in intents {
             self.handle(intent);
         }
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        let ctx = self.ctx.clone();
+        self.lessons.presenter.leave(&ctx);
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

@@ -1,0 +1,230 @@
+//! The app's side of lessons: opening one (built in, from a file, dropped on the window), moving
+//! through it, and carrying out each step's actions through the views' own intents. Actions wait
+//! their turn: after a packet scene is asked to run, selecting its packet waits until the run is
+//! there; after a page is asked for, opening its tab waits until it has loaded.
+
+use std::collections::VecDeque;
+
+use super::{NetlensApp, Tab};
+use crate::lesson::{Lesson, LessonAction, View, builtin};
+use crate::model::lesson::LessonPlayer;
+use crate::model::network::{Mode, NetworkIntent, SessionConfig};
+use crate::ui::lessons::{LessonIntent, LessonsView};
+use crate::ui::packets::PacketsIntent;
+
+/// Everything about lessons the app keeps.
+pub struct LessonState {
+    /// The built-in lessons.
+    pub catalog: Vec<Lesson>,
+    pub view: LessonsView,
+    pub player: Option<LessonPlayer>,
+    queue: VecDeque<LessonAction>,
+    pub error: Option<String>,
+    pub presenter: super::presenter::Presenter,
+}
+
+impl LessonState {
+    pub fn new() -> Self {
+        let (catalog, error) = match builtin::all() {
+            Ok(catalog) => (catalog, None),
+            // Built-in lessons are checked by the tests; if one ever fails, say which.
+            Err(e) => (Vec::new(), Some(e)),
+        };
+        Self {
+            catalog,
+            view: LessonsView::default(),
+            player: None,
+            queue: VecDeque::new(),
+            error,
+            presenter: Default::default(),
+        }
+    }
+
+    /// True while a step's actions are still being carried out.
+    pub fn busy(&self) -> bool {
+        !self.queue.is_empty()
+    }
+}
+
+impl NetlensApp {
+    /// Does what the lessons panel, a lesson bar or a key asked for.
+    pub fn lesson(&mut self, intent: LessonIntent) {
+        let actions = match intent {
+            LessonIntent::Open(lesson) => {
+                let (player, actions) = LessonPlayer::open(*lesson);
+                self.lessons.player = Some(player);
+                self.lessons.error = None;
+                actions
+            }
+            LessonIntent::OpenFile(path) => {
+                self.read_lesson_file(path.into());
+                Vec::new()
+            }
+            LessonIntent::AskForFile => {
+                self.ask_for_lesson_file();
+                Vec::new()
+            }
+            LessonIntent::Present => {
+                if self.lessons.player.is_none() {
+                    self.tab = Tab::Lessons;
+                    return;
+                }
+                let ctx = self.ctx.clone();
+                self.lessons.presenter.enter(&ctx, self.settings.presenter_zoom);
+                Vec::new()
+            }
+            LessonIntent::Leave => {
+                let ctx = self.ctx.clone();
+                self.lessons.presenter.leave(&ctx);
+                Vec::new()
+            }
+            LessonIntent::Close => {
+                let ctx = self.ctx.clone();
+                self.lessons.presenter.leave(&ctx);
+                self.lessons.player = None;
+                self.lessons.queue.clear();
+                Vec::new()
+            }
+            LessonIntent::Next => self.lessons.player.as_mut().map(LessonPlayer::forward).unwrap_or_default(),
+            LessonIntent::Previous => self.lessons.player.as_mut().map(LessonPlayer::back).unwrap_or_default(),
+            LessonIntent::GoTo(step) => self.lessons.player.as_mut().map(|p| p.go_to(step)).unwrap_or_default(),
+        };
+        self.lessons.queue.extend(actions);
+        self.run_lesson_queue();
+    }
+
+    /// A lesson that was read from a file (or failed to be).
+    pub fn lesson_file_read(&mut self, result: Result<Lesson, String>) {
+        match result {
+            Ok(lesson) => {
+                self.lessons.view.path = lesson.source.clone();
+                self.lesson(LessonIntent::Open(Box::new(lesson)));
+            }
+            Err(reason) => {
+                self.lessons.error = Some(reason);
+                self.tab = Tab::Lessons;
+            }
+        }
+    }
+
+    /// Carries out the queued actions that can be done now.
+    pub fn run_lesson_queue(&mut self) {
+        while let Some(action) = self.lessons.queue.front().cloned() {
+            if self.lesson_must_wait(&action) {
+                return;
+            }
+            self.lessons.queue.pop_front();
+            if let Err(problem) = self.apply_lesson_action(action) {
+                self.lessons.error = Some(problem);
+            }
+        }
+    }
+
+    /// Whether an earlier action is still under way (a run, a page load) that this one needs.
+    fn lesson_must_wait(&self, action: &LessonAction) -> bool {
+        match action {
+            LessonAction::Packet(_) | LessonAction::Field(_) => self.packets_model.busy(),
+            LessonAction::Tab(_) => self.fetch_model.running_load().is_some(),
+            LessonAction::Fetch(_) => {
+                self.demo_addresses().is_none() && matches!(self.demo, super::DemoStatus::Starting)
+            }
+            _ => false,
+        }
+    }
+
+    fn apply_lesson_action(&mut self, action: LessonAction) -> Result<(), String> {
+        match action {
+            LessonAction::View(view) => {
+                self.tab = match view {
+                    View::Fetch => Tab::Fetch,
+                    View::Packets => Tab::Packets,
+                    View::Network => Tab::Network,
+                };
+            }
+            LessonAction::Packets(run) => {
+                let lesson = self.lessons.player.as_ref().map(|p| &p.lesson).ok_or("no lesson is open")?;
+                let scene = lesson.scene(&run.scene).ok_or(format!("no packet scene {:?}", run.scene))?;
+                self.packets(PacketsIntent::RunScene(Box::new(run.build(scene)?)));
+            }
+            LessonAction::Packet(n) => {
+                if !self.packets_view.select_number(&self.packets_model, n) {
+                    return Err(format!("this run has no packet #{n}"));
+                }
+            }
+            LessonAction::Field(name) => {
+                if !self.packets_view.select_field(&self.packets_model, &name) {
+                    return Err(format!("the selected packet has no field {name:?}"));
+                }
+            }
+            LessonAction::Network { scene, seed, nodes } => {
+                let nodes = nodes.unwrap_or(scene.default_nodes());
+                self.network(NetworkIntent::Open(SessionConfig { scene, seed, nodes, mode: Mode::Step }));
+            }
+            LessonAction::RunMs(ms) => self.network(NetworkIntent::Seek(ms * 1000)),
+            LessonAction::Events(n) => {
+                for _ in 0..n {
+                    self.network(NetworkIntent::Step);
+                }
+            }
+            LessonAction::Act(action) => self.network(NetworkIntent::Act(action)),
+            LessonAction::Fetch(path) => {
+                let home = self.demo_addresses().map(|a| a.home_url()).ok_or("the demo site is not running")?;
+                let url = format!("{}{path}", home.trim_end_matches('/'));
+                self.fetch_view.url_text = url.clone();
+                self.load_url(&url);
+            }
+            LessonAction::Tab(tab) => {
+                self.fetch_view.set_tab(&tab);
+            }
+        }
+        Ok(())
+    }
+}
+
+impl NetlensApp {
+    /// F5 enters presenter mode; while presenting, the lesson's keys.
+    pub(super) fn lesson_keys(&mut self, ctx: &egui::Context) {
+        use super::presenter::PresenterKey;
+        let f5 = !ctx.text_edit_focused() && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::F5));
+        if f5 && !self.lessons.presenter.on {
+            self.lesson(LessonIntent::Present);
+        }
+        for key in self.lessons.presenter.keys(ctx) {
+            match key {
+                PresenterKey::Next => self.lesson(LessonIntent::Next),
+                PresenterKey::Previous => self.lesson(LessonIntent::Previous),
+                PresenterKey::Blank => self.lessons.presenter.blank = !self.lessons.presenter.blank,
+                PresenterKey::Leave => self.lesson(LessonIntent::Leave),
+            }
+        }
+    }
+
+    /// The open lesson's bar: small above the view, or large below it while presenting.
+    pub(super) fn lesson_bars(&mut self, ui: &mut egui::Ui) {
+        let Some(player) = &self.lessons.player else { return };
+        let intents = if self.lessons.presenter.on {
+            egui::Panel::bottom("lesson-caption").show(ui, |ui| crate::ui::lessons::caption_bar(ui, player)).inner
+        } else if self.tab != Tab::Lessons {
+            egui::Panel::top("lesson-bar").show(ui, |ui| crate::ui::lessons::lesson_bar(ui, player)).inner
+        } else {
+            Vec::new()
+        };
+        for intent in intents {
+            self.lesson(intent);
+        }
+    }
+
+    /// A lesson file dropped anywhere on the window opens.
+    pub(super) fn dropped_lesson(&mut self, ui: &egui::Ui) {
+        let dropped = ui.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .find(|p| p.extension().is_some_and(|e| e == "toml"))
+        });
+        if let Some(path) = dropped {
+            self.read_lesson_file(path);
+        }
+    }
+}
