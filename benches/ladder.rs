@@ -35,7 +35,9 @@ fn frame_times(trace: &netlens::trace::Trace, window: TimeWindow, frames: usize)
                     relative: true,
                     dark: true,
                 };
-                drawn = ladder::paint(ui.painter(), &geometry, &ladder_input, None).drawn;
+                let mut sketch = netlens::ui::widgets::sketch::Sketch::new(ui.painter());
+                drawn = ladder::paint(&mut sketch, &geometry, &ladder_input, None).drawn;
+                sketch.paint();
             });
         });
         times.push(start.elapsed().as_secs_f64() * 1000.0);

@@ -50,7 +50,9 @@ fn graph_frames() {
         let _ = ctx.run_ui(input, |ui| {
             egui::CentralPanel::default().show(ui, |ui| {
                 let view = graph::View { rect: ui.max_rect(), zoom: 1.0, pan: egui::Vec2::ZERO };
-                graph::paint(ui.painter(), &view, &g, &positions, &draws, Some(3), None, true);
+                let mut sketch = netlens::ui::widgets::sketch::Sketch::new(ui.painter());
+                graph::paint(&mut sketch, &view, &g, &positions, &draws, Some(3), None, true);
+                sketch.paint();
             });
         });
         times.push(start.elapsed().as_secs_f64() * 1000.0);

@@ -22,6 +22,7 @@
 pub mod app;
 pub mod capture;
 pub mod cli;
+pub mod export;
 pub mod jobs;
 pub mod lesson;
 pub mod model;

@@ -4,6 +4,7 @@
 //! on either. Views never spawn threads, open sockets or write files: this is where that work is
 //! handed off.
 
+mod exports;
 mod lessons;
 mod presenter;
 
@@ -45,23 +46,25 @@ pub struct AppConfig {
     /// Test mode: fetches reach only `demo.test` names and loopback addresses, and no native
     /// file dialog opens. What users get is never sandboxed.
     pub sandboxed: bool,
+    /// Exports are written here under their suggested names, without asking (tests).
+    pub export_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for AppConfig {
     fn default() -> Self {
-        Self { demo: Some(DemoConfig::default()), open: None, lesson: None, sandboxed: false }
+        Self { demo: Some(DemoConfig::default()), open: None, lesson: None, sandboxed: false, export_dir: None }
     }
 }
 
 impl AppConfig {
     /// For tests: no demo services, sandboxed.
     pub fn test() -> Self {
-        Self { demo: None, open: None, lesson: None, sandboxed: true }
+        Self { demo: None, sandboxed: true, ..Self::default() }
     }
 
     /// For tests: the demo services on free ports, sandboxed.
     pub fn test_with_demo() -> Self {
-        Self { demo: Some(DemoConfig::ephemeral()), open: None, lesson: None, sandboxed: true }
+        Self { demo: Some(DemoConfig::ephemeral()), sandboxed: true, ..Self::default() }
     }
 }
 
@@ -89,6 +92,8 @@ pub struct NetlensApp {
     network_model: NetworkModel,
     network_view: NetworkView,
     lessons: lessons::LessonState,
+    exports: exports::ExportState,
+    export_dir: Option<std::path::PathBuf>,
     pub tab: Tab,
     applied_theme: Option<Theme>,
 }
@@ -133,6 +138,8 @@ impl NetlensApp {
             network_model: NetworkModel::new(),
             network_view: NetworkView::new(),
             lessons: lessons::LessonState::new(),
+            exports: exports::ExportState::default(),
+            export_dir: config.export_dir,
             tab: Tab::Lessons,
             applied_theme: None,
         };
@@ -225,11 +232,20 @@ impl NetlensApp {
 
     /// Asks for a file with the desktop's dialog (one at a time).
     fn ask_for_file(&mut self, purpose: FilePurpose) {
-        if !self.packets_model.dialog_open
-            && let Ok(jobs) = &self.jobs
-        {
+        let suggested = std::path::PathBuf::from(&self.packets_view.save_path);
+        self.ask_for_file_named(purpose, suggested);
+    }
+
+    fn ask_for_file_named(&mut self, purpose: FilePurpose, suggested: std::path::PathBuf) {
+        if self.packets_model.dialog_open {
+            if let FilePurpose::Export(_) = purpose {
+                self.export_path_chosen(None);
+            }
+            return;
+        }
+        if let Ok(jobs) = &self.jobs {
             self.packets_model.dialog_open = true;
-            jobs.ask_for_file(purpose, std::path::PathBuf::from(&self.packets_view.save_path));
+            jobs.ask_for_file(purpose, suggested);
         }
     }
 
@@ -277,11 +293,13 @@ impl NetlensApp {
                         }
                         (Some(path), FilePurpose::OpenCapture) => self.packets(PacketsIntent::Open(path)),
                         (Some(path), FilePurpose::OpenLesson) => self.read_lesson_file(path),
+                        (path, FilePurpose::Export(_)) => self.export_path_chosen(path),
                         (None, FilePurpose::OpenLesson) => self.lessons.error = Some(none.into()),
                         (None, _) => self.packets_model.notice = Some(none.into()),
                     }
                 }
                 JobResult::Lesson { result } => self.lesson_file_read(result),
+                JobResult::Exported { kind, path, result } => self.exported(kind, path, result),
                 other => {
                     if let Some(job) = self.packets_model.apply(other) {
                         self.submit(job);
@@ -458,7 +476,7 @@ impl NetlensApp {
 
 /// egui's built-in fonts (bundled, so the app looks the same on every machine), with the
 /// monospace font as a last fallback for proportional text: it has the arrows and box symbols.
-fn install_fonts(ctx: &egui::Context) {
+pub(crate) fn install_fonts(ctx: &egui::Context) {
     let mut fonts = egui::FontDefinitions::default();
     if let Some(monospace) = fonts.families.get(&egui::FontFamily::Monospace).and_then(|f| f.first()).cloned() {
         fonts.families.entry(egui::FontFamily::Proportional).or_default().push(monospace);
@@ -503,23 +521,9 @@ fn demo_status(ui: &mut Ui, demo: &DemoStatus) {
     }
 }
 
-impl eframe::App for NetlensApp {
-    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
-        self.drain_events();
-        self.drain_jobs();
-        self.lesson_keys(ctx);
-        self.run_lesson_queue();
-        if self.tab == Tab::Network {
-            let dt = ctx.input(|i| f64::from(i.stable_dt));
-            self.network_model.tick(dt);
-        }
-        self.apply_theme(ctx);
-        // Presenter mode's zoom is not the one to remember.
-        let zoom = self.lessons.presenter.zoom_to_save().unwrap_or(ctx.zoom_factor());
-        self.settings.zoom = zoom.clamp(*ZOOM_RANGE.start(), *ZOOM_RANGE.end());
-    }
-
-    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+impl NetlensApp {
+    /// The app bar, the lesson bars and the open view; the views' intents carried out.
+    fn show_views(&mut self, ui: &mut Ui) {
         egui::Panel::top("app_bar").show(ui, |ui| {
             ui.add_space(2.0);
             self.app_bar(ui);
@@ -528,6 +532,14 @@ impl eframe::App for NetlensApp {
         if let Err(reason) = &self.worker {
             egui::Panel::top("worker_error").show(ui, |ui| {
                 ui.colored_label(theme::error_color(ui.visuals().dark_mode), reason);
+            });
+        }
+        if let Some((text, error)) = self.export_notice_text() {
+            let dark = ui.visuals().dark_mode;
+            let color = if error { theme::error_color(dark) } else { theme::marker_color(dark) };
+            let text = text.to_string();
+            egui::Panel::top("export_notice").show(ui, |ui| {
+                ui.add(egui::Label::new(RichText::new(text).color(color)).wrap());
             });
         }
         self.lesson_bars(ui);
@@ -577,6 +589,29 @@ impl eframe::App for NetlensApp {
         for intent in intents {
             self.handle(intent);
         }
+    }
+}
+
+impl eframe::App for NetlensApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.drain_events();
+        self.drain_jobs();
+        self.lesson_keys(ctx);
+        self.receive_screenshot();
+        self.run_lesson_queue();
+        if self.tab == Tab::Network {
+            let dt = ctx.input(|i| f64::from(i.stable_dt));
+            self.network_model.tick(dt);
+        }
+        self.apply_theme(ctx);
+        // Presenter mode's zoom is not the one to remember.
+        let zoom = self.lessons.presenter.zoom_to_save().unwrap_or(ctx.zoom_factor());
+        self.settings.zoom = zoom.clamp(*ZOOM_RANGE.start(), *ZOOM_RANGE.end());
+    }
+
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        self.show_views(ui);
+        self.take_exports();
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
@@ -631,7 +666,10 @@ fn run_with(renderer: eframe::Renderer, startup: Startup) -> Result<(), String> 
         "netlens",
         options,
         Box::new(|cc| {
-            let config = AppConfig { open: startup.open, lesson: startup.lesson, ..AppConfig::default() };
+            // NETLENS_EXPORT_DIR: exports go to this folder without a dialog (preparing many
+            // slides at once, or a desktop without a file dialog).
+            let export_dir = std::env::var_os("NETLENS_EXPORT_DIR").map(std::path::PathBuf::from);
+            let config = AppConfig { open: startup.open, lesson: startup.lesson, export_dir, ..AppConfig::default() };
             Ok(Box::new(NetlensApp::new(cc, config)))
         }),
     )

@@ -47,6 +47,12 @@ pub struct FetchArgs {
     /// Also trust this certificate authority (PEM or DER), e.g. the one `netlens serve` prints.
     #[arg(long, value_name = "FILE")]
     pub cacert: Option<PathBuf>,
+    /// Also save the page load as HAR 1.2 (DevTools' Network panel imports it).
+    #[arg(long, value_name = "FILE")]
+    pub har: Option<PathBuf>,
+    /// Keep Cookie, Set-Cookie and Authorization values in the HAR (redacted by default).
+    #[arg(long)]
+    pub keep_secrets: bool,
 }
 
 fn parse_dns_server(text: &str) -> Result<SocketAddr, String> {
@@ -105,7 +111,15 @@ pub fn run(args: FetchArgs) -> ExitCode {
         Ok(l) => l,
         Err(e) => return fail(&e.message),
     };
+    let started = std::time::SystemTime::now();
     let result = loader.run_silently(&request);
+    if let Some(path) = &args.har {
+        let document = crate::export::har::document(request.as_str(), &result.exchanges, started, args.keep_secrets);
+        let text = serde_json::to_string_pretty(&document).unwrap_or_default() + "\n";
+        if let Err(reason) = super::write_file(path, text.as_bytes()) {
+            return fail(&reason);
+        }
+    }
 
     let report = match args.format {
         Format::Text => report_text::render(&result),

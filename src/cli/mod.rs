@@ -127,3 +127,10 @@ pub(crate) fn fail(reason: &str) -> ExitCode {
     eprintln!("netlens: {reason}");
     ExitCode::FAILURE
 }
+
+/// Writes an export file (via a temporary file and a rename, like the window's saves); the error
+/// is a one-line reason naming the file.
+pub(crate) fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
+    crate::jobs::write_replacing(path, |out| std::io::Write::write_all(out, bytes))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}

@@ -48,6 +48,9 @@ pub struct RunArgs {
     /// With --live: how long to run, in seconds.
     #[arg(long, default_value_t = 5.0)]
     pub seconds: f64,
+    /// Save the graph as it stands at the end (nodes, links, messages in flight) as SVG.
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<std::path::PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }
@@ -85,6 +88,10 @@ fn run_scene(args: &RunArgs) -> Result<String, String> {
         let processed = netsim::run(scene.as_mut(), &actions, args.steps, args.until_ms.saturating_mul(1000))?;
         (scene, processed)
     };
+    if let Some(path) = &args.svg {
+        let drawing = crate::export::graph_of_scene(scene.as_ref(), egui::vec2(720.0, 720.0), false);
+        super::write_file(path, drawing.svg().as_bytes())?;
+    }
     Ok(report(args, scene.as_ref(), processed))
 }
 

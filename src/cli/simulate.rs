@@ -46,6 +46,12 @@ pub struct SimulateArgs {
     /// Save the run as a capture (pcapng when the name ends in .pcapng, else pcap).
     #[arg(long, value_name = "FILE")]
     pub pcap: Option<PathBuf>,
+    /// Save the ladder (the whole run, as the Packets view draws it) as an SVG picture.
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
+    /// Save the ladder as a Mermaid sequenceDiagram (one arrow per packet).
+    #[arg(long, value_name = "FILE")]
+    pub mermaid: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }
@@ -108,6 +114,21 @@ pub fn run(args: SimulateArgs) -> ExitCode {
         });
         if let Err(e) = written {
             return fail(&format!("cannot write {}: {e}", path.display()));
+        }
+    }
+    if args.svg.is_some() || args.mermaid.is_some() {
+        let (drawing, shown) = crate::export::ladder_of_run(&trace, 900.0, false);
+        if let Some(path) = &args.svg
+            && let Err(reason) = super::write_file(path, drawing.svg().as_bytes())
+        {
+            return fail(&reason);
+        }
+        let lanes = crate::ui::packets::ladder::lane_names(&trace, 0);
+        if let Some(path) = &args.mermaid
+            && let Err(reason) =
+                super::write_file(path, crate::export::mermaid::ladder_diagram(&trace, &lanes, &shown, true).as_bytes())
+        {
+            return fail(&reason);
         }
     }
     let out = match args.format {

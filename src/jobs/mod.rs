@@ -1,6 +1,6 @@
-//! The app's job runner: work for the Packets view that takes too long for the UI thread —
-//! running a scene in the simulator, reading a capture, saving one, asking for a file with the
-//! desktop's dialog — on named helper threads. The app sends `Job`s and drains `JobResult`s each
+//! The app's job runner: work that takes too long for the UI thread — running a scene in the
+//! simulator, reading a capture, saving one, reading a lesson, writing an export, asking for a
+//! file with the desktop's dialog — on named helper threads. The app sends `Job`s and drains `JobResult`s each
 //! frame; a waker repaints the window when a result is ready.
 //!
 //! Runs and reads go to one thread in order; a newer request makes the older one give up (the
@@ -9,6 +9,8 @@
 //! until the user answers. A job that cannot be started is reported as a result, with its reason.
 
 mod save;
+
+pub use save::write_replacing;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -55,7 +57,7 @@ impl JobRunner {
                 self.latest.fetch_max(generation, Ordering::SeqCst);
                 self.traces.send(job).map_err(|e| e.0)
             }
-            Job::Save { .. } | Job::ReadLesson { .. } => self.saves.send(job).map_err(|e| e.0),
+            Job::Save { .. } | Job::ReadLesson { .. } | Job::Export { .. } => self.saves.send(job).map_err(|e| e.0),
         };
         if let Err(job) = sent {
             self.report(failure(job, "the background job thread has stopped".into()));
@@ -72,9 +74,10 @@ impl JobRunner {
         let spawned = std::thread::Builder::new().name("netlens-file-dialog".into()).spawn(move || {
             let dialog = match purpose {
                 FilePurpose::OpenLesson => rfd::FileDialog::new().add_filter("Lessons", &["toml"]),
+                FilePurpose::Export(kind) => rfd::FileDialog::new().add_filter(kind.description(), &[kind.extension()]),
                 _ => rfd::FileDialog::new().add_filter("Packet captures", &["pcapng", "pcap", "cap"]),
             };
-            let path = if purpose == FilePurpose::SaveCapture {
+            let path = if matches!(purpose, FilePurpose::SaveCapture | FilePurpose::Export(_)) {
                 let dialog = match (suggested.parent(), suggested.file_name()) {
                     (Some(dir), Some(name)) => dialog.set_directory(dir).set_file_name(name.to_string_lossy()),
                     _ => dialog,
@@ -123,6 +126,7 @@ fn failure(job: Job, reason: String) -> JobResult {
         }
         Job::Save { path, .. } => JobResult::Saved { path, result: Err(reason), replaced_shown: false },
         Job::ReadLesson { .. } => JobResult::Lesson { result: Err(reason) },
+        Job::Export { path, kind, .. } => JobResult::Exported { kind, path, result: Err(reason) },
     }
 }
 
@@ -130,7 +134,7 @@ fn run_traces(jobs: Receiver<Job>, latest: Arc<AtomicU64>, reply: Reporter) {
     while let Ok(job) = jobs.recv() {
         let generation = match &job {
             Job::Simulate { generation, .. } | Job::Open { generation, .. } => *generation,
-            Job::Save { .. } | Job::ReadLesson { .. } => continue,
+            Job::Save { .. } | Job::ReadLesson { .. } | Job::Export { .. } => continue,
         };
         if latest.load(Ordering::SeqCst) != generation {
             reply.send(JobResult::Cancelled { generation });
@@ -142,7 +146,7 @@ fn run_traces(jobs: Receiver<Job>, latest: Arc<AtomicU64>, reply: Reporter) {
                 crate::sim::simulate_cancellable(&scene, &cancelled).map(|run| Ok(Trace::from_sim(run)))
             }
             Job::Open { path, .. } => Some(crate::capture::open(&path)),
-            Job::Save { .. } | Job::ReadLesson { .. } => None,
+            Job::Save { .. } | Job::ReadLesson { .. } | Job::Export { .. } => None,
         };
         match result {
             Some(result) => reply.send(JobResult::Trace { generation, result }),
@@ -166,6 +170,12 @@ fn run_saves(jobs: Receiver<Job>, reply: Reporter) {
                     .map_err(|e| format!("cannot read {name}: {e}"))
                     .and_then(|text| crate::lesson::file::parse(&name, &text));
                 reply.send(JobResult::Lesson { result });
+            }
+            Job::Export { path, kind, contents } => {
+                let result = contents.into_bytes().and_then(|bytes| {
+                    save::write_replacing(&path, |out| std::io::Write::write_all(out, &bytes)).map(|()| bytes.len())
+                });
+                reply.send(JobResult::Exported { kind, path, result });
             }
             Job::Simulate { .. } | Job::Open { .. } => {}
         }

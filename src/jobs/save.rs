@@ -11,10 +11,20 @@ use crate::trace::Trace;
 
 /// Writes `trace` to `path` (via a temporary file beside it); returns the packets written.
 pub fn save_replacing(trace: &Trace, format: CaptureFormat, path: &Path) -> Result<usize, String> {
+    write_replacing(path, |out| write_capture(trace, format, out))?;
+    Ok(trace.packets.len())
+}
+
+/// Writes what `write` produces to `path`: into a temporary file beside it, synced, then renamed
+/// over the target, so a reader never sees half a file and a failure leaves the old one.
+pub fn write_replacing(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+) -> Result<(), String> {
     let temporary = temporary_beside(path)?;
     let written = std::fs::File::create(&temporary).and_then(|file| {
         let mut out = std::io::BufWriter::new(file);
-        write_capture(trace, format, &mut out)?;
+        write(&mut out)?;
         out.flush()?;
         out.get_ref().sync_all()
     });
@@ -24,7 +34,7 @@ pub fn save_replacing(trace: &Trace, format: CaptureFormat, path: &Path) -> Resu
         let _ = std::fs::remove_file(&temporary);
         return Err(e.to_string());
     }
-    Ok(trace.packets.len())
+    Ok(())
 }
 
 /// A name for the temporary file in the target's own directory (so the rename stays on one

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::capture::CaptureFormat;
+use crate::export::{ExportContents, ExportKind};
 use crate::sim::Scene;
 use crate::trace::Trace;
 
@@ -40,6 +41,12 @@ pub enum Job {
     ReadLesson {
         path: PathBuf,
     },
+    /// Write an export (a picture is encoded on the file thread).
+    Export {
+        path: PathBuf,
+        kind: ExportKind,
+        contents: ExportContents,
+    },
 }
 
 /// What a file dialog was asked for.
@@ -48,6 +55,7 @@ pub enum FilePurpose {
     OpenCapture,
     SaveCapture,
     OpenLesson,
+    Export(ExportKind),
 }
 
 /// What the job runner reports back.
@@ -59,6 +67,8 @@ pub enum JobResult {
     Cancelled { generation: u64 },
     /// Packets written (or why not); `replaced_shown` says the file saved over is the one shown.
     Saved { path: PathBuf, result: Result<usize, String>, replaced_shown: bool },
+    /// An export written (its size in bytes), or why not.
+    Exported { kind: ExportKind, path: PathBuf, result: Result<usize, String> },
     /// The file dialog's answer (none if it was dismissed or none could be shown).
     FileChosen { purpose: FilePurpose, path: Option<PathBuf> },
     /// A lesson file, read and validated (or why not).
@@ -224,7 +234,7 @@ impl PacketsModel {
                     Err(reason) => self.notice = Some(format!("could not save to {}: {reason}", path.display())),
                 }
             }
-            JobResult::FileChosen { .. } | JobResult::Lesson { .. } => {}
+            JobResult::FileChosen { .. } | JobResult::Lesson { .. } | JobResult::Exported { .. } => {}
         }
         None
     }

@@ -28,11 +28,20 @@ pub struct PageLoad {
     /// Body bytes received so far by exchanges still downloading.
     pub progress: BTreeMap<usize, u64>,
     pub state: LoadState,
+    /// When the load began, by the wall clock (HAR's `startedDateTime`).
+    pub started: std::time::SystemTime,
 }
 
 impl PageLoad {
     pub fn new(id: LoadId, url: String) -> Self {
-        Self { id, url, exchanges: Vec::new(), progress: BTreeMap::new(), state: LoadState::Running }
+        Self {
+            id,
+            url,
+            exchanges: Vec::new(),
+            progress: BTreeMap::new(),
+            state: LoadState::Running,
+            started: std::time::SystemTime::now(),
+        }
     }
 
     /// A load that failed before it could start (a malformed URL): nothing went to the worker.

@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 use egui::{RichText, Ui};
 
+use crate::export::{ExportFile, ExportKind, ExportRequest, file_stem};
 use crate::model::navigation::Navigation;
 use crate::model::page_load::{FetchModel, LoadState, PageLoad};
 use crate::model::settings::Settings;
@@ -91,6 +92,10 @@ pub struct FetchView {
     cache: cache::ViewCache,
     /// An intent raised deep in the detail pane, handed out with the others.
     pending_intent: Option<FetchIntent>,
+    /// Exports keep Cookie and Authorization values (off unless the user says so).
+    keep_secrets: bool,
+    /// An export asked for this frame, for the app to carry out.
+    pub export: Option<ExportRequest>,
 }
 
 impl FetchView {
@@ -122,6 +127,8 @@ impl FetchView {
             pending_intent: None,
             dns_field: None,
             cache: cache::ViewCache::default(),
+            keep_secrets: false,
+            export: None,
         }
     }
 
@@ -192,6 +199,7 @@ impl FetchView {
                 );
                 self.pending_intent = Some(FetchIntent::ShowAsPackets(Box::new(scene)));
             }
+            self.export_menu(ui, load, exchange);
         });
         ui.separator();
         let entry = self.cache.entry(load.id, exchange);
@@ -202,6 +210,49 @@ impl FetchView {
             DetailTab::Body => tab_body::show(ui, load.id, exchange, entry),
             DetailTab::Dns => tab_dns::show(ui, exchange, entry, &mut self.dns_field),
         }
+    }
+}
+
+impl FetchView {
+    /// "Copy as curl" for the selected request, and the Export menu: the page load as HAR, the
+    /// window as PNG. Cookie and Authorization values stay out unless the user keeps them.
+    fn export_menu(&mut self, ui: &mut Ui, load: &PageLoad, exchange: &Exchange) {
+        let secrets = if self.keep_secrets { "" } else { " (cookies and authorization redacted)" };
+        if ui
+            .add_enabled(!exchange.request.is_empty(), egui::Button::new("Copy as curl"))
+            .on_hover_text(format!("The curl command that sends this request{secrets}"))
+            .clicked()
+        {
+            ui.ctx().copy_text(crate::export::curl::command(exchange, self.keep_secrets));
+        }
+        ui.menu_button("Export ▾", |ui| {
+            let finished = !load.is_running();
+            let har = ui
+                .add_enabled(finished, egui::Button::new("Page load as HAR…"))
+                .on_hover_text(
+                    "HAR 1.2: every request with its headers, body and timings; DevTools' Network panel imports it",
+                )
+                .on_disabled_hover_text("When the page has loaded");
+            if har.clicked() {
+                let document =
+                    crate::export::har::document(&load.url, &load.exchanges, load.started, self.keep_secrets);
+                let host = url::Url::parse(&load.url).ok().and_then(|u| u.host_str().map(str::to_string));
+                self.export = Some(ExportRequest::File(ExportFile {
+                    kind: ExportKind::Har,
+                    name: format!("{}.har", file_stem(host.as_deref().unwrap_or("page"))),
+                    bytes: serde_json::to_vec_pretty(&document).unwrap_or_default(),
+                }));
+                ui.close();
+            }
+            ui.checkbox(&mut self.keep_secrets, "Keep Cookie and Authorization values").on_hover_text(
+                "Off by default: a HAR or curl command shared with a class should not carry anyone's login",
+            );
+            ui.separator();
+            if ui.button("Window as PNG…").clicked() {
+                self.export = Some(ExportRequest::Screenshot);
+                ui.close();
+            }
+        });
     }
 }
 

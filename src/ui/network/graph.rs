@@ -4,10 +4,11 @@
 //! and supernodes inside, everyone else around), O(n) per change, so it reads well from 2 to
 //! 1,000 nodes and never costs a frame.
 
-use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke, Vec2, pos2, vec2};
+use egui::{Align2, Color32, FontId, Pos2, Rect, Shape, Stroke, Vec2, pos2, vec2};
 
 use crate::netsim::{Graph, MessageKind, Role};
 use crate::ui::palette::{Hue, node_color};
+use crate::ui::widgets::sketch::Sketch;
 
 /// Where each node sits, in a unit square (0..1), before pan and zoom.
 pub fn layout(graph: &Graph) -> Vec<Pos2> {
@@ -114,7 +115,7 @@ impl View {
 /// Draws the graph; returns the node under `pointer`, if any.
 #[allow(clippy::too_many_arguments)]
 pub fn paint(
-    painter: &Painter,
+    sketch: &mut Sketch<'_>,
     view: &View,
     graph: &Graph,
     positions: &[Pos2],
@@ -133,7 +134,7 @@ pub fn paint(
     } * view.zoom.sqrt();
     let weak = if dark { Color32::from_gray(70) } else { Color32::from_gray(200) };
     let text = if dark { Color32::from_gray(220) } else { Color32::from_gray(30) };
-    let background = painter.ctx().global_style().visuals.extreme_bg_color;
+    let background = sketch.painter().ctx().global_style().visuals.extreme_bg_color;
     // Positions come from the same session as the graph, so they match; a node without one
     // (never expected) is simply not drawn rather than indexed past the end.
     let screen: Vec<Pos2> = positions.iter().map(|&p| view.to_screen(p)).collect();
@@ -187,12 +188,12 @@ pub fn paint(
             hovered = Some(i);
         }
     }
-    painter.extend(shapes);
+    sketch.shapes.extend(shapes);
     // Names only when they fit.
     if n <= 60 || view.zoom > 3.0 {
         for (i, node) in graph.nodes.iter().enumerate() {
             if let Some(p) = at(i).filter(|p| view.rect.contains(*p)) {
-                painter.text(
+                sketch.text(
                     p + vec2(0.0, radius + 2.0),
                     Align2::CENTER_TOP,
                     &node.name,
@@ -231,7 +232,10 @@ mod tests {
         let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
             let view = View { rect: ui.max_rect(), zoom: 1.0, pan: Vec2::ZERO };
             let few = vec![pos2(0.5, 0.5); 9];
-            paint(ui.painter(), &view, &graph, &few, &[], Some(12), Some(pos2(1.0, 1.0)), true);
+            let painter = ui.painter();
+            let mut sketch = Sketch::new(painter);
+            paint(&mut sketch, &view, &graph, &few, &[], Some(12), Some(pos2(1.0, 1.0)), true);
+            sketch.paint();
         });
         output.textures_delta.clear();
     }

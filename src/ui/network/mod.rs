@@ -12,9 +12,11 @@ mod side;
 
 use egui::{Pos2, RichText, Sense, Ui};
 
+use crate::export::{ExportFile, ExportKind, ExportRequest, file_stem};
 use crate::model::network::{NetworkIntent, NetworkModel};
 use crate::netsim::{Action, Graph, Role};
 use crate::record::live::SessionId;
+use crate::ui::widgets::sketch::Sketch;
 
 /// Node positions, made for one session's graph.
 #[derive(Default)]
@@ -44,6 +46,8 @@ pub struct NetworkView {
     flights: flights::FlightDisplay,
     /// Presenter mode: the side panel keeps what the scene says now and folds the rest away.
     pub presenting: bool,
+    /// An export asked for this frame, for the app to carry out.
+    pub export: Option<ExportRequest>,
 }
 
 impl NetworkView {
@@ -136,8 +140,9 @@ impl NetworkView {
         if self.flights.busy() {
             ui.ctx().request_repaint();
         }
+        let mut sketch = Sketch::new(&painter);
         let hovered = graph::paint(
-            &painter,
+            &mut sketch,
             &view,
             graph,
             &self.layout.positions,
@@ -167,7 +172,17 @@ impl NetworkView {
             let state = if node.alive { "" } else { " — dead" };
             response.on_hover_text(format!("{} ({}){state}", node.name, node.role.name()));
         }
-        legend(ui, model, dark);
+        let export = legend(ui, model, dark);
+        self.export = export.map(|kind| match kind {
+            ExportKind::GraphSvg => ExportRequest::File(ExportFile {
+                kind,
+                name: format!("{}-graph.svg", file_stem(model.config().scene.name())),
+                bytes: crate::export::svg::document(&sketch.shapes, rect, ui.visuals().panel_fill).into_bytes(),
+            }),
+            _ => ExportRequest::Screenshot,
+        });
+        // Painted after the legend's Export menu, so an export holds exactly this frame's graph.
+        sketch.paint();
     }
 }
 
@@ -195,7 +210,8 @@ const HINT: &str = "scroll pans, Ctrl+scroll zooms, drag moves a node";
 
 /// The message kinds this scene sends (by colour) and the node roles (by shape), from the same
 /// enums and functions the painter uses.
-fn legend(ui: &mut Ui, model: &NetworkModel, dark: bool) {
+fn legend(ui: &mut Ui, model: &NetworkModel, dark: bool) -> Option<ExportKind> {
+    let mut export = None;
     ui.horizontal_wrapped(|ui| {
         for &kind in model.config().scene.message_kinds() {
             ui.colored_label(graph::message_color(kind, dark), format!("● {kind}")).on_hover_text(kind.meaning());
@@ -217,5 +233,20 @@ fn legend(ui: &mut Ui, model: &NetworkModel, dark: bool) {
             ui.label(role.name());
         }
         ui.label(RichText::new(HINT).weak());
+        ui.menu_button("Export ▾", |ui| {
+            if ui
+                .button("Graph as SVG…")
+                .on_hover_text("The graph exactly as shown, as a vector picture for slides")
+                .clicked()
+            {
+                export = Some(ExportKind::GraphSvg);
+                ui.close();
+            }
+            if ui.button("Window as PNG…").clicked() {
+                export = Some(ExportKind::Png);
+                ui.close();
+            }
+        });
     });
+    export
 }

@@ -6,11 +6,13 @@ use egui::{RichText, Sense, Ui};
 
 use super::ladder::{self, Geometry, LadderInput, TimeWindow};
 use super::{PacketsIntent, PacketsView};
+use crate::export::{self, ExportFile, ExportKind, ExportRequest, file_stem};
 use crate::model::packets::{PacketsModel, Source};
 use crate::model::playback::SPEEDS;
 use crate::sim::{OverrideAction, Scene};
 use crate::trace::Trace;
 use crate::ui::theme;
+use crate::ui::widgets::sketch::Sketch;
 
 pub fn source_bar(ui: &mut Ui, view: &mut PacketsView, model: &PacketsModel, intents: &mut Vec<PacketsIntent>) {
     ui.horizontal_wrapped(|ui| {
@@ -266,8 +268,17 @@ pub struct LadderArea<'a> {
     pub playhead_us: Option<u64>,
 }
 
-/// The ladder with its interactions; returns a clicked packet and a right-click override.
-pub fn ladder_area(ui: &mut Ui, area: LadderArea<'_>, simulated: bool) -> (Option<u32>, Option<(u32, OverrideAction)>) {
+/// What happened in the ladder area this frame.
+#[derive(Default)]
+pub struct LadderOutcome {
+    pub clicked: Option<u32>,
+    /// A right-click override: packet number and what to do with it.
+    pub action: Option<(u32, OverrideAction)>,
+    pub export: Option<ExportRequest>,
+}
+
+/// The ladder with its interactions and its legend (with the Export menu).
+pub fn ladder_area(ui: &mut Ui, area: LadderArea<'_>, simulated: bool) -> LadderOutcome {
     let legend_texts: Vec<String> = theme::packet_legend().iter().map(|(name, _, _)| format!("━ {name}")).collect();
     let legend_height = crate::ui::widgets::legend::height(ui, &legend_texts, 0.0);
     let size = ui.available_size() - egui::vec2(0.0, legend_height);
@@ -298,7 +309,8 @@ pub fn ladder_area(ui: &mut Ui, area: LadderArea<'_>, simulated: bool) -> (Optio
         dark: ui.visuals().dark_mode,
     };
     let painter = ui.painter_at(rect);
-    let hits = ladder::paint(&painter, &geometry, &input, response.hover_pos());
+    let mut sketch = Sketch::new(&painter);
+    let hits = ladder::paint(&mut sketch, &geometry, &input, response.hover_pos());
     let mut clicked = None;
     if let Some(hovered) = hits.hovered {
         let p = &area.trace.packets[hovered as usize];
@@ -339,6 +351,7 @@ pub fn ladder_area(ui: &mut Ui, area: LadderArea<'_>, simulated: bool) -> (Optio
             }
         });
     }
+    let mut export = None;
     ui.horizontal_wrapped(|ui| {
         let dark = ui.visuals().dark_mode;
         for (name, kind, fate) in theme::packet_legend() {
@@ -347,6 +360,62 @@ pub fn ladder_area(ui: &mut Ui, area: LadderArea<'_>, simulated: bool) -> (Optio
         if hits.dense {
             ui.label(RichText::new("(dense: zoom in)").weak());
         }
+        ui.separator();
+        export = export_menu(ui, &sketch, rect, &input, &hits.shown);
     });
-    (clicked, action)
+    // Painted after the menu so an export holds exactly this frame's drawing.
+    sketch.paint();
+    LadderOutcome { clicked, action, export }
+}
+
+/// The ladder's Export menu: SVG and Mermaid of what is shown (range, playhead, selection), to a
+/// file or the clipboard, and the window as PNG.
+fn export_menu(
+    ui: &mut Ui,
+    sketch: &Sketch<'_>,
+    rect: egui::Rect,
+    input: &LadderInput<'_>,
+    shown: &[u32],
+) -> Option<ExportRequest> {
+    let mut request = None;
+    let name = file_stem(&input.trace.sim.as_ref().map_or_else(|| "capture".to_string(), |r| r.scene.clone()));
+    let mermaid = || export::mermaid::ladder_diagram(input.trace, &input.lanes, shown, input.relative);
+    ui.menu_button("Export ▾", |ui| {
+        if ui
+            .button("Ladder as SVG…")
+            .on_hover_text("The ladder exactly as shown, as a vector picture for slides")
+            .clicked()
+        {
+            let background = ui.visuals().panel_fill;
+            let svg = export::svg::document(&sketch.shapes, rect, background);
+            request = Some(ExportRequest::File(ExportFile {
+                kind: ExportKind::LadderSvg,
+                name: format!("{name}-ladder.svg"),
+                bytes: svg.into_bytes(),
+            }));
+            ui.close();
+        }
+        if ui.button("Ladder as Mermaid…").on_hover_text("A sequenceDiagram: one arrow per packet shown").clicked() {
+            request = Some(ExportRequest::File(ExportFile {
+                kind: ExportKind::LadderMermaid,
+                name: format!("{name}-ladder.mmd"),
+                bytes: mermaid().into_bytes(),
+            }));
+            ui.close();
+        }
+        if ui
+            .button("Copy ladder as Mermaid")
+            .on_hover_text("Paste it into Markdown between ```mermaid fences")
+            .clicked()
+        {
+            ui.ctx().copy_text(mermaid());
+            ui.close();
+        }
+        ui.separator();
+        if ui.button("Window as PNG…").clicked() {
+            request = Some(ExportRequest::Screenshot);
+            ui.close();
+        }
+    });
+    request
 }

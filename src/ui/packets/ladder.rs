@@ -2,12 +2,13 @@
 //! from its send time to its arrival. Only what is visible is laid out and drawn; when packets
 //! are denser than the pixels, each pixel row shows how many there are instead.
 
-use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke, pos2, vec2};
+use egui::{Align2, Color32, FontId, Pos2, Rect, Shape, Stroke, pos2, vec2};
 
 use crate::packet::flag_names;
 use crate::sim::Fate;
 use crate::trace::{PacketFate, Trace, TracePacket};
 use crate::ui::theme;
+use crate::ui::widgets::sketch::Sketch;
 
 /// The visible stretch of time, in microseconds.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -59,6 +60,9 @@ pub struct LadderHits {
     pub hovered: Option<u32>,
     pub drawn: usize,
     pub dense: bool,
+    /// The packets in the shown stretch of time that have been sent, in send order: one arrow
+    /// each (in a dense stretch, counted in the density lines instead).
+    pub shown: Vec<u32>,
 }
 
 const HEADER: f32 = 40.0;
@@ -98,7 +102,20 @@ fn distance_to_segment(p: Pos2, a: Pos2, b: Pos2) -> f32 {
     p.distance(a + ab * t)
 }
 
-fn label(p: &TracePacket, relative: bool) -> String {
+/// The lane names: "address:port" of each end of `conversation` (client and server in a run).
+pub fn lane_names(trace: &Trace, conversation: u32) -> [String; 2] {
+    let Some(c) = trace.conversations.get(conversation as usize) else {
+        return [String::from("A"), String::from("B")];
+    };
+    if trace.sim.is_some() {
+        [format!("client {}", c.a_text()), format!("server {}", c.b_text())]
+    } else {
+        [c.a_text(), c.b_text()]
+    }
+}
+
+/// An arrow's text: flags, sequence and acknowledgment numbers, length and label.
+pub fn label(p: &TracePacket, relative: bool) -> String {
     if !p.is_tcp() {
         return p.label_text();
     }
@@ -106,8 +123,13 @@ fn label(p: &TracePacket, relative: bool) -> String {
     format!("{}  seq={seq} ack={ack} len={}  · {}", flag_names(p.flags), p.len, p.label_text())
 }
 
-/// Draws the ladder into `painter` within `geometry.rect`; `pointer` is for hovering.
-pub fn paint(painter: &Painter, geometry: &Geometry, input: &LadderInput<'_>, pointer: Option<Pos2>) -> LadderHits {
+/// Draws the ladder into `sketch` within `geometry.rect`; `pointer` is for hovering.
+pub fn paint(
+    sketch: &mut Sketch<'_>,
+    geometry: &Geometry,
+    input: &LadderInput<'_>,
+    pointer: Option<Pos2>,
+) -> LadderHits {
     let mut hits = LadderHits::default();
     let started = input.playhead_us.is_some();
     let playhead_us = input.playhead_us.unwrap_or(0);
@@ -121,8 +143,8 @@ pub fn paint(painter: &Painter, geometry: &Geometry, input: &LadderInput<'_>, po
 
     // Lanes and their headers.
     for (lane, x) in g.lane_x.iter().enumerate() {
-        painter.line_segment([pos2(*x, g.top), pos2(*x, g.rect.bottom())], Stroke::new(2.0, weak));
-        painter.text(
+        sketch.line([pos2(*x, g.top), pos2(*x, g.rect.bottom())], Stroke::new(2.0, weak));
+        sketch.text(
             pos2(*x, g.rect.top() + 4.0),
             Align2::CENTER_TOP,
             &input.lanes[lane],
@@ -130,7 +152,7 @@ pub fn paint(painter: &Painter, geometry: &Geometry, input: &LadderInput<'_>, po
             text,
         );
     }
-    time_axis(painter, g, weak);
+    time_axis(sketch, g, weak);
 
     // TCP states along the lanes (simulator only).
     for state in input.trace.states.iter().filter(|s| s.t_us <= playhead_us) {
@@ -143,8 +165,8 @@ pub fn paint(painter: &Painter, geometry: &Geometry, input: &LadderInput<'_>, po
         } else {
             (g.lane_x[1] + 8.0, Align2::LEFT_CENTER)
         };
-        painter.circle_filled(pos2(g.lane_x[state.lane], y), 3.5, text);
-        painter.text(pos2(x, y), align, &state.state, mono.clone(), text);
+        sketch.circle_filled(pos2(g.lane_x[state.lane], y), 3.5, text);
+        sketch.text(pos2(x, y), align, &state.state, mono.clone(), text);
     }
 
     let start = g.window.start_us - input.max_flight_us as f64;
@@ -155,6 +177,16 @@ pub fn paint(painter: &Painter, geometry: &Geometry, input: &LadderInput<'_>, po
     let visible = &input.order[first..last.max(first)];
     let rows = (g.height() / 3.0).max(1.0) as usize;
 
+    hits.shown = visible
+        .iter()
+        .copied()
+        .filter(|&i| started && packets[i as usize].t_us <= playhead_us)
+        .filter(|&i| {
+            let p = &packets[i as usize];
+            let end_us = p.arrive_us.or(p.lost_us).unwrap_or(p.t_us).min(playhead_us);
+            (p.t_us as f64) <= end && (end_us as f64) >= g.window.start_us
+        })
+        .collect();
     if visible.len() > rows {
         // Denser than the pixels: one line per pixel row, its strength the number of packets.
         hits.dense = true;
@@ -173,12 +205,9 @@ pub fn paint(painter: &Painter, geometry: &Geometry, input: &LadderInput<'_>, po
         for (r, &count) in counts.iter().enumerate().filter(|(_, c)| **c > 0) {
             let y = g.top + (r as f32 + 0.5) * 3.0;
             let alpha = (0.25 + 0.75 * count as f32 / peak).min(1.0);
-            painter.line_segment(
-                [pos2(g.lane_x[0], y), pos2(g.lane_x[1], y)],
-                Stroke::new(2.0, data.gamma_multiply(alpha)),
-            );
+            sketch.line([pos2(g.lane_x[0], y), pos2(g.lane_x[1], y)], Stroke::new(2.0, data.gamma_multiply(alpha)));
         }
-        painter.text(
+        sketch.text(
             pos2((g.lane_x[0] + g.lane_x[1]) / 2.0, g.top + 4.0),
             Align2::CENTER_TOP,
             format!("{} packets here — zoom in (Ctrl + scroll) to see each one", visible.len()),
@@ -189,6 +218,8 @@ pub fn paint(painter: &Painter, geometry: &Geometry, input: &LadderInput<'_>, po
         return hits;
     }
 
+    // Arrows: exactly the ones drawn.
+    hits.shown.clear();
     let show_labels = visible.len() as f32 <= g.height() / 14.0;
     let mut best: Option<(f32, u32)> = None;
     let mut shapes = Vec::with_capacity(visible.len() * 3);
@@ -211,6 +242,7 @@ pub fn paint(painter: &Painter, geometry: &Geometry, input: &LadderInput<'_>, po
             continue;
         }
         hits.drawn += 1;
+        hits.shown.push(index);
         let selected = input.selected == Some(index);
         let color = theme::packet_color(p.analysis.kind, p.fate, dark);
         let width = if selected { 3.5 } else { 1.6 };
@@ -248,24 +280,21 @@ pub fn paint(painter: &Painter, geometry: &Geometry, input: &LadderInput<'_>, po
         if show_labels {
             let mid = a + (b - a) * 0.5;
             let text_color = if selected { text } else { color };
-            let galley = painter.layout_no_wrap(
-                format!("#{} {}", p.number, label(p, input.relative)),
-                small.clone(),
-                text_color,
-            );
+            let galley =
+                sketch.layout_no_wrap(format!("#{} {}", p.number, label(p, input.relative)), small.clone(), text_color);
             let at = Align2::CENTER_BOTTOM.anchor_size(mid + vec2(0.0, -2.0), galley.size()).min;
             shapes.push(Shape::galley(at, galley, text_color));
         }
     }
-    painter.extend(shapes);
+    sketch.shapes.extend(shapes);
     hits.hovered = best.map(|(_, i)| i);
 
     // The playhead.
     let y = g.y(playhead_us as f64);
     if started && y >= g.top && y <= g.rect.bottom() {
         let color = theme::marker_color(dark);
-        painter.line_segment([pos2(g.rect.left() + AXIS, y), pos2(g.rect.right(), y)], Stroke::new(1.0, color));
-        painter.text(
+        sketch.line([pos2(g.rect.left() + AXIS, y), pos2(g.rect.right(), y)], Stroke::new(1.0, color));
+        sketch.text(
             pos2(g.rect.right() - 4.0, y - 2.0),
             Align2::RIGHT_BOTTOM,
             format_time(playhead_us as f64),
@@ -283,7 +312,7 @@ pub fn format_time(t_us: f64) -> String {
     if t_us.abs() >= 1e6 { format!("{:.4} s", t_us / 1e6) } else { format!("{:.3} ms", t_us / 1e3) }
 }
 
-fn time_axis(painter: &Painter, g: &Geometry, color: Color32) {
+fn time_axis(sketch: &mut Sketch<'_>, g: &Geometry, color: Color32) {
     let target = g.window.span_us / 8.0;
     let step = [1.0, 2.0, 5.0]
         .iter()
@@ -293,11 +322,8 @@ fn time_axis(painter: &Painter, g: &Geometry, color: Color32) {
     let mut t = (g.window.start_us / step).ceil() * step;
     while t <= g.window.start_us + g.window.span_us {
         let y = g.y(t);
-        painter.line_segment(
-            [pos2(g.rect.left() + AXIS - 6.0, y), pos2(g.rect.left() + AXIS, y)],
-            Stroke::new(1.0, color),
-        );
-        painter.text(
+        sketch.line([pos2(g.rect.left() + AXIS - 6.0, y), pos2(g.rect.left() + AXIS, y)], Stroke::new(1.0, color));
+        sketch.text(
             pos2(g.rect.left() + AXIS - 8.0, y),
             Align2::RIGHT_CENTER,
             format_time(t),

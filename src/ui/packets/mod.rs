@@ -59,6 +59,8 @@ pub struct PacketsView {
     draft: Option<Scene>,
     /// Presenter mode: the event list is folded away, leaving the ladder and the inspector.
     pub presenting: bool,
+    /// An export asked for this frame, for the app to carry out.
+    pub export: Option<crate::export::ExportRequest>,
 }
 
 impl Default for PacketsView {
@@ -84,6 +86,7 @@ impl PacketsView {
             save_path: default_save_path("handshake"),
             draft: None,
             presenting: false,
+            export: None,
         }
     }
 
@@ -161,14 +164,7 @@ impl PacketsView {
 
     /// The lane names: "address:port" of each end of the shown conversation.
     pub fn lanes(&self, trace: &Trace) -> [String; 2] {
-        let Some(c) = trace.conversations.get(self.conversation as usize) else {
-            return [String::from("A"), String::from("B")];
-        };
-        if trace.sim.is_some() {
-            [format!("client {}", c.a_text()), format!("server {}", c.b_text())]
-        } else {
-            [c.a_text(), c.b_text()]
-        }
+        ladder::lane_names(trace, self.conversation)
     }
 
     fn select(&mut self, trace: &Trace, packet: u32) {
@@ -306,6 +302,7 @@ impl PacketsView {
             });
         let mut clicked = None;
         let mut menu_action = None;
+        let mut export = None;
         let scroll_list = std::mem::take(&mut self.scroll_list);
         let playback = &self.playback;
         if !self.presenting {
@@ -329,15 +326,17 @@ impl PacketsView {
             playhead_us: playhead,
         };
         egui::CentralPanel::default().show(ui, |ui| {
-            let (hit, action) = controls::ladder_area(ui, area, simulated);
+            let outcome = controls::ladder_area(ui, area, simulated);
             if clicked.is_none() {
-                clicked = hit;
+                clicked = outcome.clicked;
             }
-            menu_action = action;
+            menu_action = outcome.action;
+            export = outcome.export;
         });
         if let Some(packet) = clicked {
             self.select(trace, packet);
         }
+        self.export = export;
         if let Some((number, action)) = menu_action
             && let Some(scene) = with_override(model.scene(), number, action)
         {

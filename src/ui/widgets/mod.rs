@@ -3,4 +3,5 @@
 pub mod byte_view;
 pub mod keys;
 pub mod legend;
+pub mod sketch;
 pub mod text;
