@@ -2,7 +2,8 @@
 # Makes the README's screenshots: starts netlens in a virtual X display, presses Enter (the demo
 # page's address is already in the bar), and saves the Fetch view, then its Raw tab; then the
 # Network view playing client/server in step mode, and the same scene live after a stranger sent
-# each listener a malformed frame (the window stays up and says it rejected them).
+# each listener a malformed frame (the window stays up and says it rejected them); then the
+# Lessons panel and presenter mode.
 # Needs Debian's xvfb, xdotool, imagemagick, iproute2 (ss) and python3 (installed when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +24,9 @@ sleep 4
 win=$(xdotool search --sync --onlyvisible --pid "$app" | head -1)
 # No window manager runs here, so give the window the keyboard explicitly.
 xdotool windowfocus --sync "$win"
+# The Lessons panel comes first: go to the Fetch tab, where the address bar has the keyboard.
+xdotool mousemove --window "$win" 189 15 click 1
+sleep 1
 xdotool key Return
 sleep 2
 import -window "$win" docs/fetch-view.png
@@ -30,7 +34,7 @@ xdotool mousemove --window "$win" 84 374 click 1
 sleep 1
 import -window "$win" docs/fetch-raw.png
 # The Network tab, then Play.
-xdotool mousemove --window "$win" 253 15 click 1
+xdotool mousemove --window "$win" 323 15 click 1
 sleep 1
 xdotool mousemove --window "$win" 568 47 click 1
 sleep 4
@@ -43,4 +47,23 @@ for port in $(ss -ltnp | grep "pid=$app," | awk '{print $4}' | sed 's/.*://' | g
 done
 sleep 2
 import -window "$win" docs/network-live.png
-echo "wrote docs/fetch-view.png, docs/fetch-raw.png, docs/network-view.png and docs/network-live.png"
+kill $app 2>/dev/null || true
+# A fresh window for the lessons: the panel with a lesson picked, then presenter mode (F5) on its
+# second step, the question asked and then answered.
+HOME=$(mktemp -d) target/release/netlens >/dev/null 2>&1 & app=$!
+sleep 4
+win=$(xdotool search --sync --onlyvisible --pid "$app" | head -1)
+xdotool windowfocus --sync "$win"
+xdotool mousemove --window "$win" 140 282 click 1
+sleep 1
+import -window "$win" docs/lessons.png
+xdotool mousemove --window "$win" 478 113 click 1
+sleep 2
+xdotool key Right
+sleep 1
+xdotool key Right
+sleep 3
+xdotool mousemove --window "$win" 640 300
+sleep 1
+import -window "$win" docs/presenter.png
+echo "wrote docs/fetch-view.png, docs/fetch-raw.png, docs/network-view.png, docs/network-live.png, docs/lessons.png and docs/presenter.png"

@@ -91,3 +91,17 @@ fn a_broken_lesson_file_is_refused_in_one_line_with_its_line() {
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
     assert!(stderr.contains("broken.toml:9: packet takes no \"colour\""), "{stderr}");
 }
+
+#[test]
+fn the_readme_example_lesson_passes_its_checks() {
+    let readme = include_str!("../README.md");
+    let start = readme.find("schema = 1\nid = \"lost-packet\"").expect("the README's example lesson");
+    let end = start + readme[start..].find("```").expect("its closing fence");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lost-packet.toml");
+    std::fs::write(&path, &readme[start..end]).unwrap();
+    let (ok, report) = json(&["lesson", "check", path.to_str().unwrap(), "--format", "json"]);
+    assert!(ok, "{report:#}");
+    let steps = report[0]["steps"].as_array().or_else(|| report["lessons"][0]["steps"].as_array());
+    assert_eq!(steps.map(Vec::len), Some(2), "{report:#}");
+}

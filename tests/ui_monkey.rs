@@ -23,6 +23,7 @@ use netlens::app::{AppConfig, NetlensApp, Tab};
 use netlens::model::network::{Mode, NetworkIntent, SessionConfig};
 use netlens::netsim::{Action, SceneKind};
 use netlens::sim::rng::SimRng;
+use netlens::ui::lessons::LessonIntent;
 use netlens::ui::packets::PacketsIntent;
 
 /// Every step so far (for the report), and whether anything panicked anywhere.
@@ -249,7 +250,7 @@ impl Monkey {
                 }
             }
             75..=80 => {
-                let tab = ["Fetch", "Packets", "Network"][self.below(3)];
+                let tab = ["Lessons", "Fetch", "Packets", "Network"][self.below(4)];
                 if let Some(node) = harness.query_all_by_label(tab).next() {
                     node.click();
                 }
@@ -291,7 +292,8 @@ impl Monkey {
                 harness.state_mut().tab = Tab::Packets;
                 what
             }
-            92..=95 => {
+            92..=94 => self.lesson_action(harness),
+            95 => {
                 let ms = 10 + self.below(90) as u64;
                 std::thread::sleep(Duration::from_millis(ms));
                 format!("wait {ms} ms")
@@ -303,6 +305,46 @@ impl Monkey {
                 format!("resize {size:?}")
             }
         }
+    }
+}
+
+impl Monkey {
+    /// Lessons through their intents: open a built-in one (or a damaged or missing file), move
+    /// on and back — often while its last step is still being carried out — present, leave.
+    fn lesson_action(&mut self, harness: &mut Harness<'_, NetlensApp>) -> String {
+        let lessons = netlens::lesson::builtin::all().expect("the built-in lessons");
+        let intent = match self.below(8) {
+            0 | 1 => LessonIntent::Open(Box::new(lessons[self.below(lessons.len())].clone())),
+            2 => LessonIntent::OpenFile(self.lesson_file()),
+            3 | 4 => LessonIntent::Next,
+            5 => LessonIntent::Previous,
+            6 => LessonIntent::GoTo(self.below(12)),
+            _ => {
+                if self.rng.chance(0.5) {
+                    LessonIntent::Present
+                } else {
+                    LessonIntent::Leave
+                }
+            }
+        };
+        let what = format!("lesson {intent:?}").chars().take(80).collect();
+        harness.state_mut().lesson(intent);
+        what
+    }
+
+    /// A lesson file: a good one, one cut short, garbage, or a path that is not there.
+    fn lesson_file(&mut self) -> String {
+        let good = netlens::lesson::builtin::source("peers").unwrap_or_default();
+        let dir = std::env::current_dir().expect("the sandbox");
+        let path = dir.join(format!("lesson-{}.toml", self.below(4)));
+        let text = match self.below(4) {
+            0 => good.to_string(),
+            1 => good[..good.len() / 2].to_string(),
+            2 => self.text(),
+            _ => return dir.join("missing.toml").display().to_string(),
+        };
+        std::fs::write(&path, text).expect("write a lesson file");
+        path.display().to_string()
     }
 }
 
@@ -335,10 +377,11 @@ fn run(seed: u64, steps: usize, files: &[String], coverage: &mut Coverage) {
     *SEED.lock().unwrap_or_else(|e| e.into_inner()) = seed;
     STEPS.lock().unwrap_or_else(|e| e.into_inner()).clear();
     let size = SIZES[(seed as usize) % 2];
-    let mut harness = Harness::builder()
-        .with_size(size)
-        .with_step_dt(1.0 / 30.0)
-        .build_eframe(|cc| NetlensApp::new(cc, AppConfig::test_with_demo()));
+    let mut harness = Harness::builder().with_size(size).with_step_dt(1.0 / 30.0).build_eframe(|cc| {
+        // Exports are written into the sandbox (no dialog in tests).
+        let export_dir = std::env::current_dir().ok().map(|d| d.join("exports"));
+        NetlensApp::new(cc, AppConfig { export_dir, ..AppConfig::test_with_demo() })
+    });
     let mut monkey = Monkey { rng: SimRng::new(seed), size: size.into(), files: files.to_vec() };
     let started = Instant::now();
     for step in 0..steps {
@@ -409,7 +452,7 @@ fn main() {
     }
     // The default run is long enough to reach every view, every scene and both modes.
     if steps >= 1200 && seeds.len() >= 2 {
-        for tab in [Tab::Fetch, Tab::Packets, Tab::Network] {
+        for tab in [Tab::Lessons, Tab::Fetch, Tab::Packets, Tab::Network] {
             if !coverage.tabs.contains(&tab) {
                 report_failure(&format!("the walk never reached the {tab:?} view"));
             }

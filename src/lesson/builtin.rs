@@ -23,6 +23,12 @@ pub fn find(id: &str) -> Option<Lesson> {
     all().ok()?.into_iter().find(|l| l.id == id)
 }
 
+/// A built-in lesson's file text, by its file's name without `.toml` — a starting point for
+/// writing one's own.
+pub fn source(name: &str) -> Option<&'static str> {
+    LESSONS.iter().find(|(file, _)| file.strip_suffix(".toml") == Some(name)).map(|(_, text)| *text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

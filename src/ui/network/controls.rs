@@ -30,6 +30,10 @@ pub fn show(ui: &mut Ui, view: &mut NetworkView, model: &NetworkModel, intents: 
     if let Some(error) = model.error() {
         ui.colored_label(theme::error_color(ui.visuals().dark_mode), error);
     }
+    // While presenting, the lesson's caption explains; the graph gets the room.
+    if view.presenting {
+        return;
+    }
     let scene = config.scene;
     egui::CollapsingHeader::new(RichText::new(scene.title()).strong())
         .id_salt("network-explanation")
