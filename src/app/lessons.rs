@@ -66,8 +66,20 @@ impl NetlensApp {
             }
             LessonIntent::Present => {
                 if self.lessons.player.is_none() {
-                    self.tab = Tab::Lessons;
-                    return;
+                    // Keyboard alone: F5 presents the lesson picked in the panel, or the first.
+                    let picked = self.lessons.view.picked().map(str::to_string);
+                    let lesson = self
+                        .lessons
+                        .catalog
+                        .iter()
+                        .find(|l| Some(l.id.as_str()) == picked.as_deref())
+                        .or(self.lessons.catalog.first())
+                        .cloned();
+                    let Some(lesson) = lesson else {
+                        self.tab = Tab::Lessons;
+                        return;
+                    };
+                    self.lesson(LessonIntent::Open(Box::new(lesson)));
                 }
                 let ctx = self.ctx.clone();
                 self.lessons.presenter.enter(&ctx, self.settings.presenter_zoom);
@@ -85,7 +97,23 @@ impl NetlensApp {
                 self.lessons.queue.clear();
                 Vec::new()
             }
-            LessonIntent::Next => self.lessons.player.as_mut().map(LessonPlayer::forward).unwrap_or_default(),
+            LessonIntent::Next => {
+                // Past the last step of a built-in lesson, presenting goes on to the next one, as
+                // slides do, so a whole course runs from the keyboard.
+                let next =
+                    self.lessons.player.as_ref().filter(|p| p.at_end() && self.lessons.presenter.on).and_then(|p| {
+                        let at = self
+                            .lessons
+                            .catalog
+                            .iter()
+                            .position(|l| l.id == p.lesson.id && l.source == p.lesson.source)?;
+                        self.lessons.catalog.get(at + 1).cloned()
+                    });
+                match next {
+                    Some(lesson) => return self.lesson(LessonIntent::Open(Box::new(lesson))),
+                    None => self.lessons.player.as_mut().map(LessonPlayer::forward).unwrap_or_default(),
+                }
+            }
             LessonIntent::Previous => self.lessons.player.as_mut().map(LessonPlayer::back).unwrap_or_default(),
             LessonIntent::GoTo(step) => self.lessons.player.as_mut().map(|p| p.go_to(step)).unwrap_or_default(),
         };

@@ -37,6 +37,13 @@ pub struct LessonsView {
     picked: Option<String>,
 }
 
+impl LessonsView {
+    /// The lesson picked in the panel, if any (F5 presents it when none is open).
+    pub fn picked(&self) -> Option<&str> {
+        self.picked.as_deref()
+    }
+}
+
 pub fn catalog(
     ui: &mut Ui,
     view: &mut LessonsView,
@@ -51,7 +58,7 @@ pub fn catalog(
             ui.heading("Guided lessons");
             ui.label(
                 RichText::new(
-                    "Each lesson walks through ideas of the section one step at a time. F5 presents the open lesson.",
+                    "Each lesson walks through ideas of the section one step at a time. F5 presents the open lesson (or the picked one, or the first).",
                 )
                 .weak(),
             );
