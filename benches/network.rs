@@ -27,18 +27,7 @@ fn graph_frames() {
     let now = scene.now();
     let flying = scene.flights().iter().filter(|f| f.sent_us <= now && now < f.arrive_us).count();
     // The messages in flight as the view draws them, each part of the way along its link.
-    let draws: Vec<graph::FlightDraw> = scene
-        .flights()
-        .iter()
-        .filter(|f| f.sent_us <= now && now < f.arrive_us)
-        .map(|f| graph::FlightDraw {
-            from: f.from,
-            to: f.to,
-            progress: (now - f.sent_us) as f32 / (f.arrive_us - f.sent_us) as f32,
-            alpha: 1.0,
-            kind: f.kind,
-        })
-        .collect();
+    let draws = graph::flights_at(scene.flights(), now);
     let ctx = egui::Context::default();
     let mut times = Vec::new();
     for _ in 0..60 {

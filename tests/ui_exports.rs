@@ -3,14 +3,14 @@
 //! page load as HAR, and "Copy as curl" — whose command, run by curl, fetches the same page from
 //! the demo site. Exports go to a directory of the test's own (no dialog in tests).
 
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+mod common;
 
+use std::path::{Path, PathBuf};
+
+use common::ui::run_until;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use netlens::app::{AppConfig, NetlensApp};
-
-const PATIENCE: Duration = Duration::from_secs(60);
 
 fn start(export_dir: &Path, demo: bool) -> Harness<'static, NetlensApp> {
     let dir = export_dir.to_path_buf();
@@ -18,22 +18,6 @@ fn start(export_dir: &Path, demo: bool) -> Harness<'static, NetlensApp> {
         let base = if demo { AppConfig::test_with_demo() } else { AppConfig::test() };
         NetlensApp::new(cc, AppConfig { export_dir: Some(dir.clone()), ..base })
     })
-}
-
-fn run_until(
-    harness: &mut Harness<'static, NetlensApp>,
-    what: &str,
-    done: impl Fn(&Harness<'static, NetlensApp>) -> bool,
-) {
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        harness.step();
-        if done(harness) {
-            return;
-        }
-        assert!(Instant::now() < deadline, "gave up waiting until {what}");
-        std::thread::sleep(Duration::from_millis(10));
-    }
 }
 
 /// Waits for the export file (written on the file thread) and reads it.

@@ -1,15 +1,15 @@
 //! Drives the real app with egui_kittest: type a demo address, press Enter, and check what a
 //! student would see. The app starts its own demo services on free loopback ports.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
+use common::ui::run_until;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use netlens::app::{AppConfig, NetlensApp};
-
-/// Generous: only a hang guard for a loaded CI machine, not a speed check.
-const PATIENCE: Duration = Duration::from_secs(60);
 
 fn start_app() -> Harness<'static, NetlensApp> {
     let mut harness = Harness::builder()
@@ -20,23 +20,6 @@ fn start_app() -> Harness<'static, NetlensApp> {
     harness.get_by_label("Fetch").click();
     harness.run_steps(2);
     harness
-}
-
-/// Steps the app (the worker runs on its own) until `done` holds.
-fn run_until(
-    harness: &mut Harness<'static, NetlensApp>,
-    what: &str,
-    done: impl Fn(&Harness<'static, NetlensApp>) -> bool,
-) {
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        harness.step();
-        if done(harness) {
-            return;
-        }
-        assert!(Instant::now() < deadline, "gave up waiting until {what}");
-        std::thread::sleep(Duration::from_millis(10));
-    }
 }
 
 fn has_label(harness: &Harness<'static, NetlensApp>, text: &str) -> bool {

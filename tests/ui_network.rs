@@ -2,16 +2,17 @@
 //! peer; the Kill server button; and regressions for the crashes of issue 8 — switching scenes
 //! in any order, in step and live mode, while playing, and hostile bytes to a live listener.
 
+mod common;
+
 use std::io::Write;
 use std::time::{Duration, Instant};
 
+use common::ui::{PATIENCE, run_until};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use netlens::app::{AppConfig, NetlensApp};
 use netlens::model::network::{LiveStatus, Mode, NetworkIntent, SessionConfig};
 use netlens::netsim::SceneKind;
-
-const PATIENCE: Duration = Duration::from_secs(60);
 
 fn start_app() -> Harness<'static, NetlensApp> {
     let mut harness =
@@ -23,22 +24,6 @@ fn start_app() -> Harness<'static, NetlensApp> {
 
 fn has_label(harness: &Harness<'static, NetlensApp>, text: &str) -> bool {
     harness.query_all_by_label(text).next().is_some()
-}
-
-fn run_until(
-    harness: &mut Harness<'static, NetlensApp>,
-    what: &str,
-    done: impl Fn(&Harness<'static, NetlensApp>) -> bool,
-) {
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        harness.step();
-        if done(harness) {
-            return;
-        }
-        assert!(Instant::now() < deadline, "gave up waiting until {what}");
-        std::thread::sleep(Duration::from_millis(10));
-    }
 }
 
 /// Picks a scene in the scene picker, as a user does.

@@ -1,36 +1,18 @@
 //! Drives the real app's Packets view with egui_kittest: open the handshake scene, step
 //! through it and read the inspector; open a capture from the command line's path.
 
-use std::time::{Duration, Instant};
+mod common;
 
+use common::ui::run_until;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use netlens::app::{AppConfig, NetlensApp, Tab};
 use netlens::ui::packets::{PacketsIntent, with_override};
 
-/// Generous: only a hang guard for a loaded CI machine, not a speed check.
-const PATIENCE: Duration = Duration::from_secs(60);
-
 fn start_app(open: Option<std::path::PathBuf>) -> Harness<'static, NetlensApp> {
     Harness::builder()
         .with_size([1400.0, 900.0])
         .build_eframe(move |cc| NetlensApp::new(cc, AppConfig { open: open.clone(), ..AppConfig::test() }))
-}
-
-fn run_until(
-    harness: &mut Harness<'static, NetlensApp>,
-    what: &str,
-    done: impl Fn(&mut Harness<'static, NetlensApp>) -> bool,
-) {
-    let deadline = Instant::now() + PATIENCE;
-    loop {
-        harness.step();
-        if done(harness) {
-            return;
-        }
-        assert!(Instant::now() < deadline, "gave up waiting until {what}");
-        std::thread::sleep(Duration::from_millis(10));
-    }
 }
 
 fn has_label(harness: &Harness<'static, NetlensApp>, text: &str) -> bool {

@@ -68,8 +68,11 @@ impl NetlensApp {
             return;
         }
         let suggested = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(".")).join(&name);
-        self.exports.waiting_for_path = Some((kind, contents));
-        self.ask_for_file_named(FilePurpose::Export(kind), suggested);
+        if self.ask_for_file_named(FilePurpose::Export(kind), suggested) {
+            self.exports.waiting_for_path = Some((kind, contents));
+        } else {
+            self.export_notice(format!("{} not saved: a file dialog is already open", kind.description()), true);
+        }
     }
 
     /// The file dialog's answer for an export.

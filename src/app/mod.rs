@@ -233,20 +233,20 @@ impl NetlensApp {
     /// Asks for a file with the desktop's dialog (one at a time).
     fn ask_for_file(&mut self, purpose: FilePurpose) {
         let suggested = std::path::PathBuf::from(&self.packets_view.save_path);
+        // An open dialog already has the user's attention; a second click waits for it.
         self.ask_for_file_named(purpose, suggested);
     }
 
-    fn ask_for_file_named(&mut self, purpose: FilePurpose, suggested: std::path::PathBuf) {
+    /// Asks with `suggested` as the proposed file; false when a dialog is already open (or the
+    /// job threads are not running), so nothing was asked.
+    fn ask_for_file_named(&mut self, purpose: FilePurpose, suggested: std::path::PathBuf) -> bool {
         if self.packets_model.dialog_open {
-            if let FilePurpose::Export(_) = purpose {
-                self.export_path_chosen(None);
-            }
-            return;
+            return false;
         }
-        if let Ok(jobs) = &self.jobs {
-            self.packets_model.dialog_open = true;
-            jobs.ask_for_file(purpose, suggested);
-        }
+        let Ok(jobs) = &self.jobs else { return false };
+        self.packets_model.dialog_open = true;
+        jobs.ask_for_file(purpose, suggested);
+        true
     }
 
     pub(crate) fn ask_for_lesson_file(&mut self) {

@@ -15,7 +15,7 @@ use egui::{Vec2, vec2};
 use crate::netsim::NetScene;
 use crate::trace::Trace;
 use crate::ui::network::graph;
-use crate::ui::packets::ladder::{self, Geometry, LadderInput, TimeWindow};
+use crate::ui::packets::ladder::{self, Geometry, LadderInput};
 use headless::Drawing;
 
 /// What an export makes, for its file name, its dialog filter and its notice.
@@ -53,22 +53,13 @@ impl ExportKind {
 /// The whole of a run's first conversation as a ladder, as the Packets view shows it after
 /// playing to the end: `width` points wide, tall enough for every packet's label.
 pub fn ladder_of_run(trace: &Trace, width: f32, dark: bool) -> (Drawing, Vec<u32>) {
-    let order = trace.conversation_packets(0);
-    let end_us = order.iter().map(|&i| trace.packets[i as usize].arrival_or_send()).max().unwrap_or(0);
-    let max_flight_us = order
-        .iter()
-        .map(|&i| {
-            let p = &trace.packets[i as usize];
-            p.arrival_or_send() - p.t_us
-        })
-        .max()
-        .unwrap_or(0);
+    // Played to the end, as the view's playback would be.
+    let mut playback = crate::model::playback::Playback::default();
+    playback.reset(trace, 0);
+    let (order, end_us) = (playback.order, playback.end_us);
     // 16 points per packet keeps every label (the ladder labels arrows when they have 14).
     let height = (order.len() as f32 * 16.0 + 80.0).clamp(300.0, 20_000.0);
-    let mut window = TimeWindow::fit(end_us);
-    if let Some(&first) = order.first() {
-        window.start_us = trace.packets[first as usize].t_us as f64 - window.span_us * 0.02;
-    }
+    let (window, max_flight_us) = ladder::whole_run(trace, &order, end_us);
     let input = LadderInput {
         trace,
         order: &order,
@@ -91,19 +82,7 @@ pub fn ladder_of_run(trace: &Trace, width: f32, dark: bool) -> (Drawing, Vec<u32
 pub fn graph_of_scene(scene: &dyn NetScene, size: Vec2, dark: bool) -> Drawing {
     let g = scene.graph();
     let positions = graph::layout(&g);
-    let now = scene.now();
-    let draws: Vec<graph::FlightDraw> = scene
-        .flights()
-        .iter()
-        .filter(|f| f.sent_us <= now && now < f.arrive_us)
-        .map(|f| graph::FlightDraw {
-            from: f.from,
-            to: f.to,
-            progress: (now - f.sent_us) as f32 / (f.arrive_us - f.sent_us).max(1) as f32,
-            alpha: 1.0,
-            kind: f.kind,
-        })
-        .collect();
+    let draws = graph::flights_at(scene.flights(), scene.now());
     headless::draw(size, dark, |sketch, area| {
         let view = graph::View { rect: area.shrink(24.0), zoom: 1.0, pan: Vec2::ZERO };
         graph::paint(sketch, &view, &g, &positions, &draws, None, None, dark);

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod ui;
+
 use std::sync::mpsc;
 use std::time::Duration;
 

@@ -90,6 +90,22 @@ pub struct FlightDraw {
     pub kind: MessageKind,
 }
 
+/// The messages on the wire at `now_us`, each drawn at its place along its link — how a moment
+/// of a scene looks without the window's minimum display time (exports, benchmarks).
+pub fn flights_at(flights: &[crate::netsim::InFlight], now_us: u64) -> Vec<FlightDraw> {
+    flights
+        .iter()
+        .filter(|f| f.sent_us <= now_us && now_us < f.arrive_us)
+        .map(|f| FlightDraw {
+            from: f.from,
+            to: f.to,
+            progress: (now_us - f.sent_us) as f32 / (f.arrive_us - f.sent_us).max(1) as f32,
+            alpha: 1.0,
+            kind: f.kind,
+        })
+        .collect()
+}
+
 /// Maps unit-square positions to the screen.
 #[derive(Clone, Copy, Debug)]
 pub struct View {

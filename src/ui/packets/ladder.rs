@@ -37,6 +37,24 @@ impl TimeWindow {
     }
 }
 
+/// How a conversation's ladder starts out: the whole run in view (from just before the first
+/// packet), and the longest time any packet spent in flight. `order` is in send order.
+pub fn whole_run(trace: &Trace, order: &[u32], end_us: u64) -> (TimeWindow, u64) {
+    let max_flight_us = order
+        .iter()
+        .map(|&i| {
+            let p = &trace.packets[i as usize];
+            p.arrival_or_send() - p.t_us
+        })
+        .max()
+        .unwrap_or(0);
+    let mut window = TimeWindow::fit(end_us);
+    if let Some(&first) = order.first() {
+        window.start_us = trace.packets[first as usize].t_us as f64 - window.span_us * 0.02;
+    }
+    (window, max_flight_us)
+}
+
 /// What the ladder needs to draw one conversation.
 pub struct LadderInput<'a> {
     pub trace: &'a Trace,
@@ -177,17 +195,17 @@ pub fn paint(
     let visible = &input.order[first..last.max(first)];
     let rows = (g.height() / 3.0).max(1.0) as usize;
 
-    hits.shown = visible
-        .iter()
-        .copied()
-        .filter(|&i| started && packets[i as usize].t_us <= playhead_us)
-        .filter(|&i| {
-            let p = &packets[i as usize];
-            let end_us = p.arrive_us.or(p.lost_us).unwrap_or(p.t_us).min(playhead_us);
-            (p.t_us as f64) <= end && (end_us as f64) >= g.window.start_us
-        })
-        .collect();
     if visible.len() > rows {
+        // The packets the density lines stand for: sent by the playhead, in the stretch shown.
+        hits.shown = visible
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let p = &packets[i as usize];
+                let end_us = p.arrive_us.or(p.lost_us).unwrap_or(p.t_us).min(playhead_us);
+                started && p.t_us <= playhead_us && (end_us as f64) >= g.window.start_us
+            })
+            .collect();
         // Denser than the pixels: one line per pixel row, its strength the number of packets.
         hits.dense = true;
         let row_us = g.window.span_us / rows as f64;
@@ -218,8 +236,6 @@ pub fn paint(
         return hits;
     }
 
-    // Arrows: exactly the ones drawn.
-    hits.shown.clear();
     let show_labels = visible.len() as f32 <= g.height() / 14.0;
     let mut best: Option<(f32, u32)> = None;
     let mut shapes = Vec::with_capacity(visible.len() * 3);

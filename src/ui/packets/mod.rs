@@ -145,20 +145,7 @@ impl PacketsView {
     fn select_conversation(&mut self, trace: &Trace, conversation: u32) {
         self.conversation = conversation;
         self.playback.reset(trace, conversation);
-        self.max_flight_us = self
-            .playback
-            .order
-            .iter()
-            .map(|&i| {
-                let p = &trace.packets[i as usize];
-                p.arrival_or_send() - p.t_us
-            })
-            .max()
-            .unwrap_or(0);
-        self.window = TimeWindow::fit(self.playback.end_us);
-        if let Some(&first) = self.playback.order.first() {
-            self.window.start_us = trace.packets[first as usize].t_us as f64 - self.window.span_us * 0.02;
-        }
+        (self.window, self.max_flight_us) = ladder::whole_run(trace, &self.playback.order, self.playback.end_us);
         self.selected = None;
     }
 
