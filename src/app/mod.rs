@@ -547,6 +547,7 @@ impl NetlensApp {
         let presenting = self.lessons.presenter.on;
         self.packets_view.presenting = presenting;
         self.network_view.presenting = presenting;
+        self.fetch_view.presenting = presenting;
         self.lessons.presenter.paint_overlay(ui.ctx());
         match self.tab {
             Tab::Lessons => {

@@ -40,6 +40,27 @@ impl Default for LinkConfig {
     }
 }
 
+impl LinkConfig {
+    /// The link in one line, as presenter mode shows it in place of the sliders:
+    /// "loss 20 % · dup 0 % · reorder 0 % · delay 20 ms · jitter 0 ms · 10 Mbit/s · MTU 1500".
+    pub fn summary(&self) -> String {
+        let speed = if self.bandwidth_bps == 0 {
+            "no serialization delay".to_string()
+        } else {
+            format!("{} Mbit/s", self.bandwidth_bps as f64 / 1e6)
+        };
+        format!(
+            "loss {:.0} % · dup {:.0} % · reorder {:.0} % · delay {} ms · jitter {} ms · {speed} · MTU {}",
+            self.loss * 100.0,
+            self.duplicate * 100.0,
+            self.reorder * 100.0,
+            self.delay_us as f64 / 1000.0,
+            self.jitter_us as f64 / 1000.0,
+            self.mtu
+        )
+    }
+}
+
 /// The smallest MTU IPv4 promises to carry (RFC 791); below it TCP could not even say SYN.
 pub const MIN_MTU: usize = 576;
 /// Ethernet jumbo frames are the largest anyone meets in a classroom.
@@ -167,6 +188,15 @@ mod tests {
 
     fn quiet() -> LinkConfig {
         LinkConfig { delay_us: 10_000, bandwidth_bps: 8_000_000, ..LinkConfig::default() }
+    }
+
+    #[test]
+    fn the_summary_names_every_impairment() {
+        let link = LinkConfig { loss: 0.2, ..LinkConfig::default() };
+        assert_eq!(
+            link.summary(),
+            "loss 20 % · dup 0 % · reorder 0 % · delay 20 ms · jitter 0 ms · 10 Mbit/s · MTU 1500"
+        );
     }
 
     #[test]

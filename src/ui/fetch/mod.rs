@@ -96,6 +96,8 @@ pub struct FetchView {
     keep_secrets: bool,
     /// An export asked for this frame, for the app to carry out.
     pub export: Option<ExportRequest>,
+    /// Presenter mode: the waterfall takes less room.
+    pub presenting: bool,
 }
 
 impl FetchView {
@@ -129,6 +131,7 @@ impl FetchView {
             cache: cache::ViewCache::default(),
             keep_secrets: false,
             export: None,
+            presenting: false,
         }
     }
 
@@ -151,7 +154,14 @@ impl FetchView {
         }
         self.selected = self.selected.min(load.exchanges.len().saturating_sub(1));
 
-        egui::Panel::top("fetch_waterfall").resizable(true).default_size(240.0).size_range(120.0..=900.0).show(
+        // While presenting, the waterfall keeps a smaller share (its own remembered size), so the
+        // detail tab the lesson opened stays readable under the caption.
+        let (waterfall_id, waterfall_size) = if self.presenting {
+            ("fetch_waterfall_presenting", (ui.available_height() * 0.3).clamp(90.0, 240.0))
+        } else {
+            ("fetch_waterfall", 240.0)
+        };
+        egui::Panel::top(waterfall_id).resizable(true).default_size(waterfall_size).size_range(90.0..=900.0).show(
             ui,
             |ui| {
                 load_status(ui, load);

@@ -194,10 +194,6 @@ pub fn impairments(ui: &mut Ui, view: &mut PacketsView, model: &PacketsModel, in
             intents.push(PacketsIntent::RunScene(Box::new(scene)));
         }
     }
-    // While presenting, the lesson's caption explains; the ladder gets the room.
-    if view.presenting {
-        return;
-    }
     egui::CollapsingHeader::new(RichText::new(&shown.title).strong()).id_salt("scene-explanation").default_open(true).show(ui, |ui| {
         ui.label(&shown.explanation);
         ui.label(

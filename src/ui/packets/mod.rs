@@ -225,11 +225,19 @@ impl PacketsView {
         }
 
         egui::Panel::top("packets_controls").show(ui, |ui| {
-            controls::source_bar(ui, self, model, &mut intents);
-            if let Some(trace) = trace {
-                controls::conversation_picker(ui, self, trace);
+            if self.presenting {
+                // The class needs to know the scene and the link, not the file boxes and sliders:
+                // one line, so the ladder keeps the room.
+                if let Some(scene) = model.scene() {
+                    ui.label(RichText::new(format!("{} · link: {}", scene.name, scene.link.summary())).strong());
+                }
+            } else {
+                controls::source_bar(ui, self, model, &mut intents);
+                if let Some(trace) = trace {
+                    controls::conversation_picker(ui, self, trace);
+                }
+                controls::impairments(ui, self, model, &mut intents);
             }
-            controls::impairments(ui, self, model, &mut intents);
             if let Some(trace) = trace {
                 controls::playback_bar(ui, self, trace);
             }
