@@ -9,7 +9,7 @@ use clap::Args;
 use serde_json::json;
 
 use super::{Format, fail};
-use crate::packet::{LabelKind, flag_names};
+use crate::packet::{Flags, LabelKind, flag_names};
 use crate::trace::{NO_CONVERSATION, Trace, TracePacket};
 
 #[derive(Args, Debug)]
@@ -102,20 +102,26 @@ fn packet_line(trace: &Trace, p: &TracePacket, out: &mut String) {
 }
 
 pub fn summary(trace: &Trace) -> serde_json::Value {
-    let mut counts = [0u64; 14];
+    // Counted by Wireshark's fields (a packet may carry several), one pass over the packets.
+    let counted = [Flags::RETRANSMISSION, Flags::DUPLICATE_ACK, Flags::OUT_OF_ORDER, Flags::ZERO_WINDOW];
+    let mut counts = [0u64; 4];
+    let mut resets = 0u64;
     for p in &trace.packets {
-        counts[p.analysis.kind as usize] += 1;
+        for (count, flag) in counts.iter_mut().zip(counted) {
+            *count += u64::from(p.analysis.flags.has(flag));
+        }
+        resets += u64::from(p.analysis.kind == LabelKind::Rst);
     }
-    let count = |k: LabelKind| counts[k as usize];
+    let [retransmissions, duplicate_acks, out_of_order, zero_windows] = counts;
     json!({
         "packets": trace.packets.len(),
         "conversations": trace.conversations.len(),
         "tcp_conversations": trace.conversations.iter().filter(|c| c.protocol == 6).count(),
-        "retransmissions": count(LabelKind::Retransmission),
-        "duplicate_acks": count(LabelKind::DuplicateAck),
-        "out_of_order": count(LabelKind::OutOfOrder),
-        "zero_windows": count(LabelKind::ZeroWindow),
-        "resets": count(LabelKind::Rst),
+        "retransmissions": retransmissions,
+        "duplicate_acks": duplicate_acks,
+        "out_of_order": out_of_order,
+        "zero_windows": zero_windows,
+        "resets": resets,
         "bytes": trace.packets.iter().map(|p| u64::from(p.wire_len)).sum::<u64>(),
         "duration_us": trace.packets.last().map_or(0, |p| p.t_us),
         "not_ip": trace.skipped,

@@ -8,4 +8,4 @@ pub mod labels;
 
 pub use decode::{Decoded, Transport, decode_ip, flag_names};
 pub use fields::{Field, fields};
-pub use labels::{Analysis, LabelKind, TcpAnalyzer};
+pub use labels::{Analysis, Flags, LabelKind, TcpAnalyzer};

@@ -122,7 +122,7 @@ impl TraceBuilder {
             len: 0,
             fragment_offset: 0,
             more_fragments: false,
-            analysis: Analysis { kind: LabelKind::Other, rel_seq: 0, rel_ack: 0, refers_to: 0, count: 0 },
+            analysis: Analysis::plain(LabelKind::Other),
             data_start,
             data_len: kept.len() as u32,
             wire_len: wire_len as u32,
@@ -141,7 +141,7 @@ impl TraceBuilder {
                 _ => packet.len = ip.total_len.saturating_sub(ip.header_len) as u32,
             }
             if analyze {
-                packet.analysis = self.analyzer.analyze(number as usize, &decoded);
+                packet.analysis = self.analyzer.analyze(number as usize, t_us, &decoded);
             }
             let ports = decoded.ports();
             let src = (ip.src, ports.map(|p| p.0));

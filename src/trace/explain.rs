@@ -33,6 +33,41 @@ pub fn explain(packet: &TracePacket, from: &str, to: &str) -> String {
             a.rel_seq as u64 + u64::from(packet.len.max(1)),
             if a.refers_to > 0 { format!(" (first sent as #{})", a.refers_to) } else { String::new() }
         ),
+        LabelKind::FastRetransmission => format!(
+            "{from} sends bytes {}..{} again{} right after {to}'s duplicate ACKs asked for exactly these bytes: a fast retransmission, without waiting for the timer.",
+            a.rel_seq,
+            a.rel_seq as u64 + u64::from(packet.len.max(1)),
+            if a.refers_to > 0 { format!(" (first sent as #{})", a.refers_to) } else { String::new() }
+        ),
+        LabelKind::SpuriousRetransmission => format!(
+            "{from} sends bytes {}..{} again, but {to} had already acknowledged them: this retransmission was not needed (spurious), perhaps because an ACK was slow or lost.",
+            a.rel_seq,
+            a.rel_seq as u64 + u64::from(packet.len.max(1))
+        ),
+        LabelKind::LostSegment => format!(
+            "Bytes before {} from {from} never passed the capture point: a segment was lost before it got here (or the capture started late). Expect duplicate ACKs and a retransmission to fill the gap.",
+            a.rel_seq
+        ),
+        LabelKind::AckedUnseen => format!(
+            "{from} acknowledges bytes the capture never saw {to} send: they took another path or were missed by the capture, but they did arrive."
+        ),
+        LabelKind::WindowFull => format!(
+            "{from}'s data fills {to}'s advertised window to the last byte: it must now wait for an ACK or a window update before sending more."
+        ),
+        LabelKind::ZeroWindowProbe => format!(
+            "{to}'s window is 0, so {from} sends a single byte to ask whether there is room again (a zero-window probe)."
+        ),
+        LabelKind::ZeroWindowProbeAck => {
+            format!("{from} answers the zero-window probe: its window is still 0, so {to} must keep waiting.")
+        }
+        LabelKind::KeepAlive => format!(
+            "A keep-alive: {from} resends the byte just before its next sequence number to check that {to} is still there on an idle connection."
+        ),
+        LabelKind::KeepAliveAck => format!("{from} answers the keep-alive: still here."),
+        LabelKind::PortsReused => format!(
+            "{from} opens a new connection on the same addresses and ports as an earlier one, with a new initial sequence number ({}).",
+            packet.seq
+        ),
         LabelKind::OutOfOrder => format!(
             "Bytes {}..{} from {from} were seen after bytes that come later in the stream: the network reordered them. TCP puts them back in order.",
             a.rel_seq,

@@ -38,3 +38,34 @@ pub fn trace_of(run: SimRun) -> Trace {
     trace.sim = Some(Box::new(run));
     builder.finish(None)
 }
+
+/// What a capture on `side`'s own network card would hold: the packets it sent, at the time it
+/// sent them (lost ones too — they left), and the packets sent to it that arrived, at the time
+/// they arrived (network copies included, lost ones never). Labels are computed from these
+/// packets alone, as for any capture: a loss upstream of `side` shows as a gap.
+pub fn trace_at(run: &SimRun, side: Side) -> Trace {
+    let mut seen: Vec<(u64, &crate::sim::SimPacket)> = run
+        .packets
+        .iter()
+        .filter_map(|p| {
+            if p.from == side {
+                // A copy the network made never passed the sender's card.
+                p.copy_of.is_none().then_some((p.t_send_us, p))
+            } else {
+                p.t_arrive_us.map(|t| (t, p))
+            }
+        })
+        .collect();
+    // Stable: packets seen at the same instant keep the order the simulator made them in.
+    seen.sort_by_key(|(t, _)| *t);
+    let place = match side {
+        Side::Client => "the client",
+        Side::Server => "the server",
+    };
+    let title = format!("{} (seed {}), captured at {place}", run.scene, run.seed);
+    let mut builder = TraceBuilder::new(title, SIM_EPOCH_US);
+    for (t_us, packet) in seen {
+        builder.push(&packet.bytes, packet.bytes.len(), t_us, PacketFate::Captured);
+    }
+    builder.finish(None)
+}

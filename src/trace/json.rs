@@ -5,13 +5,13 @@
 use serde_json::json;
 
 use super::Trace;
-use crate::packet::{LabelKind, flag_names};
+use crate::packet::flag_names;
 use crate::sim::Fate;
 
 /// Counts for the summary, from ground truth and from the labels.
 pub fn summary(trace: &Trace) -> serde_json::Value {
     let Some(run) = trace.sim.as_ref() else {
-        return json!({ "packets": trace.packets.len(), "retransmissions": trace.count(LabelKind::Retransmission) });
+        return json!({ "packets": trace.packets.len(), "retransmissions": trace.retransmissions() });
     };
     let fate = |f: Fate| run.packets.iter().filter(|p| p.fate == f).count();
     json!({
@@ -19,7 +19,7 @@ pub fn summary(trace: &Trace) -> serde_json::Value {
         "lost": fate(Fate::Lost),
         "duplicated": fate(Fate::Duplicate),
         "reordered": fate(Fate::Reordered),
-        "retransmissions": trace.count(LabelKind::Retransmission),
+        "retransmissions": trace.retransmissions(),
         "bytes_delivered": run.received.iter().map(Vec::len).sum::<usize>(),
         "completed_us": run.completed_us,
     })

@@ -164,6 +164,11 @@ impl Trace {
         from_sim::trace_of(run)
     }
 
+    /// A simulator run as a capture taken on one end's own network card (see `trace_at`).
+    pub fn from_sim_at(run: &SimRun, side: crate::sim::Side) -> Trace {
+        from_sim::trace_at(run, side)
+    }
+
     /// Packets of one conversation, in order, as indices into `packets`.
     pub fn conversation_packets(&self, conversation: u32) -> Vec<u32> {
         (0..self.packets.len() as u32).filter(|&i| self.packets[i as usize].conversation == conversation).collect()
@@ -183,6 +188,11 @@ impl Trace {
     /// Label counts for summaries.
     pub fn count(&self, kind: crate::packet::LabelKind) -> usize {
         self.packets.iter().filter(|p| p.analysis.kind == kind).count()
+    }
+
+    /// Retransmissions of every kind (plain, fast, spurious), as Wireshark counts them.
+    pub fn retransmissions(&self) -> usize {
+        self.packets.iter().filter(|p| p.analysis.kind.is_retransmission()).count()
     }
 
     pub fn end_us(&self) -> u64 {

@@ -71,9 +71,20 @@ pub fn packet_color(kind: crate::packet::LabelKind, fate: crate::trace::PacketFa
     match kind {
         K::Syn | K::SynAck | K::Fin | K::Rst => Hue::ReddishPurple.color(dark),
         K::Data | K::Udp | K::IpFragment => Hue::Blue.color(dark),
-        K::Retransmission | K::OutOfOrder => Hue::Orange.color(dark),
-        K::DuplicateAck => Hue::SkyBlue.color(dark),
-        K::WindowUpdate | K::ZeroWindow => Hue::Yellow.color(dark),
+        K::Retransmission
+        | K::FastRetransmission
+        | K::SpuriousRetransmission
+        | K::OutOfOrder
+        | K::LostSegment
+        | K::PortsReused => Hue::Orange.color(dark),
+        K::DuplicateAck | K::AckedUnseen => Hue::SkyBlue.color(dark),
+        K::WindowUpdate
+        | K::WindowFull
+        | K::ZeroWindow
+        | K::ZeroWindowProbe
+        | K::ZeroWindowProbeAck
+        | K::KeepAlive
+        | K::KeepAliveAck => Hue::Yellow.color(dark),
         K::Ack | K::Other => {
             if dark {
                 Color32::from_gray(0x9a)
