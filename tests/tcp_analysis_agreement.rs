@@ -199,6 +199,10 @@ fn segment(
     p
 }
 
+/// A crafted segment: (from the client?, seq, ack, flags, window, payload, window scale, the flag
+/// it should carry).
+type Step = (bool, u32, u32, u16, u16, usize, Option<u8>, &'static str);
+
 #[test]
 fn the_rare_flags_agree_with_wireshark_on_a_crafted_connection() {
     let Some(version) = tshark_version() else { return };
@@ -206,8 +210,7 @@ fn the_rare_flags_agree_with_wireshark_on_a_crafted_connection() {
     const ACK: u16 = 0x10;
     const PSH_ACK: u16 = 0x18;
     let (c, s) = (true, false);
-    // (from the client?, seq, ack, flags, window, payload, window scale, what it should be)
-    let script: Vec<(bool, u32, u32, u16, u16, usize, Option<u8>, &str)> = vec![
+    let script: Vec<Step> = vec![
         (c, 1000, 0, SYN, 65535, 0, Some(0), ""),
         (s, 5000, 1001, SYN | ACK, 2000, 0, Some(0), ""),
         (c, 1001, 5001, ACK, 65535, 0, None, ""),

@@ -270,7 +270,8 @@ const FAST_RETRANSMISSION_US: u64 = 20_000;
 /// Walks packets in order, keeping per-direction state.
 #[derive(Default)]
 pub struct TcpAnalyzer {
-    flows: FastMap<FlowKey, Direction>,
+    /// Each connection's two directions, by its addresses and ports in sorted order.
+    flows: FastMap<FlowKey, [Direction; 2]>,
 }
 
 fn after(a: u32, b: u32) -> bool {
@@ -290,22 +291,14 @@ impl TcpAnalyzer {
             Transport::Fragment => return Analysis::plain(LabelKind::IpFragment),
             Transport::Other => return Analysis::plain(LabelKind::Other),
         };
-        let key = (packet.ip.src, tcp.src_port, packet.ip.dst, tcp.dst_port);
-        let reverse = (packet.ip.dst, tcp.dst_port, packet.ip.src, tcp.src_port);
-        if key == reverse {
-            // A socket talking to itself: there is no other side to compare with.
-            let mut fwd = self.flows.remove(&key).unwrap_or_default();
-            let analysis = analyze_segment(&mut fwd, &mut Direction::default(), number, t_us, tcp);
-            self.flows.insert(key, fwd);
-            return analysis;
-        }
-        self.flows.entry(reverse).or_default();
-        self.flows.entry(key).or_default();
-        match self.flows.get_disjoint_mut([&key, &reverse]) {
-            [Some(fwd), Some(rev)] => analyze_segment(fwd, rev, number, t_us, tcp),
-            // Both were inserted just above.
-            _ => Analysis::plain(LabelKind::Other),
-        }
+        // Both directions of a connection live in one entry, found with one lookup: the side
+        // whose address and port sort first is index 0.
+        let (a, b) = ((packet.ip.src, tcp.src_port), (packet.ip.dst, tcp.dst_port));
+        let (key, side) = if a <= b { ((a.0, a.1, b.0, b.1), 0) } else { ((b.0, b.1, a.0, a.1), 1) };
+        let [first, second] = self.flows.entry(key).or_default();
+        // A socket talking to itself (a == b) still gets two distinct states.
+        let (fwd, rev) = if side == 0 { (first, second) } else { (second, first) };
+        analyze_segment(fwd, rev, number, t_us, tcp)
     }
 }
 
