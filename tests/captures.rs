@@ -311,3 +311,80 @@ fn a_file_opened_in_place_gives_the_same_bytes_as_one_read_into_memory() {
         assert!(lean.packets.iter().zip(&copied.packets).all(|(a, b)| a.analysis == b.analysis));
     }
 }
+
+/// A little-endian pcapng file: one raw-IP interface with these resolution and offset options,
+/// and the handshake's packets at `ticks(i)`.
+fn pcapng_with_clock(tsresol: u8, tsoffset: i64, ticks: impl Fn(u64) -> u64) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut shb = Vec::new();
+    shb.extend_from_slice(&0x1a2b_3c4du32.to_le_bytes());
+    shb.extend_from_slice(&1u16.to_le_bytes());
+    shb.extend_from_slice(&0u16.to_le_bytes());
+    shb.extend_from_slice(&[0xff; 8]);
+    ng_block(&mut out, 0x0a0d_0d0a, &shb, false);
+    let mut idb = Vec::new();
+    idb.extend_from_slice(&101u16.to_le_bytes());
+    idb.extend_from_slice(&0u16.to_le_bytes());
+    idb.extend_from_slice(&65535u32.to_le_bytes());
+    idb.extend_from_slice(&9u16.to_le_bytes()); // if_tsresol
+    idb.extend_from_slice(&1u16.to_le_bytes());
+    idb.extend_from_slice(&[tsresol, 0, 0, 0]);
+    idb.extend_from_slice(&14u16.to_le_bytes()); // if_tsoffset
+    idb.extend_from_slice(&8u16.to_le_bytes());
+    idb.extend_from_slice(&tsoffset.to_le_bytes());
+    idb.extend_from_slice(&[0, 0, 0, 0]);
+    ng_block(&mut out, 1, &idb, false);
+    for (i, ip) in ip_packets().iter().enumerate() {
+        let t = ticks(i as u64);
+        let mut epb = Vec::new();
+        epb.extend_from_slice(&0u32.to_le_bytes());
+        epb.extend_from_slice(&((t >> 32) as u32).to_le_bytes());
+        epb.extend_from_slice(&(t as u32).to_le_bytes());
+        epb.extend_from_slice(&(ip.len() as u32).to_le_bytes());
+        epb.extend_from_slice(&(ip.len() as u32).to_le_bytes());
+        epb.extend_from_slice(ip);
+        while epb.len() % 4 != 0 {
+            epb.push(0);
+        }
+        ng_block(&mut out, 6, &epb, false);
+    }
+    out
+}
+
+#[test]
+fn pcapng_clocks_in_powers_of_two_with_offsets_are_read_and_absurd_ones_refused() {
+    // 2^-20 s units, offset 1,700,000,000 s: packet i at 1,700,000,000 + i/4 s.
+    let file = pcapng_with_clock(0x80 | 20, 1_700_000_000, |i| i << 18);
+    let trace = read_bytes(&file, "ng").unwrap();
+    assert!(trace.damage.is_none(), "{:?}", trace.damage);
+    assert_eq!(trace.base_epoch_us, 1_700_000_000_000_000);
+    let times: Vec<u64> = trace.packets.iter().map(|p| p.t_us).collect();
+    assert_eq!(times, vec![0, 250_000, 500_000], "a quarter second apart");
+    // What tshark reads from the same bytes.
+    if tshark_available().is_some() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("clock.pcapng");
+        std::fs::write(&path, &file).unwrap();
+        let rows = tshark_fields(&path, &["frame.time_epoch"]);
+        let epochs: Vec<i64> = rows.iter().map(|r| (r[0].parse::<f64>().unwrap() * 1e6).round() as i64).collect();
+        let ours: Vec<i64> = trace.packets.iter().map(|p| trace.base_epoch_us + p.t_us as i64).collect();
+        assert_eq!(epochs, ours);
+    }
+    // An offset or a resolution no clock can have: a reason, never a panic or a wrapped date.
+    for file in [
+        pcapng_with_clock(6, i64::MAX, |i| i),
+        pcapng_with_clock(6, i64::MIN, |i| i),
+        pcapng_with_clock(0, 0, |_| u64::MAX),
+        pcapng_with_clock(25, 0, |i| i),
+        pcapng_with_clock(0x80 | 70, 0, |i| i),
+    ] {
+        match read_bytes(&file, "ng") {
+            Ok(trace) => {
+                let damage = trace.damage.expect("damage is reported");
+                assert!(damage.contains("timestamp"), "{damage}");
+                assert!(trace.packets.is_empty());
+            }
+            Err(reason) => assert!(reason.contains("timestamp"), "{reason}"),
+        }
+    }
+}

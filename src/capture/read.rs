@@ -156,11 +156,20 @@ impl Reader {
             match block {
                 // Interfaces are numbered per section.
                 Block::SectionHeader(_) => interfaces.clear(),
-                Block::InterfaceDescription(idb) => interfaces.push(Interface {
-                    linktype: idb.linktype.0,
-                    units_per_second: idb.ts_resolution().unwrap_or(1_000_000).max(1),
-                    offset_s: idb.ts_offset(),
-                }),
+                Block::InterfaceDescription(idb) => {
+                    let Some(units_per_second) = units_per_second(idb.if_tsresol) else {
+                        return Some(format!(
+                            "interface {} at byte {at} has an impossible timestamp resolution (if_tsresol {:#04x}); stopped there",
+                            interfaces.len(),
+                            idb.if_tsresol
+                        ));
+                    };
+                    interfaces.push(Interface {
+                        linktype: idb.linktype.0,
+                        units_per_second,
+                        offset_s: idb.if_tsoffset,
+                    });
+                }
                 Block::EnhancedPacket(epb) => {
                     number += 1;
                     let Some(interface) = interfaces.get(epb.if_id as usize) else {
@@ -170,8 +179,12 @@ impl Reader {
                         ));
                     };
                     let ticks = (u64::from(epb.ts_high) << 32) | u64::from(epb.ts_low);
-                    let us = (u128::from(ticks) * 1_000_000 / u128::from(interface.units_per_second)) as i64;
-                    let epoch_us = interface.offset_s * 1_000_000 + us;
+                    let Some(epoch_us) = pcapng_epoch_us(ticks, interface.units_per_second, interface.offset_s) else {
+                        return Some(format!(
+                            "packet {number} at byte {at} has a timestamp beyond any real date (interface offset {} s); stopped there",
+                            interface.offset_s
+                        ));
+                    };
                     last_epoch_us = epoch_us;
                     let frame = &epb.data[..(epb.caplen as usize).min(epb.data.len())];
                     let linktype = interface.linktype;
@@ -193,6 +206,21 @@ impl Reader {
         }
         None
     }
+}
+
+/// Timestamp units per second from pcapng's `if_tsresol`: 10^n, or 2^n when the top bit is set
+/// (6, microseconds, when the option is absent). None for a resolution no u64 can count.
+/// (pcap-parser's own helper refuses every power of two, so netlens reads the byte itself.)
+fn units_per_second(if_tsresol: u8) -> Option<u64> {
+    let n = u32::from(if_tsresol & 0x7f);
+    if if_tsresol & 0x80 == 0 { 10u64.checked_pow(n) } else { 1u64.checked_shl(n).filter(|_| n < 64) }
+}
+
+/// Microseconds since 1970 for a pcapng timestamp of `ticks` units plus the interface's offset
+/// in seconds; None when a crafted file makes it overflow.
+fn pcapng_epoch_us(ticks: u64, units_per_second: u64, offset_s: i64) -> Option<i64> {
+    let us = i64::try_from(u128::from(ticks) * 1_000_000 / u128::from(units_per_second.max(1))).ok()?;
+    offset_s.checked_mul(1_000_000)?.checked_add(us)
 }
 
 /// One frame, its IP packet and that packet's decoded headers, ready to be labelled.
@@ -257,4 +285,30 @@ fn damage_at(number: u64, at: usize, left: usize) -> String {
     format!(
         "the file is cut short or damaged at byte {at}, in packet {number} ({left} bytes left over); every packet before it is shown"
     )
+}
+
+#[cfg(test)]
+mod timestamp_tests {
+    use super::*;
+
+    #[test]
+    fn resolutions_are_powers_of_ten_or_of_two_and_impossible_ones_are_refused() {
+        assert_eq!(units_per_second(6), Some(1_000_000));
+        assert_eq!(units_per_second(9), Some(1_000_000_000));
+        assert_eq!(units_per_second(0x80 | 20), Some(1 << 20));
+        assert_eq!(units_per_second(19), Some(10u64.pow(19)));
+        assert_eq!(units_per_second(20), None);
+        assert_eq!(units_per_second(0x80 | 64), None);
+        assert_eq!(units_per_second(0xff), None);
+    }
+
+    #[test]
+    fn timestamps_that_would_overflow_are_refused_not_wrapped() {
+        assert_eq!(pcapng_epoch_us(3 << 20, 1 << 20, 100), Some(103_000_000));
+        assert_eq!(pcapng_epoch_us(5, 1_000_000, -2), Some(-1_999_995));
+        assert_eq!(pcapng_epoch_us(0, 1_000_000, i64::MAX), None);
+        assert_eq!(pcapng_epoch_us(0, 1_000_000, i64::MIN), None);
+        assert_eq!(pcapng_epoch_us(u64::MAX, 1, 0), None);
+        assert_eq!(pcapng_epoch_us(u64::MAX, 1_000_000_000, i64::MAX / 1_000_000), None);
+    }
 }
