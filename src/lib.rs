@@ -19,12 +19,18 @@
 //!
 //! The CLI (`cli`) drives the same engines without a UI.
 
+#[cfg(feature = "gui")]
 pub mod app;
 pub mod capture;
+#[cfg(feature = "gui")]
 pub mod cli;
+#[cfg(feature = "gui")]
 pub mod export;
+pub mod fuzzing;
+#[cfg(feature = "gui")]
 pub mod jobs;
 pub mod lesson;
+#[cfg(feature = "gui")]
 pub mod model;
 pub mod net;
 pub mod netsim;
@@ -32,6 +38,7 @@ pub mod packet;
 pub mod record;
 pub mod sim;
 pub mod trace;
+#[cfg(feature = "gui")]
 pub mod ui;
 pub mod version;
 pub mod wire;

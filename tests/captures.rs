@@ -258,6 +258,60 @@ fn a_cut_capture_keeps_every_packet_before_the_damage_and_says_where() {
     assert!(trace.damage.is_some());
 }
 
+/// Both formats go through one walk: cut inside the same packet, they keep the same packets and
+/// name the same packet number. An enhanced packet block whose lengths disagree is damage at
+/// that packet, never a misread frame.
+#[test]
+fn pcap_and_pcapng_cut_at_the_same_packet_say_the_same_and_inconsistent_blocks_are_damage() {
+    let trace = lossy();
+    let (pcap, ng) = (written(&trace, CaptureFormat::Pcap), written(&trace, CaptureFormat::PcapNg));
+    let full = read_bytes(&ng, "ng").unwrap();
+    assert!(full.damage.is_none());
+    assert_eq!(full.packets.len(), read_bytes(&pcap, "pcap").unwrap().packets.len());
+    // Cut both 10 bytes into packet 5's record (pcap: 24-byte header, 16 per record; pcapng:
+    // the EPBs follow the section and interface blocks).
+    let pcap_record = |n: usize| {
+        let mut at = 24;
+        for _ in 1..n {
+            at += 16 + u32::from_le_bytes(pcap[at + 8..at + 12].try_into().unwrap()) as usize;
+        }
+        at
+    };
+    let ng_block = |n: usize| {
+        let (mut at, mut seen) = (0, 0);
+        loop {
+            let kind = u32::from_le_bytes(ng[at..at + 4].try_into().unwrap());
+            if kind == 6 {
+                seen += 1;
+                if seen == n {
+                    return at;
+                }
+            }
+            at += u32::from_le_bytes(ng[at + 4..at + 8].try_into().unwrap()) as usize;
+        }
+    };
+    let a = read_bytes(&pcap[..pcap_record(5) + 10], "a").unwrap();
+    let b = read_bytes(&ng[..ng_block(5) + 10], "b").unwrap();
+    assert_eq!((a.packets.len(), b.packets.len()), (4, 4));
+    for damage in [a.damage.unwrap(), b.damage.unwrap()] {
+        assert!(damage.contains("in packet 5"), "{damage}");
+    }
+    // Packet 3's trailing length no longer matches its leading one.
+    let mut bad = ng.clone();
+    let at = ng_block(3);
+    let len = u32::from_le_bytes(bad[at + 4..at + 8].try_into().unwrap()) as usize;
+    bad[at + len - 4..at + len].copy_from_slice(&(len as u32 + 4).to_le_bytes());
+    let read = read_bytes(&bad, "bad").unwrap();
+    assert_eq!(read.packets.len(), 2);
+    assert!(read.damage.as_deref().is_some_and(|d| d.contains("packet 3")), "{:?}", read.damage);
+    // Packet 3 claims more captured bytes than its block holds.
+    let mut bad = ng.clone();
+    bad[at + 20..at + 24].copy_from_slice(&(len as u32).to_le_bytes());
+    let read = read_bytes(&bad, "bad").unwrap();
+    assert_eq!(read.packets.len(), 2);
+    assert!(read.damage.is_some());
+}
+
 #[test]
 fn garbage_is_refused_with_a_reason() {
     assert!(read_bytes(b"hello, this is not a capture at all", "x").unwrap_err().contains("not a pcap"));

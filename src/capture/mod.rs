@@ -4,6 +4,7 @@
 mod link;
 mod mapped;
 pub mod read;
+mod records;
 pub mod synthetic;
 pub mod write;
 

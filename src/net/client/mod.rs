@@ -10,6 +10,7 @@
 
 pub mod dns_wire;
 pub mod errors;
+mod memory_transport;
 pub mod page_loader;
 pub mod recorder;
 pub mod resolver;
@@ -19,4 +20,5 @@ pub mod tcp_transport;
 pub mod tls;
 pub mod transport;
 
+pub use memory_transport::fuzz_response;
 pub use page_loader::{PageLoader, PageResult, StopHandle};

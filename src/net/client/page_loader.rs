@@ -71,17 +71,7 @@ impl PageLoader {
     pub fn new(options: &FetchOptions) -> Result<Self, FetchError> {
         let recorder = Arc::new(LoadRecorder::new(options.preview_bytes));
         let tls_config = client_config(&options.extra_roots).map_err(|m| FetchError::new(ErrorKind::Tls, None, m))?;
-        let config = Agent::config_builder()
-            .http_status_as_error(false)
-            // Redirects are followed here, not in ureq, so each hop is an exchange of its own.
-            .max_redirects(0)
-            .proxy(None)
-            .user_agent(concat!("netlens/", env!("CARGO_PKG_VERSION")))
-            .timeout_connect(Some(options.connect_timeout))
-            .timeout_per_read(Some(options.read_timeout))
-            .timeout_per_call(Some(options.total_timeout))
-            .input_buffer_size(INPUT_BUFFER)
-            .build();
+        let config = agent_config(options);
         let connector = RecordingTcpConnector { recorder: recorder.clone() }
             .chain(RecordingTlsConnector { recorder: recorder.clone(), config: tls_config });
         let resolver = RecordingResolver {
@@ -301,6 +291,21 @@ impl PageLoader {
         let complete = error.is_none();
         (BodySummary { decoded, xxh3: format!("{:032x}", hasher.digest128()), complete }, error)
     }
+}
+
+/// How netlens configures ureq: statuses are answers, not errors, and redirects are ours to follow.
+pub(super) fn agent_config(options: &FetchOptions) -> ureq::config::Config {
+    Agent::config_builder()
+        .http_status_as_error(false)
+        // Redirects are followed here, not in ureq, so each hop is an exchange of its own.
+        .max_redirects(0)
+        .proxy(None)
+        .user_agent(concat!("netlens/", env!("CARGO_PKG_VERSION")))
+        .timeout_connect(Some(options.connect_timeout))
+        .timeout_per_read(Some(options.read_timeout))
+        .timeout_per_call(Some(options.total_timeout))
+        .input_buffer_size(INPUT_BUFFER)
+        .build()
 }
 
 /// Whoever watches a page load, if anyone. Events are built only when someone listens.
