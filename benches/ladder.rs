@@ -12,6 +12,7 @@ fn frame_times(trace: &netlens::trace::Trace, window: TimeWindow, frames: usize)
     let end = trace.end_us();
     let max_flight = 0;
     let ctx = egui::Context::default();
+    let gaps = netlens::trace::gaps::find_gaps(trace);
     let mut times = Vec::with_capacity(frames);
     let mut drawn = 0;
     for _ in 0..frames {
@@ -34,6 +35,7 @@ fn frame_times(trace: &netlens::trace::Trace, window: TimeWindow, frames: usize)
                     selected: None,
                     relative: true,
                     dark: true,
+                    gaps: &gaps,
                 };
                 let mut sketch = netlens::ui::widgets::sketch::Sketch::new(ui.painter());
                 drawn = ladder::paint(&mut sketch, &geometry, &ladder_input, None).drawn;

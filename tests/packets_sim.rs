@@ -192,3 +192,52 @@ fn fetch_replay_carries_the_exact_bytes() {
     assert_eq!(run.received[1], request);
     assert_eq!(run.received[0], response);
 }
+
+/// The two-hop scene seen from its three capture points: each capture holds exactly the packets
+/// that passed there, at the time they passed, and a loss upstream of the capture point shows as
+/// Wireshark's "previous segment not captured" gap, which a retransmission later fills.
+#[test]
+fn a_two_hop_run_captured_at_client_router_and_server_sees_what_passed_each_point() {
+    use netlens::trace::CapturePoint;
+    let run = run("two-hops");
+    assert!(run.completed_us.is_some(), "{}", run.outcome);
+    let server_sent = |p: &&netlens::sim::SimPacket| p.from == netlens::sim::Side::Server && p.copy_of.is_none();
+    let lost_before_router =
+        run.packets.iter().filter(server_sent).filter(|p| p.fate == Fate::Lost && p.t_router_us.is_none()).count();
+    let lost_after_router =
+        run.packets.iter().filter(server_sent).filter(|p| p.fate == Fate::Lost && p.t_router_us.is_some()).count();
+    assert!(lost_before_router > 0 && lost_after_router > 0, "the scene loses data on both hops");
+    for p in &run.packets {
+        if let (Some(router), Some(arrive)) = (p.t_router_us, p.t_arrive_us) {
+            assert!(
+                p.t_send_us < router && router < arrive,
+                "#{} passes the router between send and arrival",
+                p.number
+            );
+        }
+    }
+    let at = |point| Trace::captured_at(&run, point).expect("a two-hop run has all three points");
+    let (client, router, server) = (at(CapturePoint::Client), at(CapturePoint::Router), at(CapturePoint::Server));
+    assert_eq!(router.packets.len(), run.packets.iter().filter(|p| p.t_router_us.is_some()).count());
+    assert!(server.packets.len() > router.packets.len() && router.packets.len() > client.packets.len());
+    // The sender's capture has every segment it sent: no gaps, and the retransmissions.
+    assert_eq!(server.count(LabelKind::LostSegment), 0);
+    assert!(server.retransmissions() > 0);
+    // Downstream of a loss, a gap comes first; a retransmission then fills it.
+    for trace in [&router, &client] {
+        let gap = trace.packets.iter().position(|p| p.analysis.kind == LabelKind::LostSegment);
+        let gap = gap.unwrap_or_else(|| panic!("{}: a gap", trace.title));
+        assert!(
+            trace.packets[gap..]
+                .iter()
+                .any(|p| p.analysis.kind.is_retransmission() || p.analysis.kind == LabelKind::OutOfOrder),
+            "{}: the gap is filled later",
+            trace.title
+        );
+    }
+    // Captures keep the simulator's truth: the server's shows the packets the network lost.
+    assert!(server.packets.iter().any(|p| p.fate == netlens::trace::PacketFate::Sim(Fate::Lost)));
+    assert!(client.packets.iter().all(|p| p.fate != netlens::trace::PacketFate::Sim(Fate::Lost)));
+    // A one-hop run has no router to capture at.
+    assert!(Trace::captured_at(&simulate(&Scene::named("lossy-transfer").unwrap()), CapturePoint::Router).is_none());
+}

@@ -1,7 +1,7 @@
 //! netlens's TCP analysis against Wireshark's, flag by flag (its `tcp.analysis.*` fields), on
 //! captures the project makes itself: every built-in packet scene under several seeds and mixes
-//! of loss, duplication and reordering — as the simulator sent it, and as captured on the
-//! client's and on the server's card — written as pcap, read back by netlens and by tshark.
+//! of loss, duplication and reordering — as the simulator sent it, as captured on the client's
+//! and on the server's card, and at the router of the two-hop scene — written as pcap, read back by netlens and by tshark.
 //! For each flag: how often each says it, precision and recall. Flags with at least
 //! `MIN_INSTANCES` cases must agree on 99 % or more both ways; rarer ones are reported.
 //! Skipped without tshark (required with CI=true, as in tests/captures.rs).
@@ -11,7 +11,7 @@ use std::process::Command;
 use netlens::capture::{CaptureFormat, read_bytes, write_capture};
 use netlens::packet::Flags;
 use netlens::sim::{Scene, Side, simulate};
-use netlens::trace::Trace;
+use netlens::trace::{CapturePoint, Trace};
 
 const MIN_INSTANCES: usize = 50;
 const TARGET: f64 = 0.99;
@@ -41,7 +41,7 @@ fn runs() -> Vec<(String, Trace)> {
             for (loss, dup, reorder) in mixes {
                 let mut s = scene.clone();
                 s.seed = seed;
-                for link in std::iter::once(&mut s.link).chain(s.reverse_link.as_mut()) {
+                for link in std::iter::once(&mut s.link).chain(s.reverse_link.as_mut()).chain(s.second_hop.as_mut()) {
                     link.loss = loss;
                     link.duplicate = dup;
                     link.reorder = reorder;
@@ -52,6 +52,10 @@ fn runs() -> Vec<(String, Trace)> {
                 // whole, every packet at the moment it was sent.
                 runs.push((format!("{name} at the client"), Trace::from_sim_at(&run, Side::Client)));
                 runs.push((format!("{name} at the server"), Trace::from_sim_at(&run, Side::Server)));
+                // A two-hop scene is captured at its router too, the "middle" of the path.
+                if let Some(trace) = Trace::captured_at(&run, CapturePoint::Router) {
+                    runs.push((format!("{name} at the router"), trace));
+                }
                 runs.push((name, Trace::from_sim(run)));
             }
         }

@@ -204,3 +204,50 @@ fn dragging_a_slider_runs_the_scene_once_when_released() {
     let loss = harness.state().packets_model().scene().unwrap().link.loss;
     assert!(loss > 0.05, "the run has the dragged loss: {loss}");
 }
+
+/// The "captured at" buttons: the router is offered only where there is one; each point shows
+/// the same run as that capture would hold it, with the gaps a loss upstream leaves, and going
+/// back to "whole run" shows every packet again. A new run keeps the chosen point.
+#[test]
+fn the_captured_at_buttons_show_one_run_from_client_router_and_server() {
+    use netlens::trace::CapturePoint;
+    let mut harness = start_app(None);
+    harness.get_by_label("Packets").click();
+    run_until(&mut harness, "the handshake has run", |h| !h.state().packets_model().busy());
+    // One hop: no router to click.
+    assert!(harness.get_by_label("router").accesskit_node().is_disabled(), "the handshake scene has no router");
+    let scene = netlens::sim::Scene::named("two-hops").unwrap();
+    harness.state_mut().packets(PacketsIntent::RunScene(Box::new(scene)));
+    run_until(&mut harness, "the two-hop run finishes", |h| !h.state().packets_model().busy());
+    harness.run_steps(2);
+    let whole = harness.state().packets_model().trace().unwrap().packets.len();
+    let mut seen = Vec::new();
+    for point in CapturePoint::ALL {
+        harness.get_by_label(point.name()).click();
+        harness.run_steps(2);
+        let model = harness.state().packets_model();
+        assert_eq!(model.capture_point(), Some(point));
+        let trace = model.trace().unwrap();
+        assert!(trace.title.contains(match point {
+            CapturePoint::Client => "the client",
+            CapturePoint::Router => "the router",
+            CapturePoint::Server => "the server",
+        }));
+        seen.push((trace.packets.len(), trace.count(netlens::packet::LabelKind::LostSegment)));
+    }
+    let [(client, client_gaps), (router, router_gaps), (server, server_gaps)] = seen[..] else { unreachable!() };
+    assert!(client < router && router < server && server <= whole, "{seen:?} of {whole}");
+    assert_eq!(server_gaps, 0, "the sender's own capture has no holes");
+    assert!(router_gaps >= 1 && client_gaps >= router_gaps, "{seen:?}");
+    // A re-run (another seed) is shown from the same point.
+    let mut other = netlens::sim::Scene::named("two-hops").unwrap();
+    other.seed = 9;
+    harness.state_mut().packets(PacketsIntent::RunScene(Box::new(other)));
+    run_until(&mut harness, "the re-run finishes", |h| !h.state().packets_model().busy());
+    assert!(harness.state().packets_model().trace().unwrap().title.contains("the server"));
+    harness.get_by_label("whole run").click();
+    harness.run_steps(2);
+    let model = harness.state().packets_model();
+    assert_eq!(model.capture_point(), None);
+    assert!(model.trace().unwrap().sim.is_some(), "the whole run is the simulator's own trace again");
+}

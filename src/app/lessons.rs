@@ -172,6 +172,8 @@ impl NetlensApp {
             LessonAction::Packets(run) => {
                 let lesson = self.lessons.player.as_ref().map(|p| &p.lesson).ok_or("no lesson is open")?;
                 let scene = lesson.scene(&run.scene).ok_or(format!("no packet scene {:?}", run.scene))?;
+                // The capture point first: it applies to the run when its result arrives.
+                self.packets(PacketsIntent::CaptureAt(run.at));
                 self.packets(PacketsIntent::RunScene(Box::new(run.build(scene)?)));
             }
             LessonAction::Packet(n) => {

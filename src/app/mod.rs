@@ -218,6 +218,10 @@ impl NetlensApp {
         let job = match intent {
             PacketsIntent::RunScene(scene) => self.packets_model.run_scene(*scene),
             PacketsIntent::Open(path) => Some(self.packets_model.open(path)),
+            PacketsIntent::CaptureAt(point) => {
+                self.packets_model.capture_at(point);
+                None
+            }
             PacketsIntent::Save(path) => self.packets_model.save(&path),
             PacketsIntent::AskForFile { saving } => {
                 let purpose = if saving { FilePurpose::SaveCapture } else { FilePurpose::OpenCapture };

@@ -155,7 +155,13 @@ fn observe_step(lesson: &Lesson, index: usize, demo: &mut Demo) -> Result<Shown,
             LessonAction::View(_) => {}
             LessonAction::Packets(run) => {
                 let scene = lesson.scene(&run.scene).ok_or_else(|| format!("no packet scene {:?}", run.scene))?;
-                trace = Some(Trace::from_sim(simulate(&run.build(scene)?)));
+                let whole = simulate(&run.build(scene)?);
+                trace = Some(match run.at {
+                    None => Trace::from_sim(whole),
+                    Some(point) => {
+                        Trace::captured_at(&whole, point).ok_or(format!("{} has no router to capture at", run.scene))?
+                    }
+                });
                 (selected, field) = (None, None);
             }
             LessonAction::Packet(n) => {

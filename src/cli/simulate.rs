@@ -43,6 +43,10 @@ pub struct SimulateArgs {
     /// Drop packet number K (repeatable).
     #[arg(long, value_name = "K")]
     pub drop: Vec<usize>,
+    /// Show the run as a capture at this point would hold it (client, router or server), labelled
+    /// from that capture's packets alone; the router exists in two-hop scenes.
+    #[arg(long, value_name = "POINT", value_parser = parse_capture_point)]
+    pub at: Option<crate::trace::CapturePoint>,
     /// Save the run as a capture (pcapng when the name ends in .pcapng, else pcap).
     #[arg(long, value_name = "FILE")]
     pub pcap: Option<PathBuf>,
@@ -54,6 +58,11 @@ pub struct SimulateArgs {
     pub mermaid: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+}
+
+fn parse_capture_point(text: &str) -> Result<crate::trace::CapturePoint, String> {
+    crate::trace::CapturePoint::parse(text)
+        .ok_or_else(|| format!("{text:?} is not a capture point: client, router or server"))
 }
 
 fn ms_to_us(ms: f64) -> Result<u64, String> {
@@ -105,7 +114,14 @@ pub fn run(args: SimulateArgs) -> ExitCode {
         Ok(scene) => scene,
         Err(reason) => return fail(&reason),
     };
-    let trace = Trace::from_sim(simulate(&scene));
+    let run = simulate(&scene);
+    let trace = match args.at {
+        None => Trace::from_sim(run.clone()),
+        Some(point) => match Trace::captured_at(&run, point) {
+            Some(trace) => trace,
+            None => return fail(&format!("{} has one hop and no router to capture at (try two-hops)", scene.name)),
+        },
+    };
     if let Some(path) = &args.pcap {
         let written = std::fs::File::create(path).and_then(|file| {
             let mut out = std::io::BufWriter::new(file);
@@ -132,16 +148,15 @@ pub fn run(args: SimulateArgs) -> ExitCode {
         }
     }
     let out = match args.format {
-        Format::Text => text_report(&trace),
+        Format::Text => text_report(&trace, &run),
         Format::Json => serde_json::to_string_pretty(&crate::trace::json::report(&trace)).unwrap_or_default() + "\n",
     };
     super::print_or_fail(&out)
 }
 
-fn text_report(trace: &Trace) -> String {
-    let run = trace.sim.as_ref().expect("a simulated trace");
-    let mut out = format!("# {} — {}\n", run.scene, run.outcome);
-    for p in &trace.packets {
+fn text_report(trace: &Trace, run: &crate::sim::SimRun) -> String {
+    let mut out = format!("# {} — {}\n", trace.title, run.outcome);
+    for (i, p) in trace.packets.iter().enumerate() {
         let (from, to) = trace.from_to(p);
         let arrival = match (p.arrive_us, p.lost_us) {
             (Some(t), _) => format!("{} at {:.3} ms", p.fate.name(), t as f64 / 1000.0),
@@ -153,14 +168,15 @@ fn text_report(trace: &Trace) -> String {
         } else {
             format!("{:<11} len={}", "UDP/IP", p.len)
         };
+        let truth = crate::trace::truth::disagreement(trace, i).map_or_else(String::new, |t| format!("  truth: {t}"));
         out.push_str(&format!(
-            "#{:<4} {:>10.3} ms  {from} > {to}  {tcp}  {arrival}  [{}]\n",
+            "#{:<4} {:>10.3} ms  {from} > {to}  {tcp}  {arrival}  [{}]{truth}\n",
             p.number,
             p.t_us as f64 / 1000.0,
             p.label_text()
         ));
     }
-    let s = crate::trace::json::summary(trace);
+    let s = crate::trace::json::summary(&Trace::from_sim(run.clone()));
     out.push_str(&format!(
         "summary: {} packets, {} lost, {} duplicated, {} reordered, {} retransmissions, {} bytes delivered, completed at {}\n",
         s["packets"],

@@ -60,6 +60,7 @@ pub fn ladder_of_run(trace: &Trace, width: f32, dark: bool) -> (Drawing, Vec<u32
     // 16 points per packet keeps every label (the ladder labels arrows when they have 14).
     let height = (order.len() as f32 * 16.0 + 80.0).clamp(300.0, 20_000.0);
     let (window, max_flight_us) = ladder::whole_run(trace, &order, end_us);
+    let gaps = crate::trace::gaps::find_gaps(trace);
     let input = LadderInput {
         trace,
         order: &order,
@@ -70,6 +71,7 @@ pub fn ladder_of_run(trace: &Trace, width: f32, dark: bool) -> (Drawing, Vec<u32
         selected: None,
         relative: true,
         dark,
+        gaps: &gaps,
     };
     let mut shown = Vec::new();
     let drawing = headless::draw(vec2(width, height), dark, |sketch, area| {

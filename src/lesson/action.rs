@@ -39,6 +39,8 @@ pub struct PacketsRun {
     pub mtu: Option<usize>,
     /// Packets the link drops on purpose (numbers from 1).
     pub drop: Vec<u32>,
+    /// Where the run is captured (`at = "router"`); none: the whole run.
+    pub at: Option<crate::trace::CapturePoint>,
 }
 
 impl PacketsRun {
@@ -48,6 +50,8 @@ impl PacketsRun {
         if let Some(seed) = self.seed {
             scene.seed = seed;
         }
+        let link_set =
+            [self.loss, self.duplicate, self.reorder, self.delay_ms].iter().any(Option::is_some) || self.mtu.is_some();
         let link = &mut scene.link;
         if let Some(loss) = self.loss {
             link.loss = loss;
@@ -64,7 +68,8 @@ impl PacketsRun {
         if let Some(mtu) = self.mtu {
             link.mtu = mtu;
         }
-        if let Some(reverse) = scene.reverse_link.as_mut() {
+        // A step's link settings apply both ways; a step that sets none keeps the scene's own.
+        if let Some(reverse) = scene.reverse_link.as_mut().filter(|_| link_set) {
             *reverse = scene.link.clone();
         }
         for &packet in &self.drop {
@@ -119,7 +124,7 @@ impl LessonAction {
             ));
         };
         let allowed: &[&str] = match *key {
-            "packets" => &["packets", "seed", "loss", "dup", "reorder", "delay_ms", "mtu", "drop"],
+            "packets" => &["packets", "seed", "loss", "dup", "reorder", "delay_ms", "mtu", "drop", "at"],
             "network" => &["network", "seed", "nodes"],
             other => &[other][..],
         };
@@ -176,6 +181,13 @@ impl LessonAction {
                     delay_ms,
                     mtu: number("mtu")?.map(|m| m as usize),
                     drop,
+                    at: match table.get("at") {
+                        None => None,
+                        Some(_) => Some(
+                            crate::trace::CapturePoint::parse(text("at")?)
+                                .ok_or("at is where the run is captured: client, router or server")?,
+                        ),
+                    },
                 })
             }
             "packet" => LessonAction::Packet(

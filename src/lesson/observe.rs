@@ -32,6 +32,9 @@ pub fn packets(trace: &Trace, selected: Option<u32>, field: Option<&str>) -> Val
         map.insert("labels".into(), json!(labels));
         map.insert("largest_packet_bytes".into(), json!(trace.packets.iter().map(|p| p.wire_len).max()));
         map.insert("stream_intact".into(), json!(intact));
+        // Wireshark's "previous segment not captured": holes a capture point cannot see into.
+        let gaps = trace.count(crate::packet::LabelKind::LostSegment);
+        map.insert("gaps".into(), json!(gaps));
     }
     doc
 }

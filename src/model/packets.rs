@@ -10,7 +10,7 @@ use std::sync::Arc;
 use crate::capture::CaptureFormat;
 use crate::export::{ExportContents, ExportKind};
 use crate::sim::Scene;
-use crate::trace::Trace;
+use crate::trace::{CapturePoint, Trace};
 
 /// Where the shown trace came from.
 #[derive(Clone, Debug, PartialEq)]
@@ -97,6 +97,10 @@ pub struct PacketsModel {
     pub dialog_open: bool,
     /// The capture being read is the one just saved over the shown one: keep saying "saved".
     reading_saved: bool,
+    /// Where a simulated run is captured; None shows the whole run as the simulator saw it.
+    capture_point: Option<CapturePoint>,
+    /// The whole simulated run, when the shown trace is its capture at `capture_point`.
+    whole: Option<Arc<Trace>>,
 }
 
 impl PacketsModel {
@@ -113,6 +117,8 @@ impl PacketsModel {
             notice: None,
             dialog_open: false,
             reading_saved: false,
+            capture_point: None,
+            whole: None,
         };
         let job = model.run_scene(scene);
         (model, job)
@@ -124,6 +130,48 @@ impl PacketsModel {
 
     pub fn trace_version(&self) -> u64 {
         self.trace_version
+    }
+
+    /// Where the shown simulated run is captured (None: the whole run).
+    pub fn capture_point(&self) -> Option<CapturePoint> {
+        self.capture_point
+    }
+
+    /// The shown run has a router between two hops, so it can be captured in the middle.
+    pub fn has_router(&self) -> bool {
+        let run = self.whole.as_ref().or(self.trace.as_ref()).and_then(|t| t.sim.as_ref());
+        run.is_some_and(|run| run.second_hop.is_some())
+    }
+
+    /// Shows the simulated run as captured at `point` (None: the whole run). Kept for the runs
+    /// that follow; a capture file is not affected.
+    pub fn capture_at(&mut self, point: Option<CapturePoint>) {
+        if self.capture_point == point {
+            return;
+        }
+        self.capture_point = point;
+        if let Some(whole) = self.whole.clone() {
+            self.show_captured(whole);
+        }
+    }
+
+    /// Shows `whole` (a simulated run) as seen from the capture point.
+    fn show_captured(&mut self, whole: Arc<Trace>) {
+        let captured = match (self.capture_point, whole.sim.as_deref()) {
+            (Some(point), Some(run)) => match Trace::captured_at(run, point) {
+                Some(trace) => Some(Arc::new(trace)),
+                None => {
+                    self.notice =
+                        Some(format!("{} has one hop and no router to capture at: showing the whole run", run.scene));
+                    self.capture_point = None;
+                    None
+                }
+            },
+            _ => None,
+        };
+        self.trace = Some(captured.unwrap_or_else(|| whole.clone()));
+        self.whole = Some(whole);
+        self.trace_version += 1;
     }
 
     /// How many runs and reads have been asked for so far (each gets the next generation).
@@ -254,8 +302,13 @@ impl PacketsModel {
         } else if !keep_notice {
             self.notice = None;
         }
-        self.trace = Some(Arc::new(trace));
-        self.trace_version += 1;
+        if trace.sim.is_some() {
+            self.show_captured(Arc::new(trace));
+        } else {
+            self.whole = None;
+            self.trace = Some(Arc::new(trace));
+            self.trace_version += 1;
+        }
     }
 }
 

@@ -12,7 +12,7 @@ use smoltcp::time::Instant;
 use smoltcp::wire::{HardwareAddress, IpAddress, IpCidr};
 
 use super::device::SimDevice;
-use super::link::{Fate, LinkDirection};
+use super::link::{Delivery, Fate, LinkDirection};
 use super::rng::SimRng;
 use super::run::{AppDelivery, Side, SimEndpoint, SimPacket, SimRun, StateChange};
 use super::scene::{Closer, Scene, Workload};
@@ -80,8 +80,11 @@ pub fn simulate_cancellable(scene: &Scene, cancelled: &dyn Fn() -> bool) -> Opti
 /// The simulation itself; `go_on` is asked once per turn of the clock whether to continue.
 fn drive<E>(scene: &Scene, go_on: impl Fn() -> Result<(), E>) -> Result<SimRun, E> {
     let reverse = scene.reverse_link.clone().unwrap_or_else(|| scene.link.clone());
-    let mtu = scene.link.mtu.min(reverse.mtu);
+    let mtu = scene.link.mtu.min(reverse.mtu).min(scene.second_hop.as_ref().map_or(usize::MAX, |h| h.mtu));
     let mut links = [LinkDirection::new(scene.link.clone()), LinkDirection::new(reverse.clone())];
+    // With a router, `links` are the client's hop and this the server's, each direction queueing
+    // separately.
+    let mut onward = scene.second_hop.clone().map(|hop| [LinkDirection::new(hop.clone()), LinkDirection::new(hop)]);
     let mut rng = SimRng::new(scene.seed);
     let udp = matches!(scene.workload, Workload::Udp { .. });
     let server_port = if udp { UDP_SERVER_PORT } else { TCP_SERVER_PORT };
@@ -122,7 +125,19 @@ fn drive<E>(scene: &Scene, go_on: impl Fn() -> Result<(), E>) -> Result<SimRun, 
                     let from = endpoint.side;
                     let number = packets.len() + 1;
                     let action = scene.overrides.iter().find(|o| o.packet == number).map(|o| o.action);
-                    let delivery = links[from.index()].carry(now, bytes.len(), action, &mut rng);
+                    let (delivery, t_router_us, copy_router_us) = match onward.as_mut() {
+                        None => (links[from.index()].carry(now, bytes.len(), action, &mut rng), None, None),
+                        Some(server_hop) => {
+                            // Client to server: the client's hop, then the router's hop to the
+                            // server; the other way round for the server's packets.
+                            let (first, second) = match from {
+                                Side::Client => (&mut links[0], &mut server_hop[0]),
+                                Side::Server => (&mut server_hop[1], &mut links[1]),
+                            };
+                            let first = first.carry(now, bytes.len(), action, &mut rng);
+                            through_router(first, second, bytes.len(), &mut rng)
+                        }
+                    };
                     let index = packets.len();
                     let copy = delivery.copy_at_us.map(|at| (at, bytes.clone()));
                     packets.push(SimPacket {
@@ -131,6 +146,7 @@ fn drive<E>(scene: &Scene, go_on: impl Fn() -> Result<(), E>) -> Result<SimRun, 
                         t_send_us: now,
                         t_arrive_us: (!delivery.lost).then_some(delivery.at_us),
                         t_lost_us: delivery.lost.then_some(delivery.at_us),
+                        t_router_us,
                         fate: if delivery.lost { Fate::Lost } else { Fate::Delivered },
                         copy_of: None,
                         bytes,
@@ -146,6 +162,7 @@ fn drive<E>(scene: &Scene, go_on: impl Fn() -> Result<(), E>) -> Result<SimRun, 
                             t_send_us: now,
                             t_arrive_us: Some(at),
                             t_lost_us: None,
+                            t_router_us: copy_router_us,
                             fate: Fate::Duplicate,
                             copy_of: Some(number),
                             bytes,
@@ -191,6 +208,7 @@ fn drive<E>(scene: &Scene, go_on: impl Fn() -> Result<(), E>) -> Result<SimRun, 
         seed: scene.seed,
         link: scene.link.clone(),
         reverse_link: reverse,
+        second_hop: scene.second_hop.clone(),
         endpoints: [
             SimEndpoint { address: CLIENT_ADDRESS, port: CLIENT_PORT },
             SimEndpoint { address: SERVER_ADDRESS, port: server_port },
@@ -203,6 +221,31 @@ fn drive<E>(scene: &Scene, go_on: impl Fn() -> Result<(), E>) -> Result<SimRun, 
         completed_us,
         outcome,
     })
+}
+
+/// A packet that reached the router (`first` says how) goes on over the router's onward hop.
+/// Returns the whole journey's delivery, when it passed the router, and when its copy did (a copy
+/// made on the first hop passes the router too; one made on the second does not). A copy rides
+/// the original's second-hop fate, a fixed gap behind it.
+fn through_router(
+    first: Delivery,
+    onward: &mut LinkDirection,
+    len: usize,
+    rng: &mut SimRng,
+) -> (Delivery, Option<u64>, Option<u64>) {
+    if first.lost {
+        return (first, None, None);
+    }
+    let second = onward.carry(first.at_us, len, None, rng);
+    if second.lost {
+        return (second, Some(first.at_us), None);
+    }
+    let (copy_at_us, copy_router_us) = match (first.copy_at_us, second.copy_at_us) {
+        (Some(copy_at), _) => (Some(second.at_us + (copy_at - first.at_us)), Some(copy_at)),
+        (None, Some(copy_at)) => (Some(copy_at), None),
+        (None, None) => (None, None),
+    };
+    (Delivery { copy_at_us, ..second }, Some(first.at_us), copy_router_us)
 }
 
 /// A delivered packet is reordered when a packet sent after it, the same way, arrived before it.

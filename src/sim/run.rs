@@ -41,6 +41,9 @@ pub struct SimPacket {
     pub t_arrive_us: Option<u64>,
     /// Where along its flight a lost packet vanished.
     pub t_lost_us: Option<u64>,
+    /// When it passed the router, on a two-hop path; None with one hop, when it was lost
+    /// before the router, or for a copy made after it.
+    pub t_router_us: Option<u64>,
     pub fate: Fate,
     /// For a network-made copy: the number of the packet it copies.
     pub copy_of: Option<usize>,
@@ -75,6 +78,9 @@ pub struct SimRun {
     pub seed: u64,
     pub link: LinkConfig,
     pub reverse_link: LinkConfig,
+    /// The hop between the router and the server, when the path has two (then `link` and
+    /// `reverse_link` are the client's hop).
+    pub second_hop: Option<LinkConfig>,
     pub endpoints: [SimEndpoint; 2],
     pub packets: Vec<SimPacket>,
     pub states: Vec<StateChange>,

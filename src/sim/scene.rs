@@ -98,6 +98,12 @@ pub struct Scene {
     /// The server-to-client direction, when it differs from `link`.
     #[serde(default)]
     pub reverse_link: Option<LinkConfig>,
+    /// A router between the two, and the hop between it and the server (both directions). With
+    /// it, `link` and `reverse_link` are the hop between the client and the router, so a packet
+    /// crosses two hops with impairments on each: client → router → server and back. None: one
+    /// hop, no router.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_hop: Option<LinkConfig>,
     #[serde(default)]
     pub overrides: Vec<PacketOverride>,
     pub workload: Workload,
@@ -113,6 +119,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("duplicates", include_str!("../../assets/scenes/duplicates.json")),
     ("big-message", include_str!("../../assets/scenes/big-message.json")),
     ("fragmentation", include_str!("../../assets/scenes/fragmentation.json")),
+    ("two-hops", include_str!("../../assets/scenes/two-hops.json")),
 ];
 
 impl Scene {
@@ -176,6 +183,7 @@ impl Scene {
             seed: 1,
             link: LinkConfig::default(),
             reverse_link: None,
+            second_hop: None,
             overrides: Vec::new(),
             workload: Workload::Tcp {
                 request: Payload::Bytes(request),
@@ -198,6 +206,9 @@ impl Scene {
         if let Some(problem) = self.reverse_link.as_ref().and_then(LinkConfig::problem) {
             return Some(format!("reverse link: {problem}"));
         }
+        if let Some(problem) = self.second_hop.as_ref().and_then(LinkConfig::problem) {
+            return Some(format!("second hop: {problem}"));
+        }
         match &self.workload {
             Workload::Tcp { request, response, .. } if request.len().max(response.len()) > MAX_PAYLOAD => {
                 Some(format!("a payload may be at most {MAX_PAYLOAD} bytes"))
@@ -218,7 +229,7 @@ mod tests {
     #[test]
     fn every_built_in_scene_parses_with_a_title_and_explanation() {
         let scenes = Scene::built_in();
-        assert_eq!(scenes.len(), 8);
+        assert_eq!(scenes.len(), 9);
         for scene in scenes {
             assert!(!scene.title.is_empty() && scene.explanation.len() > 40, "{}", scene.name);
         }

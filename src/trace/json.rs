@@ -29,7 +29,8 @@ pub fn report(trace: &Trace) -> serde_json::Value {
     let packets: Vec<_> = trace
         .packets
         .iter()
-        .map(|p| {
+        .enumerate()
+        .map(|(i, p)| {
             let (from, to) = trace.from_to(p);
             json!({
                 "number": p.number,
@@ -45,6 +46,7 @@ pub fn report(trace: &Trace) -> serde_json::Value {
                 "ack": p.ack,
                 "len": if p.is_tcp() { p.len } else { 0 },
                 "bytes_hex": crate::record::bytes::to_hex(trace.bytes(p)),
+                "truth": super::truth::disagreement(trace, i),
             })
         })
         .collect();

@@ -5,8 +5,10 @@
 mod builder;
 pub mod explain;
 mod from_sim;
+pub mod gaps;
 pub mod json;
-pub use from_sim::SIM_EPOCH_US;
+pub mod truth;
+pub use from_sim::{CapturePoint, SIM_EPOCH_US};
 
 use std::net::IpAddr;
 
@@ -138,6 +140,8 @@ pub struct Trace {
     pub sim: Option<Box<SimRun>>,
     /// Packets in the file that were not IP at all (ARP, …), counted but not shown.
     pub skipped: u64,
+    /// A simulated run's capture: per packet, what the simulator knows really happened.
+    pub truth: Vec<truth::Truth>,
 }
 
 impl std::fmt::Debug for Trace {
@@ -167,6 +171,11 @@ impl Trace {
     /// A simulator run as a capture taken on one end's own network card (see `trace_at`).
     pub fn from_sim_at(run: &SimRun, side: crate::sim::Side) -> Trace {
         from_sim::trace_at(run, side)
+    }
+
+    /// A simulator run as captured at `point`; None for the router of a one-hop run.
+    pub fn captured_at(run: &SimRun, point: CapturePoint) -> Option<Trace> {
+        from_sim::captured_at(run, point)
     }
 
     /// Packets of one conversation, in order, as indices into `packets`.

@@ -10,7 +10,7 @@ use crate::export::{self, ExportFile, ExportKind, ExportRequest, file_stem};
 use crate::model::packets::{PacketsModel, Source};
 use crate::model::playback::SPEEDS;
 use crate::sim::{OverrideAction, Scene};
-use crate::trace::Trace;
+use crate::trace::{CapturePoint, Trace};
 use crate::ui::theme;
 use crate::ui::widgets::sketch::Sketch;
 
@@ -27,6 +27,9 @@ pub fn source_bar(ui: &mut Ui, view: &mut PacketsView, model: &PacketsModel, int
                 }
             }
         });
+        if model.scene().is_some() {
+            capture_point_picker(ui, model, intents);
+        }
         ui.separator();
         if ui.button("Open capture…").on_hover_text("Choose a pcap or pcapng file").clicked() {
             intents.push(PacketsIntent::AskForFile { saving: false });
@@ -59,6 +62,35 @@ pub fn source_bar(ui: &mut Ui, view: &mut PacketsView, model: &PacketsModel, int
             "Sequence numbers counted from each side's first one (as Wireshark does), or the raw 32-bit values",
         );
     });
+}
+
+/// "captured at": the whole run as the simulator saw it, or what a capture would hold at the
+/// client's card, the router (two-hop scenes) or the server's card.
+fn capture_point_picker(ui: &mut Ui, model: &PacketsModel, intents: &mut Vec<PacketsIntent>) {
+    ui.label("captured at").on_hover_text(
+        "Where the packets are recorded. The whole run shows every packet from send to arrival, as the simulator \
+         knows it. A capture point shows only what passed there, labelled as Wireshark would label that capture: \
+         a loss upstream of it is a gap (previous segment not captured) that a retransmission fills later.",
+    );
+    let current = model.capture_point();
+    if ui.selectable_label(current.is_none(), "whole run").on_hover_text("Every packet, send to arrival").clicked() {
+        intents.push(PacketsIntent::CaptureAt(None));
+    }
+    for point in CapturePoint::ALL {
+        let enabled = point != CapturePoint::Router || model.has_router();
+        let hint = match point {
+            CapturePoint::Client => "What a capture on the client's own card holds",
+            CapturePoint::Router => "What a capture at the router in the middle holds",
+            CapturePoint::Server => "What a capture on the server's own card holds",
+        };
+        let response = ui
+            .add_enabled(enabled, egui::Button::selectable(current == Some(point), point.name()))
+            .on_hover_text(hint)
+            .on_disabled_hover_text("This scene has one hop and no router; try the two-hops scene");
+        if response.clicked() {
+            intents.push(PacketsIntent::CaptureAt(Some(point)));
+        }
+    }
 }
 
 pub fn conversation_picker(ui: &mut Ui, view: &mut PacketsView, trace: &Trace) {
@@ -266,6 +298,7 @@ pub struct LadderArea<'a> {
     pub selected: Option<u32>,
     pub relative: bool,
     pub playhead_us: Option<u64>,
+    pub gaps: &'a [crate::trace::gaps::Gap],
 }
 
 /// What happened in the ladder area this frame.
@@ -307,6 +340,7 @@ pub fn ladder_area(ui: &mut Ui, area: LadderArea<'_>, simulated: bool) -> Ladder
         selected: area.selected,
         relative: area.relative,
         dark: ui.visuals().dark_mode,
+        gaps: area.gaps,
     };
     let painter = ui.painter_at(rect);
     let mut sketch = Sketch::new(&painter);
@@ -314,8 +348,10 @@ pub fn ladder_area(ui: &mut Ui, area: LadderArea<'_>, simulated: bool) -> Ladder
     let mut clicked = None;
     if let Some(hovered) = hits.hovered {
         let p = &area.trace.packets[hovered as usize];
+        let truth = crate::trace::truth::disagreement(area.trace, hovered as usize)
+            .map_or_else(String::new, |t| format!(" (simulator's truth: {t})"));
         response.clone().on_hover_text(format!(
-            "#{} {} — click to inspect{}",
+            "#{} {}{truth} — click to inspect{}",
             p.number,
             p.label_text(),
             if simulated { ", right-click to change its fate" } else { "" }

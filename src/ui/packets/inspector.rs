@@ -34,6 +34,10 @@ pub fn show(ui: &mut Ui, trace: &Trace, selected: Option<u32>, lanes: &[String; 
         ui.label(RichText::new(format!("Packet #{}", packet.number)).strong().size(15.0));
         ui.label(RichText::new(packet.label_text()).strong());
         ui.label(format!("{from} → {to} · {} bytes · {}", packet.wire_len, packet.fate.name()));
+        if let Some(truth) = crate::trace::truth::disagreement(trace, index as usize) {
+            ui.label(RichText::new(format!("simulator's truth: {truth}")).strong().color(ui.visuals().warn_fg_color))
+                .on_hover_text("This capture labels the packet from what it holds, as Wireshark would; the simulator knows what really happened");
+        }
     });
     ui.label(explain(packet, from, to));
     ui.separator();

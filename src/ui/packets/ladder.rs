@@ -6,6 +6,7 @@ use egui::{Align2, Color32, FontId, Pos2, Rect, Shape, Stroke, pos2, vec2};
 
 use crate::packet::flag_names;
 use crate::sim::Fate;
+use crate::trace::gaps::Gap;
 use crate::trace::{PacketFate, Trace, TracePacket};
 use crate::ui::theme;
 use crate::ui::widgets::sketch::Sketch;
@@ -70,6 +71,8 @@ pub struct LadderInput<'a> {
     pub selected: Option<u32>,
     pub relative: bool,
     pub dark: bool,
+    /// Holes in the byte stream ("previous segment not captured") and what fills them.
+    pub gaps: &'a [Gap],
 }
 
 /// What the pointer is over, for selection and the context menu.
@@ -296,14 +299,20 @@ pub fn paint(
         if show_labels {
             let mid = a + (b - a) * 0.5;
             let text_color = if selected { text } else { color };
-            let galley =
-                sketch.layout_no_wrap(format!("#{} {}", p.number, label(p, input.relative)), small.clone(), text_color);
+            let truth = crate::trace::truth::disagreement(input.trace, index as usize)
+                .map_or_else(String::new, |t| format!(" · truth: {t}"));
+            let galley = sketch.layout_no_wrap(
+                format!("#{} {}{truth}", p.number, label(p, input.relative)),
+                small.clone(),
+                text_color,
+            );
             let at = Align2::CENTER_BOTTOM.anchor_size(mid + vec2(0.0, -2.0), galley.size()).min;
             shapes.push(Shape::galley(at, galley, text_color));
         }
     }
     sketch.shapes.extend(shapes);
     hits.hovered = best.map(|(_, i)| i);
+    paint_gaps(sketch, g, input, playhead_us, show_labels);
 
     // The playhead.
     let y = g.y(playhead_us as f64);
@@ -319,6 +328,63 @@ pub fn paint(
         );
     }
     hits
+}
+
+/// Each hole in the byte stream: a bracket beside the receiving lane where the segment after it
+/// was seen, and, once the fill has been seen, a dashed line down to the segment that fills it.
+fn paint_gaps(sketch: &mut Sketch<'_>, g: &Geometry, input: &LadderInput<'_>, playhead_us: u64, labels: bool) {
+    let color = theme::packet_color(crate::packet::LabelKind::LostSegment, PacketFate::Captured, input.dark);
+    let font = FontId::proportional(10.5);
+    let conversation = input.order.first().map(|&i| input.trace.packets[i as usize].conversation);
+    for gap in input.gaps {
+        let hole = &input.trace.packets[gap.after_hole as usize];
+        if Some(hole.conversation) != conversation || hole.t_us > playhead_us {
+            continue;
+        }
+        let to = usize::from(hole.forward);
+        let outward = if to == 1 { 1.0 } else { -1.0 };
+        let x = g.lane_x[to] + outward * 10.0;
+        let y = g.y(hole.arrival_or_send() as f64);
+        let fill = gap.filled_by.map(|i| &input.trace.packets[i as usize]).filter(|f| f.t_us <= playhead_us);
+        let y_end = fill.map_or(y, |f| g.y(f.arrival_or_send() as f64));
+        if y_end < g.top || y > g.rect.bottom() {
+            continue;
+        }
+        let stroke = Stroke::new(2.0, color);
+        // A bracket: the hole sits just before this segment.
+        sketch.line([pos2(x, y - 8.0), pos2(x + outward * 6.0, y - 8.0)], stroke);
+        sketch.line([pos2(x, y - 8.0), pos2(x, y)], stroke);
+        sketch.line([pos2(x, y), pos2(x + outward * 6.0, y)], stroke);
+        let align = if to == 1 { Align2::LEFT_CENTER } else { Align2::RIGHT_CENTER };
+        if labels {
+            sketch.text(
+                pos2(x + outward * 9.0, y - 4.0),
+                align,
+                format!("gap: {} B not captured", gap.missing),
+                font.clone(),
+                color,
+            );
+        }
+        if let Some(fill) = fill {
+            let fill_x = x + outward * 3.0;
+            sketch.shapes.extend(Shape::dashed_line(
+                &[pos2(fill_x, y), pos2(fill_x, y_end)],
+                Stroke::new(1.2, color),
+                4.0,
+                3.0,
+            ));
+            sketch.circle_filled(pos2(fill_x, y_end), 3.0, color);
+            if labels {
+                sketch.text(
+                    pos2(x + outward * 9.0, y_end),
+                    align,
+                    format!("#{} fills the gap", fill.number),
+                    font.clone(),
+                    color,
+                );
+            }
+        }
+    }
 }
 
 /// "12.345 ms" or "1.234 s".

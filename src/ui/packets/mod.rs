@@ -32,6 +32,8 @@ pub enum PacketsIntent {
     Save(String),
     /// Ask for a file with the desktop's dialog.
     AskForFile { saving: bool },
+    /// Show the simulated run as captured at a point on its path (None: the whole run).
+    CaptureAt(Option<crate::trace::CapturePoint>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,6 +46,8 @@ enum BottomTab {
 /// what is typed in the path boxes. Reset whenever the model installs a new trace.
 pub struct PacketsView {
     seen_version: u64,
+    /// The shown trace's holes and their fills, found once per trace.
+    gaps: Vec<crate::trace::gaps::Gap>,
     pub conversation: u32,
     pub playback: Playback,
     window: TimeWindow,
@@ -73,6 +77,7 @@ impl PacketsView {
     pub fn new() -> Self {
         Self {
             seen_version: 0,
+            gaps: Vec::new(),
             conversation: 0,
             playback: Playback::default(),
             window: TimeWindow::fit(0),
@@ -136,6 +141,7 @@ impl PacketsView {
             crate::model::packets::Source::Capture(path) => self.open_path = path.display().to_string(),
         }
         let Some(trace) = model.trace() else { return };
+        self.gaps = crate::trace::gaps::find_gaps(trace);
         let busiest = (0..trace.conversations.len() as u32)
             .max_by_key(|&c| (trace.conversations[c as usize].packets, std::cmp::Reverse(c)))
             .unwrap_or(0);
@@ -319,6 +325,7 @@ impl PacketsView {
             selected,
             relative: self.relative,
             playhead_us: playhead,
+            gaps: &self.gaps,
         };
         egui::CentralPanel::default().show(ui, |ui| {
             let outcome = controls::ladder_area(ui, area, simulated);
