@@ -9,3 +9,4 @@ pub mod page_load;
 pub mod playback;
 pub mod settings;
 pub mod steps;
+pub mod stream;

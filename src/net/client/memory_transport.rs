@@ -7,7 +7,9 @@ use std::fmt;
 use std::io::Read;
 
 use ureq::Agent;
-use ureq::unversioned::resolver::DefaultResolver;
+use ureq::config::Config;
+use ureq::http::Uri;
+use ureq::unversioned::resolver::{ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{Buffers, ConnectionDetails, Connector, LazyBuffers, NextTimeout, Transport};
 
 use super::page_loader::agent_config;
@@ -23,7 +25,7 @@ const BODY_LIMIT: u64 = 4 << 20;
 pub fn fuzz_response(response: &[u8]) {
     let options = FetchOptions::default();
     let connector = MemoryConnector { response: response.to_vec() };
-    let agent = Agent::with_parts(agent_config(&options), connector, DefaultResolver::default());
+    let agent = Agent::with_parts(agent_config(&options), connector, Loopback);
     let Ok(reply) = agent.get("http://127.0.0.1/").call() else { return };
     let mut body = Vec::new();
     let mut reader = reply.into_body().into_with_config().limit(BODY_LIMIT).reader();
@@ -36,6 +38,19 @@ pub fn fuzz_response(response: &[u8]) {
     }
     if let Ok(url) = url::Url::parse("http://127.0.0.1/") {
         let _ = find_subresources(&String::from_utf8_lossy(&body), &url);
+    }
+}
+
+/// Every name is 127.0.0.1, answered at once. (ureq's own resolver starts a thread per lookup
+/// to honour its timeout: slow under the fuzzer, and each thread's exit looked like a leak.)
+#[derive(Debug)]
+struct Loopback;
+
+impl Resolver for Loopback {
+    fn resolve(&self, _uri: &Uri, _config: &Config, _timeout: NextTimeout) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let mut out = self.empty();
+        out.push(std::net::SocketAddr::from(([127, 0, 0, 1], 80)));
+        Ok(out)
     }
 }
 

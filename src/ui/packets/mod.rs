@@ -48,6 +48,9 @@ pub struct PacketsView {
     seen_version: u64,
     /// The shown trace's holes and their fills, found once per trace.
     gaps: Vec<crate::trace::gaps::Gap>,
+    /// The stream panel's numbers, for (trace version, receiver, playhead): recomputed only when
+    /// one of them changes.
+    stream: Option<((u64, Side, u64), Option<crate::model::stream::StreamSnapshot>)>,
     pub conversation: u32,
     pub playback: Playback,
     window: TimeWindow,
@@ -78,6 +81,7 @@ impl PacketsView {
         Self {
             seen_version: 0,
             gaps: Vec::new(),
+            stream: None,
             conversation: 0,
             playback: Playback::default(),
             window: TimeWindow::fit(0),
@@ -271,6 +275,8 @@ impl PacketsView {
         let playhead = self.playback.shown_until();
         let bottom = &mut self.bottom;
         let inspector_state = &mut self.inspector;
+        let stream_cache = &mut self.stream;
+        let version = self.seen_version;
         let receiver = match selected.map(|s| &trace.packets[s as usize]) {
             Some(p) if p.len > 0 => {
                 if p.forward {
@@ -298,7 +304,16 @@ impl PacketsView {
                 ui.separator();
                 match bottom {
                     BottomTab::Inspector => inspector::show(ui, trace, selected, &lanes, inspector_state),
-                    BottomTab::Stream => stream::show(ui, trace, receiver, playhead),
+                    BottomTab::Stream => {
+                        let snapshot = playhead.map(|t| {
+                            let key = (version, receiver, t);
+                            if stream_cache.as_ref().is_none_or(|(k, _)| *k != key) {
+                                *stream_cache = Some((key, crate::model::stream::snapshot(trace, receiver, t)));
+                            }
+                            stream_cache.as_ref().and_then(|(_, s)| s.as_ref())
+                        });
+                        stream::show(ui, trace, receiver, snapshot)
+                    }
                 }
             });
         let mut clicked = None;

@@ -1,39 +1,31 @@
 //! The stream panel: what the receiving application has got so far (the in-order byte stream)
-//! beside the data segments as they arrived, with the holes retransmissions fill.
+//! beside the data segments as they arrived, with the holes retransmissions fill. It draws a
+//! `StreamSnapshot`, which the view recomputes only when the playhead moves.
 
 use egui::{RichText, Sense, Stroke, Ui, pos2, vec2};
 
+use crate::model::stream::{ArrivalNote, StreamSnapshot};
 use crate::sim::Side;
 use crate::trace::Trace;
 use crate::ui::theme;
 
-/// Draws the stream towards `receiver` as of `playhead_us`.
-pub fn show(ui: &mut Ui, trace: &Trace, receiver: Side, playhead_us: Option<u64>) {
+/// Draws the stream towards `receiver` from its snapshot: None before playback starts (outer),
+/// or for a capture (inner). Drawing is proportional to what is visible, not to the run.
+pub fn show(ui: &mut Ui, trace: &Trace, receiver: Side, snapshot: Option<Option<&StreamSnapshot>>) {
     let Some(run) = trace.sim.as_ref() else {
         ui.label(
             RichText::new(
-                "The stream panel shows simulator runs: a capture does not say what the application received.",
+                "The stream panel shows whole simulator runs: a capture does not say what the application received.",
             )
             .weak(),
         );
         return;
     };
-    let Some(playhead_us) = playhead_us else {
+    let Some(Some(s)) = snapshot else {
         ui.label(RichText::new("Press Play or → to start the run; the stream fills as data arrives.").weak());
         return;
     };
-    let total = run.sent[receiver.other().index()].len();
-    let delivered: usize =
-        run.deliveries.iter().filter(|d| d.side == receiver && d.t_us <= playhead_us).map(|d| d.len).sum();
-    // Data segments that have reached the receiver, in arrival order.
-    let mut arrivals: Vec<(u64, u32, u32, u32)> = trace
-        .packets
-        .iter()
-        .filter(|p| p.forward == (receiver == Side::Server) && p.is_tcp() && p.len > 0)
-        .filter_map(|p| p.arrive_us.filter(|&t| t <= playhead_us).map(|t| (t, p.number, p.analysis.rel_seq, p.len)))
-        .collect();
-    arrivals.sort();
-
+    let (total, delivered) = (s.total, s.delivered);
     ui.label(format!(
         "{} has received {delivered} of {total} bytes in order ({}).",
         receiver.name(),
@@ -51,38 +43,15 @@ pub fn show(ui: &mut Ui, trace: &Trace, receiver: Side, playhead_us: Option<u64>
     if total > 0 {
         let x = |offset: usize| rect.left() + rect.width() * offset as f32 / total as f32;
         let waiting = theme::packet_color(crate::packet::LabelKind::Data, crate::trace::PacketFate::Captured, dark);
-        for &(_, _, rel_seq, len) in &arrivals {
-            let start = (rel_seq as usize).saturating_sub(1);
-            let r = egui::Rect::from_min_max(
-                pos2(x(start), rect.top() + 3.0),
-                pos2(x(start + len as usize), rect.bottom() - 3.0),
-            );
+        for &(start, end) in &s.waiting {
+            let r = egui::Rect::from_min_max(pos2(x(start), rect.top() + 3.0), pos2(x(end), rect.bottom() - 3.0));
             painter.rect_filled(r, 0.0, waiting.gamma_multiply(0.6));
         }
         let done = crate::ui::palette::Hue::BluishGreen.color(dark);
         painter.rect_filled(egui::Rect::from_min_max(rect.min, pos2(x(delivered), rect.bottom())), 0.0, done);
-        // Holes: bytes after what was delivered that have not arrived yet, before bytes that have.
-        let furthest = arrivals.iter().map(|a| (a.2 as usize).saturating_sub(1) + a.3 as usize).max().unwrap_or(0);
-        if furthest > delivered {
-            let mut offset = delivered;
-            while offset < furthest {
-                let arrived = arrivals.iter().any(|a| {
-                    let s = (a.2 as usize).saturating_sub(1);
-                    s <= offset && offset < s + a.3 as usize
-                });
-                let next = arrivals
-                    .iter()
-                    .map(|a| (a.2 as usize).saturating_sub(1))
-                    .chain(arrivals.iter().map(|a| (a.2 as usize).saturating_sub(1) + a.3 as usize))
-                    .filter(|&b| b > offset)
-                    .min()
-                    .unwrap_or(furthest);
-                if !arrived {
-                    let r = egui::Rect::from_min_max(pos2(x(offset), rect.top()), pos2(x(next), rect.bottom()));
-                    painter.rect_stroke(r, 0.0, Stroke::new(2.0, theme::error_color(dark)), egui::StrokeKind::Inside);
-                }
-                offset = next;
-            }
+        for &(start, end) in &s.holes {
+            let r = egui::Rect::from_min_max(pos2(x(start), rect.top()), pos2(x(end), rect.bottom()));
+            painter.rect_stroke(r, 0.0, Stroke::new(2.0, theme::error_color(dark)), egui::StrokeKind::Inside);
         }
     }
     ui.horizontal_wrapped(|ui| {
@@ -96,24 +65,29 @@ pub fn show(ui: &mut Ui, trace: &Trace, receiver: Side, playhead_us: Option<u64>
     ui.separator();
     ui.columns(2, |columns| {
         columns[0].label(RichText::new("Segments as they arrived").strong());
-        egui::ScrollArea::vertical().id_salt("arrivals").max_height(130.0).show(&mut columns[0], |ui| {
-            let mut expected = 1u32;
-            for &(t, number, rel_seq, len) in &arrivals {
-                let note = if rel_seq > expected {
-                    " — early: a hole before it"
-                } else if rel_seq + len <= expected {
-                    " — already had these bytes"
-                } else {
-                    ""
-                };
-                expected = expected.max(rel_seq + len);
-                ui.monospace(format!(
-                    "{:>10}  #{number:<4} bytes {rel_seq}..{}{note}",
-                    crate::ui::packets::ladder::format_time(t as f64),
-                    rel_seq + len
-                ));
-            }
-        });
+        let row = columns[0].text_style_height(&egui::TextStyle::Monospace);
+        // Only the rows in view are laid out: a long replay has thousands.
+        egui::ScrollArea::vertical().id_salt("arrivals").max_height(130.0).show_rows(
+            &mut columns[0],
+            row,
+            s.arrivals.len(),
+            |ui, rows| {
+                for a in &s.arrivals[rows] {
+                    let note = match a.note {
+                        ArrivalNote::AfterHole => " — early: a hole before it",
+                        ArrivalNote::AlreadyHad => " — already had these bytes",
+                        ArrivalNote::InOrder => "",
+                    };
+                    ui.monospace(format!(
+                        "{:>10}  #{:<4} bytes {}..{}{note}",
+                        crate::ui::packets::ladder::format_time(a.t_us as f64),
+                        a.number,
+                        a.rel_seq,
+                        a.rel_seq + a.len
+                    ));
+                }
+            },
+        );
         columns[1].label(RichText::new("The application's byte stream so far").strong());
         let stream = &run.received[receiver.index()][..delivered.min(run.received[receiver.index()].len())];
         let tail = &stream[stream.len().saturating_sub(600)..];
