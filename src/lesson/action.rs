@@ -72,6 +72,9 @@ impl PacketsRun {
         if let Some(reverse) = scene.reverse_link.as_mut().filter(|_| link_set) {
             *reverse = scene.link.clone();
         }
+        if let Some(hop) = scene.second_hop.as_mut().filter(|_| link_set) {
+            *hop = scene.link.clone();
+        }
         for &packet in &self.drop {
             scene.overrides.push(PacketOverride { packet: packet as usize, action: OverrideAction::Drop });
         }

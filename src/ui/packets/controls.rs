@@ -213,8 +213,15 @@ pub fn impairments(ui: &mut Ui, view: &mut PacketsView, model: &PacketsModel, in
             }
         });
     });
+    // The sliders set the whole path: both directions, and on a two-hop path each hop.
     if let Some(reverse) = scene.reverse_link.as_mut() {
         *reverse = scene.link.clone();
+    }
+    if let Some(hop) = scene.second_hop.as_mut() {
+        *hop = scene.link.clone();
+    }
+    if shown.second_hop.is_some() {
+        ui.label(RichText::new("Two hops (client ↔ router ↔ server): each setting applies to each hop.").weak());
     }
     if edits.dragging && !edits.commit {
         // Held: keep the edited scene as a draft and run nothing yet.
