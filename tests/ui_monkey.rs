@@ -277,7 +277,13 @@ impl Monkey {
             }
             88..=91 => {
                 let scenes = netlens::sim::Scene::built_in();
-                let what = if self.rng.chance(0.6) {
+                let what = if self.rng.chance(0.25) {
+                    // A capture point, router included even where the run has none.
+                    let points = netlens::trace::CapturePoint::ALL;
+                    let point = (!self.rng.chance(0.25)).then(|| points[self.below(points.len())]);
+                    harness.state_mut().packets(PacketsIntent::CaptureAt(point));
+                    format!("packets captured at {point:?}")
+                } else if self.rng.chance(0.6) {
                     let mut scene = scenes[self.below(scenes.len())].clone();
                     scene.link.loss = self.rng.unit() * 0.3;
                     scene.seed = self.rng.up_to(50);
