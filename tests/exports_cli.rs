@@ -260,3 +260,28 @@ fn a_page_load_exports_as_har_1_2_with_every_required_field_and_times_that_add_u
     }
     let _ = std::fs::remove_file(&har_path);
 }
+
+/// A run captured at the router, drawn as the Packets view draws it: each hole has its bracket
+/// ("gap: N B not captured") and names the segment that fills it, and the simulator's truth
+/// shows where the capture cannot know it. The JSON says the same per packet.
+#[test]
+fn a_capture_at_the_router_draws_its_gaps_with_their_fills_and_the_truth() {
+    let dir = tempfile::tempdir().unwrap();
+    let svg_path = dir.path().join("router.svg");
+    let out =
+        netlens(&["simulate", "two-hops", "--at", "router", "--svg", svg_path.to_str().unwrap(), "--format", "json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let packets = json["packets"].as_array().unwrap();
+    let gaps = packets.iter().filter(|p| p["label"] == "previous-segment-not-captured").count();
+    assert!(gaps >= 1);
+    assert!(packets.iter().any(|p| p["truth"] == "the network lost it after this point"));
+    let svg = std::fs::read_to_string(&svg_path).unwrap();
+    assert_eq!(svg.matches(" B not captured").count(), gaps, "one bracket per gap");
+    assert_eq!(svg.matches(" fills the gap").count(), gaps, "every gap's fill is named");
+    render(&svg_path);
+    // A one-hop scene has no router: a one-line reason and exit 1.
+    let out = netlens(&["simulate", "handshake", "--at", "router"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no router"));
+}

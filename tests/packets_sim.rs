@@ -240,7 +240,10 @@ fn a_two_hop_run_captured_at_client_router_and_server_sees_what_passed_each_poin
     // Captures keep the simulator's truth: the server's shows the packets the network lost.
     assert!(server.packets.iter().any(|p| p.fate == netlens::trace::PacketFate::Sim(Fate::Lost)));
     let lost = netlens::trace::PacketFate::Sim(Fate::Lost);
-    assert!(client.packets.iter().filter(|p| !p.forward).all(|p| p.fate != lost), "what reached the client was not lost");
+    assert!(
+        client.packets.iter().filter(|p| !p.forward).all(|p| p.fate != lost),
+        "what reached the client was not lost"
+    );
     // A one-hop run has no router to capture at.
     assert!(Trace::captured_at(&simulate(&Scene::named("lossy-transfer").unwrap()), CapturePoint::Router).is_none());
 }
