@@ -37,6 +37,7 @@ pub mod netsim;
 pub mod packet;
 pub mod record;
 pub mod sim;
+pub mod swarm;
 pub mod trace;
 #[cfg(feature = "gui")]
 pub mod ui;

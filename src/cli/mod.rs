@@ -10,6 +10,7 @@ mod scene;
 mod scenes;
 mod serve;
 mod simulate;
+mod swarm;
 
 use std::process::ExitCode;
 
@@ -43,6 +44,9 @@ pub enum Commands {
     Load(load::LoadArgs),
     /// Lessons: `netlens lesson list`, `netlens lesson check [ID|FILE]…`, `netlens lesson FILE`.
     Lesson(lesson::LessonArgs),
+    /// The class swarm (rust-libp2p): `netlens swarm node [--join MULTIADDR]… [--code CODE]`.
+    #[command(subcommand)]
+    Swarm(swarm::SwarmCommand),
     /// Open a capture in the Packets view.
     Open {
         /// A pcap or pcapng file.
@@ -86,6 +90,7 @@ pub fn main() -> ExitCode {
         Some(Commands::Simulate(args)) => simulate::run(args),
         Some(Commands::Inspect(args)) => inspect::run(args),
         Some(Commands::Lesson(args)) => lesson::run(args),
+        Some(Commands::Swarm(command)) => swarm::run(command),
         Some(Commands::Open { file }) => {
             // Say so now rather than opening a window that can only show an error.
             if let Err(reason) = crate::capture::open(&file) {
@@ -105,8 +110,11 @@ pub fn main() -> ExitCode {
 
 /// Logs go to stderr, quiet unless RUST_LOG asks for more.
 fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,winit=error,egui_system_font_provider=error"));
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new(
+            "warn,winit=error,egui_system_font_provider=error,libp2p_kad=error,libp2p_swarm=error",
+        )
+    });
     // A second initialisation (in tests) is harmless; keep the first.
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
