@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use netlens::swarm::node::{Node, NodeConfig, bootstrap_interval};
+use netlens::swarm::node::{BOOTSTRAP_EVERY, Node, NodeConfig};
 use netlens::swarm::{ClassCode, NodeState};
 
 const PEERS: usize = 20;
@@ -35,7 +35,7 @@ fn spawn(runtime: &tokio::runtime::Runtime, config: NodeConfig) -> Arc<Mutex<Nod
                 _ = node.next_event() => {}
                 _ = tick.tick() => {
                     since += Duration::from_millis(500);
-                    if since >= bootstrap_interval() / 5 {
+                    if since >= BOOTSTRAP_EVERY / 5 {
                         since = Duration::ZERO;
                         node.bootstrap();
                     }

@@ -114,18 +114,20 @@ pub fn run(args: SimulateArgs) -> ExitCode {
         Ok(scene) => scene,
         Err(reason) => return fail(&reason),
     };
-    let run = simulate(&scene);
-    let trace = match args.at {
-        None => Trace::from_sim(run.clone()),
-        Some(point) => match Trace::captured_at(&run, point) {
-            Some(trace) => trace,
+    let whole = Trace::from_sim(simulate(&scene));
+    let Some(run) = whole.sim.as_deref() else { return fail("the simulator returned no run") };
+    let captured = match args.at {
+        None => None,
+        Some(point) => match Trace::captured_at(run, point) {
+            Some(trace) => Some(trace),
             None => return fail(&format!("{} has one hop and no router to capture at (try two-hops)", scene.name)),
         },
     };
+    let trace = captured.as_ref().unwrap_or(&whole);
     if let Some(path) = &args.pcap {
         let written = std::fs::File::create(path).and_then(|file| {
             let mut out = std::io::BufWriter::new(file);
-            write_capture(&trace, CaptureFormat::for_path(path), &mut out)?;
+            write_capture(trace, CaptureFormat::for_path(path), &mut out)?;
             std::io::Write::flush(&mut out)
         });
         if let Err(e) = written {
@@ -133,28 +135,30 @@ pub fn run(args: SimulateArgs) -> ExitCode {
         }
     }
     if args.svg.is_some() || args.mermaid.is_some() {
-        let (drawing, shown) = crate::export::ladder_of_run(&trace, 900.0, false);
+        let (drawing, shown) = crate::export::ladder_of_run(trace, 900.0, false);
         if let Some(path) = &args.svg
             && let Err(reason) = super::write_file(path, drawing.svg().as_bytes())
         {
             return fail(&reason);
         }
-        let lanes = crate::ui::packets::ladder::lane_names(&trace, 0);
+        let lanes = crate::ui::packets::ladder::lane_names(trace, 0);
         if let Some(path) = &args.mermaid
             && let Err(reason) =
-                super::write_file(path, crate::export::mermaid::ladder_diagram(&trace, &lanes, &shown, true).as_bytes())
+                super::write_file(path, crate::export::mermaid::ladder_diagram(trace, &lanes, &shown, true).as_bytes())
         {
             return fail(&reason);
         }
     }
     let out = match args.format {
-        Format::Text => text_report(&trace, &run),
-        Format::Json => serde_json::to_string_pretty(&crate::trace::json::report(&trace)).unwrap_or_default() + "\n",
+        Format::Text => text_report(trace, &whole),
+        Format::Json => serde_json::to_string_pretty(&crate::trace::json::report(trace)).unwrap_or_default() + "\n",
     };
     super::print_or_fail(&out)
 }
 
-fn text_report(trace: &Trace, run: &crate::sim::SimRun) -> String {
+/// One line per packet of `trace` (the whole run or a capture of it), then the whole run's summary.
+fn text_report(trace: &Trace, whole: &Trace) -> String {
+    let Some(run) = whole.sim.as_deref() else { return String::new() };
     let mut out = format!("# {} — {}\n", trace.title, run.outcome);
     for (i, p) in trace.packets.iter().enumerate() {
         let (from, to) = trace.from_to(p);
@@ -176,7 +180,7 @@ fn text_report(trace: &Trace, run: &crate::sim::SimRun) -> String {
             p.label_text()
         ));
     }
-    let s = crate::trace::json::summary(&Trace::from_sim(run.clone()));
+    let s = crate::trace::json::summary(whole);
     out.push_str(&format!(
         "summary: {} packets, {} lost, {} duplicated, {} reordered, {} retransmissions, {} bytes delivered, completed at {}\n",
         s["packets"],

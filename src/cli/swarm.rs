@@ -10,7 +10,7 @@ use clap::{Args, Subcommand};
 
 use super::fail;
 use crate::swarm::names::clean_name;
-use crate::swarm::node::{Node, NodeConfig, bootstrap_interval};
+use crate::swarm::node::{BOOTSTRAP_EVERY, Node, NodeConfig};
 use crate::swarm::{ClassCode, NodeEvent};
 
 #[derive(Subcommand, Debug)]
@@ -105,7 +105,7 @@ async fn serve(config: NodeConfig, state_file: Option<PathBuf>) -> Result<(), St
             }
             _ = tick.tick() => {
                 since_bootstrap += Duration::from_secs(1);
-                if since_bootstrap >= bootstrap_interval() {
+                if since_bootstrap >= BOOTSTRAP_EVERY {
                     since_bootstrap = Duration::ZERO;
                     node.bootstrap();
                 }

@@ -36,7 +36,7 @@ const IDLE: Duration = Duration::from_secs(3600);
 /// How long a connection may take from TCP to a multiplexed, authenticated link.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(5);
 /// How often the routing table is refreshed by a bootstrap.
-const BOOTSTRAP_EVERY: Duration = Duration::from_secs(10);
+pub const BOOTSTRAP_EVERY: Duration = Duration::from_secs(10);
 
 #[derive(NetworkBehaviour)]
 pub struct Behaviour {
@@ -242,9 +242,7 @@ impl Node {
                 self.join_dials.remove(&connection_id);
                 if endpoint.is_dialer() {
                     self.swarm.behaviour_mut().kad.add_address(&peer_id, endpoint.get_remote_address().clone());
-                    if !self.joined {
-                        self.joined = true;
-                    }
+                    self.joined = true;
                 }
                 (num_established.get() == 1).then(|| NodeEvent::Connected { peer: peer_id.to_string() })
             }
@@ -320,9 +318,4 @@ fn describe_dial_error(error: &str) -> String {
         let short: String = error.chars().take(160).collect();
         format!("the connection failed: {short}")
     }
-}
-
-/// How often the state is refreshed and a bootstrap is due.
-pub fn bootstrap_interval() -> Duration {
-    BOOTSTRAP_EVERY
 }
