@@ -153,4 +153,43 @@ fn main() {
     {
         save("cli_args", &format!("seed-{i}"), text.as_bytes());
     }
+
+    // The class swarm's messages, each behind the byte that picks its decoder.
+    use netlens::swarm::{pieces, telemetry, wire};
+    let with = |kind: u8, body: &[u8]| [&[kind][..], body].concat();
+    let peer: libp2p::PeerId = "12D3KooWLk6WMcdcs92xidZz127AapUZkiC8MCXAhNMwKxCtZczE".parse().unwrap();
+    let requests = [
+        wire::Request::Store { key: pieces::sha256(b"piece"), file: [7; 32], index: 0, data: b"piece".to_vec() },
+        wire::Request::Has { key: [1; 32] },
+        wire::Request::Fetch { key: [2; 32] },
+        wire::Request::FindNode { target: [3; 32] },
+    ];
+    for (i, request) in requests.iter().enumerate() {
+        save("swarm_message", &format!("request-{i}"), &with(0, &wire::encode_request(request)));
+    }
+    let responses = [
+        wire::Response::Stored,
+        wire::Response::Refused("full".into()),
+        wire::Response::Have(true),
+        wire::Response::Piece(b"piece".to_vec()),
+        wire::Response::Closest(vec![(peer, vec!["/ip4/127.0.0.1/tcp/4001".parse().unwrap()])]),
+    ];
+    for (i, response) in responses.iter().enumerate() {
+        save("swarm_message", &format!("response-{i}"), &with(1, &wire::encode_response(response)));
+    }
+    let file = pieces::split("notes.txt", &vec![5; 300_000]).unwrap();
+    save("swarm_message", "manifest", &with(2, &file.manifest_bytes));
+    let report = telemetry::Telemetry {
+        name: "ada".into(),
+        table_size: 4,
+        pieces: 2,
+        connections: 3,
+        links: vec![peer.to_string()],
+    };
+    save("swarm_message", "telemetry", &with(3, &serde_json::to_vec(&report).unwrap()));
+    save(
+        "swarm_message",
+        "order",
+        &with(4, &serde_json::to_vec(&telemetry::Order::Ban { peer: peer.to_string() }).unwrap()),
+    );
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs one fuzz target for a number of minutes: scripts/fuzz.sh TARGET MINUTES
 # Targets: capture packets http_response http_head dns tls_records scene_file lesson_file
-#          live_frame cli_args (the list is netlens::fuzzing::TARGETS).
+#          live_frame cli_args swarm_message (the list is netlens::fuzzing::TARGETS).
 # Needs cargo-fuzz (cargo install cargo-fuzz); builds with RUSTC_BOOTSTRAP=1 on stable Rust.
 # The working corpus grows in fuzz/corpus/TARGET (not committed), starting from the committed
 # seeds in fuzz/seeds/TARGET. A crash is minimised into fuzz/regressions/TARGET/, which

@@ -15,7 +15,7 @@ use crate::packet::{TcpAnalyzer, decode_ip};
 pub type Target = fn(&[u8]);
 
 /// Every target, by the name `scripts/fuzz.sh` and the corpus directories use.
-pub const TARGETS: [(&str, Target); 10] = [
+pub const TARGETS: [(&str, Target); 11] = [
     ("capture", capture),
     ("packets", packets),
     ("http_response", http_response),
@@ -26,6 +26,7 @@ pub const TARGETS: [(&str, Target); 10] = [
     ("lesson_file", lesson_file),
     ("live_frame", live_frame),
     ("cli_args", cli_args),
+    ("swarm_message", swarm_message),
 ];
 
 /// A capture file (pcap or pcapng, any damage), then everything the views derive from it.
@@ -131,4 +132,35 @@ pub fn cli_args(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let _ = crate::netsim::Action::parse(text);
     let _ = crate::record::FetchRequest::parse(text);
+}
+
+/// What a stranger in the class swarm can send: a pieces-protocol request or response, a file's
+/// manifest, telemetry or an order (the first byte picks which). A message that decodes must
+/// encode back to the same message.
+pub fn swarm_message(data: &[u8]) {
+    use crate::swarm::{pieces, telemetry, wire};
+    let Some((&kind, body)) = data.split_first() else { return };
+    match kind % 5 {
+        0 => {
+            if let Ok(request) = wire::decode_request(body) {
+                assert_eq!(wire::decode_request(&wire::encode_request(&request)), Ok(request));
+            }
+        }
+        1 => {
+            if let Ok(response) = wire::decode_response(body) {
+                assert_eq!(wire::decode_response(&wire::encode_response(&response)), Ok(response));
+            }
+        }
+        2 => {
+            if let Ok(manifest) = pieces::Manifest::from_bytes(body) {
+                let _ = manifest.piece_keys();
+            }
+        }
+        3 => {
+            let _ = telemetry::Telemetry::from_bytes(body);
+        }
+        _ => {
+            let _ = telemetry::Order::from_bytes(body);
+        }
+    }
 }

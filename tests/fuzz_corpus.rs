@@ -37,6 +37,17 @@ fn the_seeds_are_valid_inputs_that_reach_past_the_first_check() {
         let trace = netlens::capture::read_bytes(&std::fs::read(&path).unwrap(), "seed");
         assert!(trace.is_ok_and(|t| !t.packets.is_empty()), "{} does not read", path.display());
     }
+    for path in inputs("seeds", "swarm_message") {
+        let bytes = std::fs::read(&path).unwrap();
+        let ok = match bytes[0] {
+            0 => netlens::swarm::wire::decode_request(&bytes[1..]).is_ok(),
+            1 => netlens::swarm::wire::decode_response(&bytes[1..]).is_ok(),
+            2 => netlens::swarm::pieces::Manifest::from_bytes(&bytes[1..]).is_ok(),
+            3 => netlens::swarm::telemetry::Telemetry::from_bytes(&bytes[1..]).is_ok(),
+            _ => netlens::swarm::telemetry::Order::from_bytes(&bytes[1..]).is_ok(),
+        };
+        assert!(ok, "{} does not decode", path.display());
+    }
     for path in inputs("seeds", "live_frame") {
         let frame = netlens::netsim::live_world::Frame::decode(&std::fs::read(&path).unwrap());
         assert!(frame.is_ok(), "{} does not decode: {frame:?}", path.display());

@@ -3,7 +3,9 @@
 //! form one swarm — the teacher connected to every student and naming each, every student's
 //! routing table holding the teacher and, found through Kademlia, other students —
 //! and a node with another class code, or an address where nothing listens, fails to join
-//! with a one-line reason and exit 1.
+//! with a one-line reason and exit 1. A file put into the swarm survives killing two of its
+//! holders and downloads with the same hash; the teacher's orders typed on its stdin ban a
+//! student and end the session for everyone.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -29,13 +31,20 @@ impl Drop for Node {
 }
 
 fn start(dir: &Path, name: &str, code: &str, join: Option<&str>) -> Node {
+    start_with(dir, name, code, join, &[])
+}
+
+fn start_with(dir: &Path, name: &str, code: &str, join: Option<&str>, extra: &[&str]) -> Node {
     let state = dir.join(format!("{name}.json"));
     let mut command = Command::new(NETLENS);
     command.args(["swarm", "node", "--no-mdns", "--code", code, "--name", name, "--state-file"]).arg(&state);
+    command.args(extra).stdin(Stdio::piped());
     if let Some(addr) = join {
         command.args(["--join", addr]);
     }
-    let mut child = command.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("netlens starts");
+    let errors = dir.join(format!("{name}.err"));
+    let stderr = std::fs::File::create(&errors).unwrap();
+    let mut child = command.stdout(Stdio::piped()).stderr(stderr).spawn().expect("netlens starts");
     // Read the first line, then keep draining: the node prints an event per line.
     let (tx, rx) = std::sync::mpsc::channel();
     let stdout = child.stdout.take().unwrap();
@@ -45,7 +54,11 @@ fn start(dir: &Path, name: &str, code: &str, join: Option<&str>) -> Node {
         for _ in lines {}
     });
     let addr = rx.recv_timeout(PATIENCE).unwrap_or_default().trim().to_string();
-    assert!(addr.starts_with("/ip4/127.0.0.1/tcp/") && addr.contains("/p2p/"), "first line is the address: {addr:?}");
+    assert!(
+        addr.starts_with("/ip4/127.0.0.1/tcp/") && addr.contains("/p2p/"),
+        "{name}: first line is the address: {addr:?} ({})",
+        std::fs::read_to_string(&errors).unwrap_or_default()
+    );
     Node { child, addr, state }
 }
 
@@ -114,5 +127,131 @@ fn five_processes_form_one_swarm_and_a_wrong_code_cannot_join() {
         assert_eq!(out.status.code(), Some(1), "{args:?}");
         let said = String::from_utf8_lossy(&out.stderr);
         assert!(said.starts_with("netlens: ") && said.trim().lines().count() == 1, "{args:?}: {said}");
+    }
+}
+
+fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + PATIENCE;
+    while !done() {
+        assert!(Instant::now() < deadline, "gave up waiting until {what}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+fn peer_id(node: &Node) -> String {
+    let mut id = String::new();
+    wait_for("the node writes its state", || {
+        id = state(node).and_then(|s| s["peer_id"].as_str().map(str::to_string)).unwrap_or_default();
+        !id.is_empty()
+    });
+    id
+}
+
+/// Which of `nodes` hold the piece `hash`, by their state files.
+fn holding<'a>(nodes: &[&'a Node], hash: &str) -> Vec<&'a Node> {
+    nodes
+        .iter()
+        .filter(|n| {
+            state(n).is_some_and(|s| {
+                s["pieces_held"].as_array().is_some_and(|p| p.iter().any(|p| p["hash"].as_str() == Some(hash)))
+            })
+        })
+        .copied()
+        .collect()
+}
+
+fn swarm(args: &[&str]) -> std::process::Output {
+    Command::new(NETLENS).arg("swarm").args(args).output().unwrap()
+}
+
+#[test]
+fn a_file_put_survives_killing_two_holders_and_the_teacher_bans_and_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let fast = ["--repair-every", "1"];
+    let mut teacher = start_with(dir.path(), "teacher", "CHASE2", None, &fast);
+    let mut students: Vec<Option<Node>> = (1..=4)
+        .map(|i| Some(start_with(dir.path(), &format!("student-{i}"), "CHASE2", Some(&teacher.addr), &fast)))
+        .collect();
+    wait_for("every student has logged in", || {
+        state(&teacher).is_some_and(|s| s["registry"].as_array().is_some_and(|r| r.len() == 4))
+    });
+    let bytes: Vec<u8> = (0..700_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8).collect();
+    let file = dir.path().join("lesson.bin");
+    std::fs::write(&file, &bytes).unwrap();
+    let put = swarm(&["put", "--join", &teacher.addr, "--code", "CHASE2", file.to_str().unwrap()]);
+    assert!(put.status.success(), "{}", String::from_utf8_lossy(&put.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&put.stdout).unwrap();
+    let file_id = report["file_id"].as_str().unwrap().to_string();
+    let sha = report["sha256"].as_str().unwrap().to_string();
+    let hashes: Vec<String> =
+        report["pieces"].as_array().unwrap().iter().map(|p| p["hash"].as_str().unwrap().to_string()).collect();
+    assert_eq!(hashes.len(), 4, "three pieces and the manifest");
+    for piece in report["pieces"].as_array().unwrap() {
+        assert_eq!(piece["holders"].as_array().unwrap().len(), 3, "{piece}");
+    }
+
+    // Kill two students that hold the manifest.
+    let everyone = |students: &[Option<Node>], teacher: &Node| -> Vec<String> {
+        std::iter::once(teacher).chain(students.iter().flatten()).map(peer_id).collect()
+    };
+    let before = everyone(&students, &teacher);
+    let manifest_holders: Vec<String> = {
+        let live: Vec<&Node> = std::iter::once(&teacher).chain(students.iter().flatten()).collect();
+        wait_for("the manifest is stored", || holding(&live, &hashes[0]).len() >= 3);
+        holding(&live, &hashes[0]).iter().map(|n| peer_id(n)).collect()
+    };
+    let mut killed = 0;
+    for slot in students.iter_mut() {
+        if killed < 2 && slot.as_ref().is_some_and(|n| manifest_holders.contains(&peer_id(n))) {
+            *slot = None;
+            killed += 1;
+        }
+    }
+    assert_eq!(killed, 2, "two students held the manifest: {manifest_holders:?} of {before:?}");
+    // Three live nodes, r = 3: every piece is repaired onto all of them.
+    wait_for("every piece is back to three copies", || {
+        let live: Vec<&Node> = std::iter::once(&teacher).chain(students.iter().flatten()).collect();
+        hashes.iter().all(|h| holding(&live, h).len() == 3)
+    });
+    let out = dir.path().join("fetched.bin");
+    let get = swarm(&["get", "--join", &teacher.addr, "--code", "CHASE2", &file_id, "--out", out.to_str().unwrap()]);
+    assert!(get.status.success(), "{}", String::from_utf8_lossy(&get.stderr));
+    let got: serde_json::Value = serde_json::from_slice(&get.stdout).unwrap();
+    assert_eq!(got["sha256"].as_str(), Some(sha.as_str()));
+    assert_eq!(std::fs::read(&out).unwrap(), bytes);
+
+    // An unknown id and a wrong code: one line, exit 1.
+    let unknown = "ab".repeat(32);
+    for args in [
+        vec!["get", "--join", &teacher.addr, "--code", "CHASE2", &unknown, "--out", "/dev/null"],
+        vec!["put", "--join", &teacher.addr, "--code", "QWERTY", file.to_str().unwrap()],
+        vec!["get", "--join", &teacher.addr, "--code", "CHASE2", "not-an-id", "--out", "/dev/null"],
+    ] {
+        let out = swarm(&args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(said.starts_with("netlens: ") && said.trim().lines().count() == 1, "{args:?}: {said}");
+    }
+
+    // The teacher bans a student: it is told, and leaves; then the teacher ends the session.
+    use std::io::Write;
+    let banned = students.iter().flatten().next().map(peer_id).unwrap();
+    let stdin = teacher.child.stdin.as_mut().unwrap();
+    writeln!(stdin, "ban {banned}").unwrap();
+    stdin.flush().unwrap();
+    wait_for("the banned student leaves", || {
+        students.iter_mut().flatten().any(|n| peer_id(n) == banned && n.child.try_wait().ok().flatten().is_some())
+    });
+    wait_for("the teacher lists the ban", || {
+        state(&teacher).is_some_and(|s| s["banned"].as_array().is_some_and(|b| b.iter().any(|p| p == &banned)))
+    });
+    let stdin = teacher.child.stdin.as_mut().unwrap();
+    writeln!(stdin, "end").unwrap();
+    stdin.flush().unwrap();
+    wait_for("every student has left", || {
+        students.iter_mut().flatten().all(|n| n.child.try_wait().ok().flatten().is_some())
+    });
+    for student in students.iter_mut().flatten() {
+        assert!(student.child.wait().unwrap().success());
     }
 }

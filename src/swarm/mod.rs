@@ -1,11 +1,22 @@
 //! The class swarm: every netlens in the room as a peer of one real peer-to-peer network, built
-//! on rust-libp2p (TCP + a private network keyed by the class code + Noise + Yamux; identify,
-//! ping and Kademlia in server mode). `code.rs` turns a class code into the network's key,
-//! `names.rs` cleans what peers say about themselves, `node.rs` runs one node and reports it.
+//! on rust-libp2p. `code.rs` turns a class code into the network's key, `names.rs` cleans what
+//! peers say about themselves, `behaviour.rs` assembles the libp2p stack, `node.rs` runs one node
+//! and reports it, `client.rs` is a handle for work that takes many steps, `wire.rs` is the
+//! pieces protocol, `pieces.rs` cuts files and keeps pieces, `share.rs` puts, gets and repairs
+//! files, `lookup.rs` is the traced lookup and `telemetry.rs` what peers tell the class; `runner.rs` runs a node in its own task.
 
+pub mod behaviour;
+pub mod client;
 pub mod code;
+pub mod lookup;
 pub mod names;
 pub mod node;
+pub mod pieces;
+pub mod runner;
+pub mod share;
+pub mod telemetry;
+pub mod wire;
 
+pub use client::Client;
 pub use code::ClassCode;
 pub use node::{NodeConfig, NodeEvent, NodeState};

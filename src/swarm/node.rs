@@ -1,49 +1,59 @@
-//! One node of the class swarm: a libp2p swarm over TCP, inside a private network keyed by the
-//! class code (pnet), secured by Noise and multiplexed by Yamux, running identify, ping and
-//! Kademlia in server mode. It reports what happens as `NodeEvent`s and its state (routing
-//! table by bucket, connections, peers' names) as a `NodeState`, at least once a second.
+//! One node of the class swarm: the libp2p swarm (`behaviour.rs`) and what it has learnt. It
+//! serves pieces to strangers within per-peer limits, publishes its telemetry, keeps the class
+//! registry when it is the teacher's node, follows the teacher's orders, repairs the pieces it
+//! holds, and answers the commands of `client.rs`. It reports what happens as `NodeEvent`s and
+//! what it knows as a `NodeState`.
 //!
 //! Traps rust-libp2p users report, and what this does about them:
 //! - Kademlia stays a client until an external address is confirmed: the mode is set to server.
-//! - Peers found by identify are not in Kademlia by themselves: their listen addresses are added.
+//! - Peers found by identify, mDNS or rendezvous are not in Kademlia by themselves: their
+//!   addresses are added.
 //! - Bootstrapping an empty routing table fails: it is done once a peer is known, then every
 //!   10 s.
 //! - Cloned lab images sharing a key ignore each other: every run makes a fresh identity.
 //! - Idle connections close: the idle timeout is an hour.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::num::NonZeroUsize;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use libp2p::core::transport::upgrade::Version;
+use libp2p::kad::KBucketKey;
 use libp2p::multiaddr::Protocol;
-use libp2p::pnet::{PnetConfig, PreSharedKey};
+use libp2p::request_response::{self, OutboundRequestId, ResponseChannel};
 use libp2p::swarm::dial_opts::DialOpts;
-use libp2p::swarm::{ConnectionId, NetworkBehaviour, SwarmEvent};
-use libp2p::{Multiaddr, PeerId, StreamProtocol, Swarm, Transport, identify, kad, noise, ping, tcp, yamux};
+use libp2p::swarm::{ConnectionId, SwarmEvent};
+use libp2p::{Multiaddr, PeerId, Swarm, gossipsub, identify, kad, mdns, rendezvous};
 use serde::Serialize;
+use tokio::sync::{mpsc, oneshot};
 
+pub use super::behaviour::PROTOCOL_VERSION;
+use super::behaviour::{Behaviour, BehaviourEvent, build};
+use super::client::{Client, Command};
 use super::code::ClassCode;
+use super::lookup::LookupTrace;
 use super::names::clean_name;
+use super::pieces::{PieceHeld, PieceStore, hex};
+use super::share::{self, Repair};
+use super::telemetry::{MAX_REPORTED_LINKS, ORDERS_TOPIC, Order, TELEMETRY_TOPIC, Telemetry};
+use super::wire::{Key, Request, Response};
 
-/// Kademlia's protocol within the class network.
-const KAD_PROTOCOL: &str = "/netlens/kad/1";
-/// What identify announces; a peer with another major version is told so and not kept.
-pub const PROTOCOL_VERSION: &str = "/netlens/class/1";
-/// How long a quiet connection stays open (libp2p's default closes it at once).
-const IDLE: Duration = Duration::from_secs(3600);
-/// How long a connection may take from TCP to a multiplexed, authenticated link.
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(5);
 /// How often the routing table is refreshed by a bootstrap.
 pub const BOOTSTRAP_EVERY: Duration = Duration::from_secs(10);
-
-#[derive(NetworkBehaviour)]
-pub struct Behaviour {
-    identify: identify::Behaviour,
-    ping: ping::Behaviour,
-    kad: kad::Behaviour<kad::store::MemoryStore>,
-}
+/// How often a node tells the class how it is.
+const TELEMETRY_EVERY: Duration = Duration::from_secs(2);
+/// A peer unheard for this long is drawn as gone.
+const TELEMETRY_STALE: Duration = Duration::from_secs(8);
+/// The class registry's namespace at the teacher's rendezvous point.
+const NAMESPACE: &str = "netlens-class";
+/// How many neighbours a newcomer dials from the registry.
+const FIRST_NEIGHBOURS: usize = 3;
+/// Requests one peer may make per second before it is refused, and before it is cut off.
+const REQUESTS_PER_SECOND: u32 = 300;
+const CUT_OFF_PER_SECOND: u32 = 1000;
+/// The name shown for a peer whose name the teacher rejected.
+pub const REJECTED_NAME: &str = "(name hidden by the teacher)";
 
 /// How to start a node.
 #[derive(Clone, Debug)]
@@ -55,6 +65,37 @@ pub struct NodeConfig {
     pub name: String,
     /// Kademlia's k: small (2–4) in class so lookups take several rounds.
     pub bucket_size: usize,
+    /// How many peers hold each piece.
+    pub replication: usize,
+    /// Look for the class by mDNS on the local network.
+    pub mdns: bool,
+    /// The teacher's node: it keeps the class registry (rendezvous point) and gives orders.
+    pub teacher: bool,
+    /// Upload cap in bytes per second, so capacity shows on loopback (None: no cap).
+    pub upload_limit: Option<u64>,
+    /// How often held pieces are checked and copied again.
+    pub repair_every: Duration,
+    /// Log in at the teacher's registry (a short-lived visitor such as `swarm put` does not).
+    pub register: bool,
+}
+
+impl NodeConfig {
+    /// A node with the class defaults: k = 3, r = 3, no mDNS, no upload cap, repair every 5 s.
+    pub fn new(code: ClassCode, name: &str, join: Vec<Multiaddr>) -> NodeConfig {
+        NodeConfig {
+            listen: "/ip4/127.0.0.1/tcp/0".parse().expect("a valid multiaddr"),
+            teacher: join.is_empty(),
+            join,
+            code,
+            name: clean_name(name),
+            bucket_size: 3,
+            replication: 3,
+            mdns: false,
+            upload_limit: None,
+            repair_every: Duration::from_secs(5),
+            register: true,
+        }
+    }
 }
 
 /// Something that happened, as `netlens swarm node` prints it (one JSON object per line).
@@ -88,6 +129,59 @@ pub enum NodeEvent {
         addr: String,
         reason: String,
     },
+    /// mDNS saw a peer on the local network.
+    Discovered {
+        peer: String,
+    },
+    /// This node logged in at the teacher's registry, and got its first neighbours.
+    Registered {
+        teacher: String,
+    },
+    Neighbours {
+        peers: Vec<String>,
+    },
+    /// On the teacher's node: a student logged in or out of the registry.
+    LoggedIn {
+        peer: String,
+    },
+    LoggedOut {
+        peer: String,
+    },
+    /// A piece or manifest arrived to keep (`piece` None: a manifest).
+    PieceStored {
+        file: String,
+        piece: Option<u32>,
+        hash: String,
+        from: String,
+    },
+    /// A piece went to a peer (`kind` "store", "fetch" or "find_node", as asked or answered).
+    Message {
+        peer: String,
+        kind: String,
+        outgoing: bool,
+        bytes: usize,
+    },
+    Repaired {
+        repairs: Vec<Repair>,
+    },
+    /// A stranger sent something malformed or too much: its connection was closed.
+    Misbehaved {
+        peer: String,
+        reason: String,
+    },
+    Banned {
+        peer: String,
+    },
+    NameRejected {
+        peer: String,
+    },
+    /// The teacher ended the session (or this node left).
+    SessionEnded {
+        by_teacher: bool,
+    },
+    Lookup {
+        trace: LookupTrace,
+    },
 }
 
 /// One k-bucket: peers at XOR distance in [2^bucket, 2^(bucket+1)).
@@ -97,79 +191,66 @@ pub struct Bucket {
     pub peers: Vec<String>,
 }
 
+/// One peer of the class, as the telemetry shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ClassPeer {
+    pub peer: String,
+    pub name: String,
+    pub table_size: usize,
+    pub pieces: usize,
+    pub connections: usize,
+    pub links: Vec<String>,
+    /// Seconds since it was last heard from.
+    pub age: u64,
+}
+
+/// A student in the teacher's registry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Registered {
+    pub peer: String,
+    pub name: String,
+    pub addrs: Vec<String>,
+}
+
 /// What the node knows, as `--state-file` keeps it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct NodeState {
     pub peer_id: String,
     pub name: String,
     pub addr: String,
+    pub code: String,
+    pub teacher: Option<String>,
+    pub bucket_size: usize,
+    pub replication: usize,
+    pub upload_limit: Option<u64>,
     pub routing_table: Vec<Bucket>,
     pub connected: Vec<String>,
     /// Display names of the peers that identified themselves.
     pub names: BTreeMap<String, String>,
-    pub pieces_held: Vec<serde_json::Value>,
-    pub registry: Option<Vec<String>>,
+    pub pieces_held: Vec<PieceHeld>,
+    /// On the teacher's node: who is logged in.
+    pub registry: Option<Vec<Registered>>,
+    /// Every peer the telemetry has told about, this node included.
+    pub class: Vec<ClassPeer>,
+    pub banned: Vec<String>,
+    pub last_lookup: Option<LookupTrace>,
+    /// Connected to the class (or started it).
+    pub joined: bool,
+    /// Why joining failed, once every address to join through has refused.
+    pub join_failure: Option<String>,
+    pub ended: bool,
 }
 
-/// The swarm for `config`, with a fresh identity.
-pub fn build(config: &NodeConfig) -> Result<Swarm<Behaviour>, String> {
-    let psk = PreSharedKey::new(config.code.network_key());
-    let agent = format!("netlens/{} {}", env!("CARGO_PKG_VERSION"), config.name);
-    let k = NonZeroUsize::new(config.bucket_size.clamp(1, 20)).unwrap_or(NonZeroUsize::MIN);
-    // A fresh identity every run: cloned lab images would otherwise share one.
-    let keypair = libp2p::identity::Keypair::generate_ed25519();
-    let noise = noise::Config::new(&keypair).map_err(|e| format!("cannot set up Noise: {e}"))?;
-    let swarm = libp2p::SwarmBuilder::with_existing_identity(keypair)
-        .with_tokio()
-        .with_other_transport(move |_| {
-            tcp::tokio::Transport::new(tcp::Config::default().nodelay(true))
-                // The class code's key: a stranger's bytes fail here, before Noise.
-                .and_then(move |socket, _| PnetConfig::new(psk).handshake(socket))
-                .upgrade(Version::V1Lazy)
-                .authenticate(noise)
-                .multiplex(yamux::Config::default())
-                // A peer with another class code never completes the handshake: give up on it.
-                .timeout(HANDSHAKE_TIMEOUT)
-        })
-        .map_err(|e| format!("cannot set up the transport: {e}"))?
-        .with_behaviour(|key| {
-            let id = key.public().to_peer_id();
-            let mut kad_config = kad::Config::new(StreamProtocol::new(KAD_PROTOCOL));
-            kad_config.set_kbucket_size(k);
-            let mut kad = kad::Behaviour::with_config(id, kad::store::MemoryStore::new(id), kad_config);
-            kad.set_mode(Some(kad::Mode::Server));
-            Behaviour {
-                identify: identify::Behaviour::new(
-                    identify::Config::new(PROTOCOL_VERSION.into(), key.public()).with_agent_version(agent),
-                ),
-                ping: ping::Behaviour::new(ping::Config::new()),
-                kad,
-            }
-        })
-        .map_err(|e| format!("cannot set up the behaviour: {e}"))?
-        .with_swarm_config(|c| c.with_idle_connection_timeout(IDLE))
-        .build();
-    Ok(swarm)
-}
-
-/// Addresses a class swarm may listen on: loopback and the local network, never the internet.
-pub fn is_local(addr: &Multiaddr) -> bool {
-    addr.iter().any(|p| match p {
-        Protocol::Ip4(ip) => ip.is_loopback() || ip.is_private() || ip.is_link_local() || ip.is_unspecified(),
-        Protocol::Ip6(ip) => {
-            ip.is_loopback()
-                || ip.is_unspecified()
-                || (ip.segments()[0] & 0xfe00) == 0xfc00
-                || ip.is_unicast_link_local()
-        }
-        _ => false,
-    })
+/// Requests one peer made in the current second.
+struct RateWindow {
+    started: Instant,
+    count: u32,
 }
 
 /// A running node: its swarm and what it has learnt.
 pub struct Node {
     pub swarm: Swarm<Behaviour>,
-    name: String,
+    config: NodeConfig,
     addr: Option<Multiaddr>,
     names: HashMap<PeerId, String>,
     /// Dials to `--join` addresses still unanswered, and the last reason one failed.
@@ -177,6 +258,25 @@ pub struct Node {
     joined: bool,
     last_join_failure: Option<String>,
     bootstrapped: bool,
+    teacher: Option<PeerId>,
+    commands: mpsc::UnboundedReceiver<Command>,
+    client: Client,
+    pending_closest: HashMap<kad::QueryId, oneshot::Sender<Vec<PeerId>>>,
+    pending_requests: HashMap<OutboundRequestId, oneshot::Sender<Result<Response, String>>>,
+    rates: HashMap<PeerId, RateWindow>,
+    /// When the capped upload is free again.
+    upload_free_at: Instant,
+    telemetry: HashMap<PeerId, (Telemetry, Instant)>,
+    registry: BTreeMap<PeerId, Vec<Multiaddr>>,
+    banned: HashSet<PeerId>,
+    rejected_names: HashSet<PeerId>,
+    last_lookup: Option<LookupTrace>,
+    repairing: Arc<AtomicBool>,
+    repairs: mpsc::UnboundedReceiver<Vec<Repair>>,
+    repairs_tx: mpsc::UnboundedSender<Vec<Repair>>,
+    tick: tokio::time::Interval,
+    since: [Duration; 3],
+    ended: bool,
 }
 
 impl Node {
@@ -190,22 +290,60 @@ impl Node {
         }
         let mut swarm = build(config)?;
         swarm.listen_on(config.listen.clone()).map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+        for topic in [TELEMETRY_TOPIC, ORDERS_TOPIC] {
+            swarm
+                .behaviour_mut()
+                .gossip
+                .subscribe(&gossipsub::IdentTopic::new(topic))
+                .map_err(|e| format!("cannot subscribe to {topic}: {e}"))?;
+        }
         let mut join_dials = HashSet::new();
         for addr in &config.join {
             let opts = DialOpts::from(addr.clone());
             join_dials.insert(opts.connection_id());
             swarm.dial(opts).map_err(|e| format!("cannot dial {addr}: {e}"))?;
         }
+        let local = *swarm.local_peer_id();
+        let store = Arc::new(Mutex::new(PieceStore::open(&local.to_string())?));
+        let (commands_tx, commands) = mpsc::unbounded_channel();
+        let (repairs_tx, repairs) = mpsc::unbounded_channel();
+        let client =
+            Client { commands: commands_tx, store: store.clone(), local, replication: config.replication.max(1) };
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         Ok(Node {
             swarm,
-            name: config.name.clone(),
+            config: config.clone(),
             addr: None,
             names: HashMap::new(),
             join_dials,
             joined: config.join.is_empty(),
             last_join_failure: None,
             bootstrapped: false,
+            teacher: None,
+            commands,
+            client,
+            pending_closest: HashMap::new(),
+            pending_requests: HashMap::new(),
+            rates: HashMap::new(),
+            upload_free_at: Instant::now(),
+            telemetry: HashMap::new(),
+            registry: BTreeMap::new(),
+            banned: HashSet::new(),
+            rejected_names: HashSet::new(),
+            last_lookup: None,
+            repairing: Arc::new(AtomicBool::new(false)),
+            repairs,
+            repairs_tx,
+            tick,
+            since: [Duration::ZERO; 3],
+            ended: false,
         })
+    }
+
+    /// A handle for work that takes many steps (put, get, lookups).
+    pub fn client(&self) -> Client {
+        self.client.clone()
     }
 
     /// The node's own address with its peer id, once it listens.
@@ -218,10 +356,27 @@ impl Node {
         (!self.joined && self.join_dials.is_empty()).then_some(self.last_join_failure.as_deref().unwrap_or("no answer"))
     }
 
+    /// Whether the node has joined a class (connected to a peer of it, or started it).
+    pub fn joined(&self) -> bool {
+        self.joined && (self.config.teacher || self.swarm.connected_peers().next().is_some())
+    }
+
+    /// Whether the session is over (the teacher ended it, or this node was banned or left).
+    pub fn ended(&self) -> bool {
+        self.ended
+    }
+
     /// Waits for the next thing that happens and says what it was (None: nothing worth telling).
     pub async fn next_event(&mut self) -> Option<NodeEvent> {
-        let event = self.swarm.select_next_some().await;
-        self.handle(event)
+        tokio::select! {
+            event = self.swarm.select_next_some() => self.handle(event),
+            Some(command) = self.commands.recv() => self.command(command),
+            Some(repairs) = self.repairs.recv() => {
+                self.repairing.store(false, Ordering::SeqCst);
+                (!repairs.is_empty()).then_some(NodeEvent::Repaired { repairs })
+            }
+            _ = self.tick.tick() => { self.on_tick(); None }
+        }
     }
 
     /// Asks Kademlia to refresh the routing table, if any peer is known.
@@ -231,9 +386,260 @@ impl Node {
         }
     }
 
+    /// Once a second: bootstrap, telemetry and repair, each on its own period.
+    fn on_tick(&mut self) {
+        let periods = [BOOTSTRAP_EVERY, TELEMETRY_EVERY, self.config.repair_every];
+        for (i, period) in periods.iter().enumerate() {
+            self.since[i] += Duration::from_secs(1);
+            if self.since[i] < *period {
+                continue;
+            }
+            self.since[i] = Duration::ZERO;
+            match i {
+                0 => self.bootstrap(),
+                1 => self.publish_telemetry(),
+                _ => self.start_repair(),
+            }
+        }
+    }
+
+    fn publish_telemetry(&mut self) {
+        let own = self.own_telemetry();
+        let bytes = serde_json::to_vec(&own).unwrap_or_default();
+        // Nobody to tell yet is fine: the next tick tries again.
+        let _ = self.swarm.behaviour_mut().gossip.publish(gossipsub::IdentTopic::new(TELEMETRY_TOPIC), bytes);
+    }
+
+    fn own_telemetry(&mut self) -> Telemetry {
+        let table_size = self.swarm.behaviour_mut().kad.kbuckets().map(|b| b.num_entries()).sum();
+        let links: Vec<String> = self.swarm.connected_peers().take(MAX_REPORTED_LINKS).map(|p| p.to_string()).collect();
+        Telemetry {
+            name: self.config.name.clone(),
+            table_size,
+            pieces: self.client.with_store(|s| s.keys().len()),
+            connections: self.swarm.connected_peers().count(),
+            links,
+        }
+    }
+
+    /// One repair pass at a time, in the background.
+    fn start_repair(&mut self) {
+        if self.client.with_store(|s| s.keys().is_empty()) || self.repairing.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let (client, done) = (self.client.clone(), self.repairs_tx.clone());
+        tokio::spawn(async move {
+            let _ = done.send(share::repair(&client).await);
+        });
+    }
+
+    fn command(&mut self, command: Command) -> Option<NodeEvent> {
+        match command {
+            Command::Closest { key, reply } => {
+                let id = self.swarm.behaviour_mut().kad.get_closest_peers(key.to_vec());
+                self.pending_closest.insert(id, reply);
+                None
+            }
+            Command::LocalClosest { key, reply } => {
+                let _ = reply.send(self.local_closest(&key));
+                None
+            }
+            Command::Request { peer, addrs, request, reply } => {
+                if self.banned.contains(&peer) {
+                    let _ = reply.send(Err("that peer was banned by the teacher".into()));
+                    return None;
+                }
+                let (kind, bytes) = describe_request(&request);
+                let id = self.swarm.behaviour_mut().pieces.send_request_with_addresses(&peer, request, addrs);
+                self.pending_requests.insert(id, reply);
+                (kind != "has").then(|| NodeEvent::Message {
+                    peer: peer.to_string(),
+                    kind: kind.into(),
+                    outgoing: true,
+                    bytes,
+                })
+            }
+            Command::Respond { channel, response } => {
+                let _ = self.swarm.behaviour_mut().pieces.send_response(channel, response);
+                None
+            }
+            Command::Order(order) => self.give_order(order),
+            Command::LookupDone(trace) => {
+                self.last_lookup = Some(trace.clone());
+                Some(NodeEvent::Lookup { trace })
+            }
+            Command::Block { peer } => {
+                self.swarm.behaviour_mut().blocked.block_peer(peer);
+                None
+            }
+            Command::Leave => {
+                if let Some(teacher) = self.teacher {
+                    self.swarm.behaviour_mut().rendezvous.unregister(namespace(), teacher);
+                }
+                self.ended = true;
+                Some(NodeEvent::SessionEnded { by_teacher: false })
+            }
+        }
+    }
+
+    /// The teacher's orders go to everyone on gossipsub, and take effect here at once.
+    fn give_order(&mut self, order: Order) -> Option<NodeEvent> {
+        if !self.config.teacher {
+            return None;
+        }
+        let bytes = serde_json::to_vec(&order).unwrap_or_default();
+        let _ = self.swarm.behaviour_mut().gossip.publish(gossipsub::IdentTopic::new(ORDERS_TOPIC), bytes);
+        self.obey(order, true)
+    }
+
+    fn obey(&mut self, order: Order, from_teacher: bool) -> Option<NodeEvent> {
+        let me = *self.swarm.local_peer_id();
+        match order {
+            Order::Ban { peer } => {
+                let peer: PeerId = peer.parse().ok()?;
+                if peer == me {
+                    self.ended = true;
+                    return Some(NodeEvent::SessionEnded { by_teacher: true });
+                }
+                self.banned.insert(peer);
+                // Its requests are refused from now on; its connections close a moment later,
+                // once the order has reached it.
+                let commands = self.client.commands.clone();
+                tokio::spawn(async move {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    let _ = commands.send(Command::Block { peer });
+                });
+                self.swarm.behaviour_mut().kad.remove_peer(&peer);
+                self.telemetry.remove(&peer);
+                self.registry.remove(&peer);
+                Some(NodeEvent::Banned { peer: peer.to_string() })
+            }
+            Order::RejectName { peer } => {
+                let peer: PeerId = peer.parse().ok()?;
+                self.rejected_names.insert(peer);
+                self.names.insert(peer, REJECTED_NAME.into());
+                Some(NodeEvent::NameRejected { peer: peer.to_string() })
+            }
+            Order::End => {
+                self.ended = true;
+                Some(NodeEvent::SessionEnded { by_teacher: from_teacher })
+            }
+        }
+    }
+
+    /// The peers of this node's routing table closest to `key`, with their addresses.
+    fn local_closest(&mut self, key: &Key) -> Vec<(PeerId, Vec<Multiaddr>)> {
+        let target = KBucketKey::from(key.to_vec());
+        let k = self.config.bucket_size.max(1);
+        let mut peers = Vec::new();
+        for bucket in self.swarm.behaviour_mut().kad.kbuckets() {
+            for entry in bucket.iter() {
+                let peer = *entry.node.key.preimage();
+                peers.push((
+                    target.distance(&entry.node.key),
+                    peer,
+                    entry.node.value.iter().cloned().collect::<Vec<_>>(),
+                ));
+            }
+        }
+        peers.sort_by_key(|(d, _, _)| *d);
+        peers.into_iter().take(k).map(|(_, p, a)| (p, a)).collect()
+    }
+
+    /// Counts a request from `peer`; false when it is over its rate (and cut off when far over).
+    fn within_rate(&mut self, peer: PeerId) -> bool {
+        let now = Instant::now();
+        let window = self.rates.entry(peer).or_insert(RateWindow { started: now, count: 0 });
+        if now.duration_since(window.started) >= Duration::from_secs(1) {
+            *window = RateWindow { started: now, count: 0 };
+        }
+        window.count += 1;
+        if window.count > CUT_OFF_PER_SECOND {
+            let _ = self.swarm.disconnect_peer_id(peer);
+        }
+        window.count <= REQUESTS_PER_SECOND
+    }
+
+    fn serve(&mut self, peer: PeerId, request: Request, channel: ResponseChannel<Response>) -> Option<NodeEvent> {
+        if self.banned.contains(&peer) {
+            return None;
+        }
+        if !self.within_rate(peer) {
+            let _ =
+                self.swarm.behaviour_mut().pieces.send_response(channel, Response::Refused("too many requests".into()));
+            return None;
+        }
+        let (kind, bytes) = describe_request(&request);
+        let mut event = None;
+        let response = match request {
+            Request::Store { key, file, index, data } => {
+                match self.client.with_store(|s| s.put(key, file, index, &data, &peer.to_string())) {
+                    Ok(new) => {
+                        if new {
+                            event = Some(NodeEvent::PieceStored {
+                                file: hex(&file),
+                                piece: (index != super::pieces::MANIFEST).then_some(index),
+                                hash: hex(&key),
+                                from: peer.to_string(),
+                            });
+                        }
+                        Response::Stored
+                    }
+                    Err(reason) => Response::Refused(reason),
+                }
+            }
+            Request::Has { key } => Response::Have(self.client.with_store(|s| s.has(&key))),
+            Request::Fetch { key } => match self.client.with_store(|s| s.get(&key)) {
+                Some(data) => {
+                    let len = data.len();
+                    let response = Response::Piece(data);
+                    if let Some(delay) = self.upload_delay(len) {
+                        // A capped upload: answer when the cap allows, without holding up the loop.
+                        let commands = self.client.commands.clone();
+                        tokio::spawn(async move {
+                            tokio::time::sleep(delay).await;
+                            let _ = commands.send(Command::Respond { channel, response });
+                        });
+                        return Some(NodeEvent::Message {
+                            peer: peer.to_string(),
+                            kind: "fetch".into(),
+                            outgoing: false,
+                            bytes: len,
+                        });
+                    }
+                    event = Some(NodeEvent::Message {
+                        peer: peer.to_string(),
+                        kind: "fetch".into(),
+                        outgoing: false,
+                        bytes: len,
+                    });
+                    response
+                }
+                None => Response::NotFound,
+            },
+            Request::FindNode { target } => {
+                event = Some(NodeEvent::Message { peer: peer.to_string(), kind: kind.into(), outgoing: false, bytes });
+                Response::Closest(self.local_closest(&target).into_iter().filter(|(p, _)| *p != peer).collect())
+            }
+        };
+        let _ = self.swarm.behaviour_mut().pieces.send_response(channel, response);
+        event
+    }
+
+    /// How long to hold back `len` bytes to keep under the upload cap.
+    fn upload_delay(&mut self, len: usize) -> Option<Duration> {
+        let rate = self.config.upload_limit.filter(|r| *r > 0)?;
+        let now = Instant::now();
+        let start = self.upload_free_at.max(now);
+        self.upload_free_at = start + Duration::from_secs_f64(len as f64 / rate as f64);
+        Some(self.upload_free_at - now)
+    }
+
     fn handle(&mut self, event: SwarmEvent<BehaviourEvent>) -> Option<NodeEvent> {
         match event {
             SwarmEvent::NewListenAddr { address, .. } => {
+                // The rendezvous registry hands out external addresses: ours are local ones.
+                self.swarm.add_external_address(address.clone());
                 let first = self.addr.is_none();
                 self.addr.get_or_insert(address.clone());
                 first.then(|| NodeEvent::Listening { addr: format!("{address}/p2p/{}", self.swarm.local_peer_id()) })
@@ -247,6 +653,14 @@ impl Node {
                 (num_established.get() == 1).then(|| NodeEvent::Connected { peer: peer_id.to_string() })
             }
             SwarmEvent::ConnectionClosed { peer_id, num_established: 0, .. } => {
+                self.rates.remove(&peer_id);
+                // A student whose laptop closed is logged out of the registry as far as the
+                // teacher's view goes (the rendezvous record itself expires later).
+                // A peer gone may have held pieces: check ours soon.
+                self.since[2] = self.config.repair_every.saturating_sub(Duration::from_secs(1));
+                if self.registry.remove(&peer_id).is_some() {
+                    return Some(NodeEvent::LoggedOut { peer: peer_id.to_string() });
+                }
                 Some(NodeEvent::Disconnected { peer: peer_id.to_string() })
             }
             SwarmEvent::OutgoingConnectionError { peer_id, error, connection_id } => {
@@ -256,30 +670,167 @@ impl Node {
                 }
                 Some(NodeEvent::DialFailed { addr: peer_id.map_or_else(String::new, |p| p.to_string()), reason })
             }
-            SwarmEvent::Behaviour(BehaviourEvent::Identify(identify::Event::Received { peer_id, info, .. })) => {
-                if info.protocol_version != PROTOCOL_VERSION {
-                    let _ = self.swarm.disconnect_peer_id(peer_id);
-                    return Some(NodeEvent::Refused {
-                        peer: peer_id.to_string(),
-                        reason: format!(
-                            "it speaks {:?}, this node {PROTOCOL_VERSION:?}: update netlens",
-                            clean_name(&info.protocol_version)
-                        ),
-                    });
-                }
-                for addr in info.listen_addrs.into_iter().filter(is_local) {
-                    self.swarm.behaviour_mut().kad.add_address(&peer_id, addr);
-                }
-                if !self.bootstrapped {
-                    self.bootstrap();
-                }
-                let name = clean_name(info.agent_version.split_once(' ').map_or("", |(_, name)| name));
-                self.names.insert(peer_id, name.clone());
-                Some(NodeEvent::Identified { peer: peer_id.to_string(), name })
-            }
-            SwarmEvent::Behaviour(BehaviourEvent::Kad(kad::Event::RoutingUpdated { peer, bucket_range, .. })) => {
+            SwarmEvent::Behaviour(event) => self.behaviour_event(event),
+            _ => None,
+        }
+    }
+
+    fn behaviour_event(&mut self, event: BehaviourEvent) -> Option<NodeEvent> {
+        match event {
+            BehaviourEvent::Identify(identify::Event::Received { peer_id, info, .. }) => self.identified(peer_id, info),
+            BehaviourEvent::Kad(kad::Event::RoutingUpdated { peer, bucket_range, .. }) => {
                 Some(NodeEvent::RoutingUpdated { peer: peer.to_string(), bucket: bucket_range.0.ilog2() })
             }
+            BehaviourEvent::Kad(kad::Event::OutboundQueryProgressed { id, result, step, .. }) => {
+                if let kad::QueryResult::GetClosestPeers(result) = result
+                    && step.last
+                    && let Some(reply) = self.pending_closest.remove(&id)
+                {
+                    let peers = match result {
+                        Ok(ok) => ok.peers,
+                        Err(kad::GetClosestPeersError::Timeout { peers, .. }) => peers,
+                    };
+                    let me = *self.swarm.local_peer_id();
+                    let _ = reply.send(
+                        peers.into_iter().map(|p| p.peer_id).filter(|p| *p != me && !self.banned.contains(p)).collect(),
+                    );
+                }
+                None
+            }
+            BehaviourEvent::Pieces(request_response::Event::Message { peer, message, .. }) => match message {
+                request_response::Message::Request { request, channel, .. } => self.serve(peer, request, channel),
+                request_response::Message::Response { request_id, response } => {
+                    if let Some(reply) = self.pending_requests.remove(&request_id) {
+                        let _ = reply.send(Ok(response));
+                    }
+                    None
+                }
+            },
+            BehaviourEvent::Pieces(request_response::Event::OutboundFailure { request_id, error, .. }) => {
+                if let Some(reply) = self.pending_requests.remove(&request_id) {
+                    let _ = reply.send(Err(error.to_string()));
+                }
+                None
+            }
+            BehaviourEvent::Pieces(request_response::Event::InboundFailure { peer, error, .. }) => {
+                // A malformed or oversized message: that stream is closed; say who sent it.
+                match error {
+                    request_response::InboundFailure::Io(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                        Some(NodeEvent::Misbehaved { peer: peer.to_string(), reason: clean_name(&e.to_string()) })
+                    }
+                    _ => None,
+                }
+            }
+            BehaviourEvent::Gossip(gossipsub::Event::Message { message, .. }) => self.gossip(message),
+            BehaviourEvent::Mdns(mdns::Event::Discovered(found)) => {
+                let mut first = None;
+                for (peer, addr) in found {
+                    if is_local(&addr) && !self.banned.contains(&peer) {
+                        self.swarm.behaviour_mut().kad.add_address(&peer, addr.clone());
+                        if !self.swarm.is_connected(&peer) {
+                            let _ = self.swarm.dial(DialOpts::peer_id(peer).addresses(vec![addr]).build());
+                        }
+                        first.get_or_insert(peer);
+                    }
+                }
+                first.map(|peer| NodeEvent::Discovered { peer: peer.to_string() })
+            }
+            BehaviourEvent::Rendezvous(rendezvous::client::Event::Registered { rendezvous_node, .. }) => {
+                self.swarm.behaviour_mut().rendezvous.discover(Some(namespace()), None, Some(32), rendezvous_node);
+                Some(NodeEvent::Registered { teacher: rendezvous_node.to_string() })
+            }
+            BehaviourEvent::Rendezvous(rendezvous::client::Event::Discovered { registrations, .. }) => {
+                let me = *self.swarm.local_peer_id();
+                let mut neighbours = Vec::new();
+                for registration in registrations {
+                    let peer = registration.record.peer_id();
+                    if peer == me || self.banned.contains(&peer) {
+                        continue;
+                    }
+                    for addr in registration.record.addresses().iter().filter(|a| is_local(a)) {
+                        self.swarm.behaviour_mut().kad.add_address(&peer, addr.clone());
+                    }
+                    if neighbours.len() < FIRST_NEIGHBOURS && !self.swarm.is_connected(&peer) {
+                        let addrs: Vec<Multiaddr> =
+                            registration.record.addresses().iter().filter(|a| is_local(a)).cloned().collect();
+                        let _ = self.swarm.dial(DialOpts::peer_id(peer).addresses(addrs).build());
+                        neighbours.push(peer.to_string());
+                    }
+                }
+                Some(NodeEvent::Neighbours { peers: neighbours })
+            }
+            BehaviourEvent::Registry(rendezvous::server::Event::PeerRegistered { peer, registration }) => {
+                if self.banned.contains(&peer) {
+                    return None;
+                }
+                let addrs = registration.record.addresses().iter().filter(|a| is_local(a)).take(8).cloned().collect();
+                self.registry.insert(peer, addrs);
+                Some(NodeEvent::LoggedIn { peer: peer.to_string() })
+            }
+            BehaviourEvent::Registry(rendezvous::server::Event::PeerUnregistered { peer, .. }) => {
+                self.registry.remove(&peer);
+                Some(NodeEvent::LoggedOut { peer: peer.to_string() })
+            }
+            BehaviourEvent::Registry(rendezvous::server::Event::RegistrationExpired(registration)) => {
+                let peer = registration.record.peer_id();
+                self.registry.remove(&peer);
+                Some(NodeEvent::LoggedOut { peer: peer.to_string() })
+            }
+            _ => None,
+        }
+    }
+
+    fn identified(&mut self, peer_id: PeerId, info: identify::Info) -> Option<NodeEvent> {
+        if info.protocol_version != PROTOCOL_VERSION {
+            let _ = self.swarm.disconnect_peer_id(peer_id);
+            return Some(NodeEvent::Refused {
+                peer: peer_id.to_string(),
+                reason: format!(
+                    "it speaks {:?}, this node {PROTOCOL_VERSION:?}: update netlens",
+                    clean_name(&info.protocol_version)
+                ),
+            });
+        }
+        for addr in info.listen_addrs.into_iter().filter(is_local) {
+            self.swarm.behaviour_mut().kad.add_address(&peer_id, addr);
+        }
+        if !self.bootstrapped {
+            self.bootstrap();
+        }
+        // The teacher's node is the one that keeps the registry: log in there, once.
+        if !self.config.teacher && self.teacher.is_none() && info.protocols.contains(&rendezvous::PROTOCOL_NAME) {
+            self.teacher = Some(peer_id);
+            if self.config.register {
+                let _ = self.swarm.behaviour_mut().rendezvous.register(namespace(), peer_id, None);
+            }
+        }
+        let name = if self.rejected_names.contains(&peer_id) {
+            REJECTED_NAME.to_string()
+        } else {
+            clean_name(info.agent_version.split_once(' ').map_or("", |(_, name)| name))
+        };
+        self.names.insert(peer_id, name.clone());
+        Some(NodeEvent::Identified { peer: peer_id.to_string(), name })
+    }
+
+    fn gossip(&mut self, message: gossipsub::Message) -> Option<NodeEvent> {
+        let source = message.source?;
+        if self.banned.contains(&source) {
+            return None;
+        }
+        if message.topic == gossipsub::IdentTopic::new(TELEMETRY_TOPIC).hash() {
+            if let Ok(mut telemetry) = Telemetry::from_bytes(&message.data) {
+                if self.rejected_names.contains(&source) {
+                    telemetry.name = REJECTED_NAME.into();
+                }
+                self.telemetry.insert(source, (telemetry, Instant::now()));
+            }
+            return None;
+        }
+        // Orders count only when the teacher's own node signed them.
+        let from_teacher = Some(source) == self.teacher;
+        match Order::from_bytes(&message.data) {
+            Ok(order) if from_teacher => self.obey(order, true),
             _ => None,
         }
     }
@@ -295,17 +846,95 @@ impl Node {
         }
         let mut connected: Vec<String> = self.swarm.connected_peers().map(|p| p.to_string()).collect();
         connected.sort();
+        let me = self.swarm.local_peer_id().to_string();
+        let own = self.own_telemetry();
+        let mut class = vec![class_peer(me.clone(), own, Duration::ZERO)];
+        let now = Instant::now();
+        for (peer, (telemetry, heard)) in &self.telemetry {
+            let age = now.duration_since(*heard);
+            if age < TELEMETRY_STALE {
+                class.push(class_peer(peer.to_string(), telemetry.clone(), age));
+            }
+        }
+        class.sort_by(|a, b| a.peer.cmp(&b.peer));
+        let registry = self.config.teacher.then(|| {
+            self.registry
+                .iter()
+                .map(|(peer, addrs)| Registered {
+                    peer: peer.to_string(),
+                    name: self.names.get(peer).cloned().unwrap_or_default(),
+                    addrs: addrs.iter().map(|a| a.to_string()).collect(),
+                })
+                .collect()
+        });
+        let mut banned: Vec<String> = self.banned.iter().map(|p| p.to_string()).collect();
+        banned.sort();
         NodeState {
-            peer_id: self.swarm.local_peer_id().to_string(),
-            name: self.name.clone(),
+            peer_id: me,
+            name: self.config.name.clone(),
             addr: self.address().unwrap_or_default(),
+            code: self.config.code.as_str().to_string(),
+            teacher: if self.config.teacher {
+                Some(self.swarm.local_peer_id().to_string())
+            } else {
+                self.teacher.map(|t| t.to_string())
+            },
+            bucket_size: self.config.bucket_size,
+            replication: self.config.replication,
+            upload_limit: self.config.upload_limit,
             routing_table,
             connected,
             names: self.names.iter().map(|(p, n)| (p.to_string(), n.clone())).collect(),
-            pieces_held: Vec::new(),
-            registry: None,
+            pieces_held: self.client.with_store(|s| s.held()),
+            registry,
+            class,
+            banned,
+            last_lookup: self.last_lookup.clone(),
+            joined: self.joined(),
+            join_failure: self.join_failure().map(str::to_string),
+            ended: self.ended,
         }
     }
+}
+
+fn class_peer(peer: String, t: Telemetry, age: Duration) -> ClassPeer {
+    ClassPeer {
+        peer,
+        name: t.name,
+        table_size: t.table_size,
+        pieces: t.pieces,
+        connections: t.connections,
+        links: t.links,
+        age: age.as_secs(),
+    }
+}
+
+fn namespace() -> rendezvous::Namespace {
+    rendezvous::Namespace::from_static(NAMESPACE)
+}
+
+/// A request's kind and payload size, for the message events.
+fn describe_request(request: &Request) -> (&'static str, usize) {
+    match request {
+        Request::Store { data, .. } => ("store", data.len()),
+        Request::Has { .. } => ("has", 0),
+        Request::Fetch { .. } => ("fetch", 0),
+        Request::FindNode { .. } => ("find_node", 0),
+    }
+}
+
+/// Addresses a class swarm may listen on: loopback and the local network, never the internet.
+pub fn is_local(addr: &Multiaddr) -> bool {
+    addr.iter().any(|p| match p {
+        Protocol::Ip4(ip) => ip.is_loopback() || ip.is_private() || ip.is_link_local() || ip.is_unspecified(),
+        Protocol::Ip6(ip) => {
+            ip.is_loopback()
+                || ip.is_unspecified()
+                || (ip.segments()[0] & 0xfe00) == 0xfc00
+                || ip.is_unicast_link_local()
+        }
+        _ => false,
+    })
 }
 
 /// What a failed dial means to a student.

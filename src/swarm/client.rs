@@ -1,0 +1,88 @@
+//! A handle on a running node for work that takes many steps (sharing a file, fetching one,
+//! repairing pieces, a traced lookup): it sends commands to the node's event loop and awaits the
+//! answers, so that work is written as plain async code while the swarm stays in one task.
+
+use std::sync::{Arc, Mutex};
+
+use libp2p::request_response::ResponseChannel;
+use libp2p::{Multiaddr, PeerId};
+use tokio::sync::{mpsc, oneshot};
+
+use super::pieces::PieceStore;
+use super::telemetry::Order;
+use super::wire::{Key, Request, Response};
+
+/// What work asks of the node's event loop.
+pub enum Command {
+    /// The peers closest to `key`, found by a Kademlia lookup (closest first, never this node).
+    Closest { key: Key, reply: oneshot::Sender<Vec<PeerId>> },
+    /// The peers closest to `key` in this node's own routing table, with their addresses.
+    LocalClosest { key: Key, reply: oneshot::Sender<Vec<(PeerId, Vec<Multiaddr>)>> },
+    /// One request to one peer (dialling `addrs` if not connected).
+    Request { peer: PeerId, addrs: Vec<Multiaddr>, request: Request, reply: oneshot::Sender<Result<Response, String>> },
+    /// Answers an inbound request later (a capped upload waits first).
+    Respond { channel: ResponseChannel<Response>, response: Response },
+    /// Tell the class something as the teacher.
+    Order(Order),
+    /// A traced lookup finished: keep it for the state.
+    LookupDone(super::lookup::LookupTrace),
+    /// Cut a banned peer off (a moment after the ban went out, so it hears of it first).
+    Block { peer: PeerId },
+    /// Unregister, and stop.
+    Leave,
+}
+
+/// A cloneable handle on a node.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) commands: mpsc::UnboundedSender<Command>,
+    pub(crate) store: Arc<Mutex<PieceStore>>,
+    pub local: PeerId,
+    pub replication: usize,
+}
+
+impl Client {
+    fn send(&self, command: Command) -> Result<(), String> {
+        self.commands.send(command).map_err(|_| "the node has stopped".to_string())
+    }
+
+    pub async fn closest(&self, key: Key) -> Result<Vec<PeerId>, String> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Command::Closest { key, reply })?;
+        answer.await.map_err(|_| "the node has stopped".to_string())
+    }
+
+    pub async fn local_closest(&self, key: Key) -> Result<Vec<(PeerId, Vec<Multiaddr>)>, String> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Command::LocalClosest { key, reply })?;
+        answer.await.map_err(|_| "the node has stopped".to_string())
+    }
+
+    pub async fn request(&self, peer: PeerId, request: Request) -> Result<Response, String> {
+        self.request_via(peer, Vec::new(), request).await
+    }
+
+    pub async fn request_via(&self, peer: PeerId, addrs: Vec<Multiaddr>, request: Request) -> Result<Response, String> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Command::Request { peer, addrs, request, reply })?;
+        answer.await.map_err(|_| "the node has stopped".to_string())?
+    }
+
+    pub fn order(&self, order: Order) -> Result<(), String> {
+        self.send(Command::Order(order))
+    }
+
+    pub fn leave(&self) -> Result<(), String> {
+        self.send(Command::Leave)
+    }
+
+    pub(crate) fn lookup_done(&self, trace: super::lookup::LookupTrace) {
+        let _ = self.send(Command::LookupDone(trace));
+    }
+
+    /// Runs `f` on this node's piece store (briefly: the node's loop shares it).
+    pub fn with_store<T>(&self, f: impl FnOnce(&mut PieceStore) -> T) -> T {
+        let mut store = self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        f(&mut store)
+    }
+}

@@ -1,0 +1,83 @@
+//! What peers tell the class on gossipsub: every node's telemetry (for the teacher's live graph)
+//! and the teacher's orders (ban a peer, reject a name, end the session). Both are small JSON
+//! messages, read strictly; text in them is cleaned before anyone sees it, and an order counts
+//! only when the teacher's node signed it.
+
+use serde::{Deserialize, Serialize};
+
+use super::names::clean_name;
+
+/// The topic every node reports itself on.
+pub const TELEMETRY_TOPIC: &str = "netlens/class/telemetry/1";
+/// The topic the teacher's orders travel on.
+pub const ORDERS_TOPIC: &str = "netlens/class/orders/1";
+/// At most this many of a peer's connections are reported (enough to draw a class).
+pub const MAX_REPORTED_LINKS: usize = 48;
+
+/// One node's report, published every two seconds.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Telemetry {
+    pub name: String,
+    pub table_size: usize,
+    pub pieces: usize,
+    pub connections: usize,
+    /// Peer ids it is connected to (at most `MAX_REPORTED_LINKS`).
+    pub links: Vec<String>,
+}
+
+impl Telemetry {
+    /// Reads a peer's report; names are cleaned and lists cut to their bounds.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Telemetry, String> {
+        let mut telemetry: Telemetry =
+            serde_json::from_slice(bytes).map_err(|e| format!("malformed telemetry: {e}"))?;
+        telemetry.name = clean_name(&telemetry.name);
+        telemetry.links.truncate(MAX_REPORTED_LINKS);
+        telemetry.links.retain(|l| l.len() <= 64 && l.parse::<libp2p::PeerId>().is_ok());
+        Ok(telemetry)
+    }
+}
+
+/// What the teacher can tell every node.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "order", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Order {
+    /// Hide and disconnect this peer for the rest of the session.
+    Ban { peer: String },
+    /// Show this peer without its name.
+    RejectName { peer: String },
+    /// The lesson is over: everyone leaves.
+    End,
+}
+
+impl Order {
+    pub fn from_bytes(bytes: &[u8]) -> Result<Order, String> {
+        let order: Order = serde_json::from_slice(bytes).map_err(|e| format!("a malformed order: {e}"))?;
+        match &order {
+            Order::Ban { peer } | Order::RejectName { peer } if peer.parse::<libp2p::PeerId>().is_err() => {
+                Err("an order about a malformed peer id".into())
+            }
+            _ => Ok(order),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn telemetry_is_cleaned_and_orders_are_strict() {
+        let peer = libp2p::PeerId::random().to_string();
+        let text =
+            format!(r#"{{"name":"a\u202eb","table_size":3,"pieces":1,"connections":2,"links":["{peer}","nonsense"]}}"#);
+        let t = Telemetry::from_bytes(text.as_bytes()).unwrap();
+        assert_eq!(t.name, "ab");
+        assert_eq!(t.links, vec![peer.clone()]);
+        assert!(Telemetry::from_bytes(b"{\"name\":\"x\"}").is_err());
+        assert_eq!(Order::from_bytes(br#"{"order":"end"}"#), Ok(Order::End));
+        assert!(Order::from_bytes(br#"{"order":"ban","peer":"nobody"}"#).is_err());
+        let ban = serde_json::to_vec(&Order::Ban { peer }).unwrap();
+        assert!(matches!(Order::from_bytes(&ban), Ok(Order::Ban { .. })));
+    }
+}
