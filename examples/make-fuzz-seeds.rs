@@ -185,6 +185,7 @@ fn main() {
         pieces: 2,
         connections: 3,
         links: vec![peer.to_string()],
+        held: vec!["0123456789abcdef".into()],
     };
     save("swarm_message", "telemetry", &with(3, &serde_json::to_vec(&report).unwrap()));
     save(

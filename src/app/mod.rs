@@ -19,6 +19,7 @@ use crate::model::network::{NetworkIntent, NetworkModel};
 use crate::model::packets::{FilePurpose, Job, JobResult, PacketsModel};
 use crate::model::page_load::FetchModel;
 use crate::model::settings::{Settings, Theme, ZOOM_RANGE};
+use crate::model::swarm::{SwarmIntent, SwarmModel};
 use crate::net::demo::DemoConfig;
 use crate::net::worker::{Waker, WorkerHandle};
 use crate::record::request::DEFAULT_HTTP_PORT;
@@ -26,6 +27,7 @@ use crate::record::{Command, DemoAddresses, ErrorKind, Event, FetchError, FetchE
 use crate::ui::fetch::{FetchContext, FetchIntent, FetchView};
 use crate::ui::network::NetworkView;
 use crate::ui::packets::{PacketsIntent, PacketsView};
+use crate::ui::swarm::SwarmView;
 use crate::ui::theme;
 
 /// Room the theme and zoom buttons need at the right of the app bar (points).
@@ -91,6 +93,10 @@ pub struct NetlensApp {
     packets_view: PacketsView,
     network_model: NetworkModel,
     network_view: NetworkView,
+    /// The Network view shows the scenes, or the class swarm.
+    class_swarm: bool,
+    swarm_model: SwarmModel,
+    swarm_view: SwarmView,
     lessons: lessons::LessonState,
     exports: exports::ExportState,
     export_dir: Option<std::path::PathBuf>,
@@ -137,6 +143,9 @@ impl NetlensApp {
             packets_view: PacketsView::new(),
             network_model: NetworkModel::new(),
             network_view: NetworkView::new(),
+            class_swarm: false,
+            swarm_model: SwarmModel::default(),
+            swarm_view: SwarmView::default(),
             lessons: lessons::LessonState::new(),
             exports: exports::ExportState::default(),
             export_dir: config.export_dir,
@@ -269,6 +278,36 @@ impl NetlensApp {
         }
     }
 
+    /// Does what the class swarm panel would ask for.
+    pub fn swarm(&mut self, mut intent: SwarmIntent) {
+        if let (true, SwarmIntent::Start(start)) = (self.sandboxed, &mut intent) {
+            // Tests never listen beyond loopback nor send multicast on the machine's interfaces.
+            start.on_network = false;
+            start.mdns = false;
+        }
+        let commands = self.swarm_model.handle(intent);
+        let Ok(worker) = &self.worker else {
+            if !commands.is_empty() {
+                self.swarm_model
+                    .apply(crate::record::swarm::SwarmUpdate::Failed("the background worker is not running".into()));
+            }
+            return;
+        };
+        for command in commands {
+            worker.send(command);
+        }
+    }
+
+    /// The class swarm panel's model, for tests.
+    pub fn swarm_model(&self) -> &SwarmModel {
+        &self.swarm_model
+    }
+
+    /// Shows the class swarm (true) or the scenes in the Network view.
+    pub fn show_class_swarm(&mut self, on: bool) {
+        self.class_swarm = on;
+    }
+
     /// Does what the Network view would ask for.
     pub fn network(&mut self, intent: NetworkIntent) {
         for command in self.network_model.handle(intent) {
@@ -342,6 +381,7 @@ impl NetlensApp {
                         tracing::trace!(load, "ignored an event from a superseded page load");
                     }
                 }
+                Event::Swarm(update) => self.swarm_model.apply(update),
                 Event::Live { session, update } => {
                     if !self.network_model.apply_live(session, update) {
                         tracing::trace!(session, "ignored a report from a replaced live session");
@@ -571,8 +611,23 @@ impl NetlensApp {
                 return;
             }
             Tab::Network => {
-                for intent in self.network_view.show(ui, &self.network_model) {
-                    self.network(intent);
+                egui::Panel::top("network_mode").show(ui, |ui| {
+                    ui.horizontal(|ui| {
+                        ui.selectable_value(&mut self.class_swarm, false, "Scenes")
+                            .on_hover_text("Simulated and live scenes on this machine");
+                        ui.selectable_value(&mut self.class_swarm, true, "Class swarm")
+                            .on_hover_text("Join the class swarm: every laptop in the room as a peer");
+                    });
+                });
+                if self.class_swarm {
+                    self.swarm_view.form.sandboxed = self.sandboxed;
+                    for intent in self.swarm_view.show(ui, &self.swarm_model) {
+                        self.swarm(intent);
+                    }
+                } else {
+                    for intent in self.network_view.show(ui, &self.network_model) {
+                        self.network(intent);
+                    }
                 }
                 return;
             }
@@ -607,6 +662,7 @@ impl eframe::App for NetlensApp {
         if self.tab == Tab::Network {
             let dt = ctx.input(|i| f64::from(i.stable_dt));
             self.network_model.tick(dt);
+            self.swarm_model.tick(dt);
         }
         self.apply_theme(ctx);
         // Presenter mode's zoom is not the one to remember.

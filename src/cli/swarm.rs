@@ -1,7 +1,7 @@
 //! `netlens swarm`: the class swarm without a window.
 //! - `node` runs one node: it prints its own multiaddr as the first line, then one JSON event per
-//!   line, keeps its state as JSON with `--state-file`, and reads the teacher's orders from stdin
-//!   (`ban PEER`, `reject-name PEER`, `end`). Ctrl-C leaves the swarm.
+//!   line, keeps its state as JSON with `--state-file`, and reads orders from stdin (`share FILE`;
+//!   on the teacher's node `ban PEER`, `reject-name PEER`, `end`). Ctrl-C leaves the swarm.
 //! - `put` shares a file through a short-lived node and prints where every piece went.
 //! - `get` fetches a file by its id, checks it, and prints its SHA-256.
 //! - `lookup` runs a traced lookup and prints it round by round.
@@ -187,6 +187,10 @@ async fn node(args: NodeArgs) -> Result<(), String> {
                 }
             }
             Some(line) = orders.recv() => {
+                if let Some(path) = line.trim().strip_prefix("share ") {
+                    share_file(&running, PathBuf::from(path.trim()));
+                    continue;
+                }
                 if let Err(reason) = order(&running, &line) {
                     let _ = emit(&[serde_json::json!({ "event": "error", "reason": reason }).to_string()]);
                 }
@@ -223,6 +227,24 @@ fn stdin_lines() -> tokio::sync::mpsc::UnboundedReceiver<String> {
     rx
 }
 
+/// `share FILE` typed on a node's stdin: this node shares the file and keeps a whole copy (the
+/// teacher seeding a file for the class); prints a `shared` event with the put report.
+fn share_file(running: &RunningNode, path: PathBuf) {
+    let client = running.client.clone();
+    tokio::spawn(async move {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let result = match std::fs::read(&path) {
+            Ok(bytes) => share::put(&client, &name, &bytes, true).await,
+            Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+        };
+        let line = match result {
+            Ok(report) => serde_json::json!({ "event": "shared", "report": report }),
+            Err(reason) => serde_json::json!({ "event": "error", "reason": reason }),
+        };
+        let _ = emit(&[line.to_string()]);
+    });
+}
+
 /// One of the teacher's orders typed on stdin.
 fn order(running: &RunningNode, line: &str) -> Result<(), String> {
     let mut words = line.split_whitespace();
@@ -236,7 +258,9 @@ fn order(running: &RunningNode, line: &str) -> Result<(), String> {
         Some("reject-name") => Order::RejectName { peer: peer(words.next())? },
         Some("end") => Order::End,
         Some("leave") => return running.client.leave(),
-        Some(other) => return Err(format!("unknown order {other:?}: ban PEER, reject-name PEER, end or leave")),
+        Some(other) => {
+            return Err(format!("unknown order {other:?}: share FILE, ban PEER, reject-name PEER, end or leave"));
+        }
     };
     if running.now().registry.is_none() {
         return Err("only the teacher's node gives orders".into());

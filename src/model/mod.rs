@@ -10,3 +10,4 @@ pub mod playback;
 pub mod settings;
 pub mod steps;
 pub mod stream;
+pub mod swarm;

@@ -4,4 +4,5 @@
 pub mod client;
 pub mod demo;
 pub mod live;
+pub mod swarm_session;
 pub mod worker;

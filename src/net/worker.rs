@@ -11,6 +11,7 @@ use super::demo::{DemoConfig, DemoServices};
 use super::live::scene_runner::{self, LiveConfig};
 use crate::netsim::History;
 use crate::record::live::{LiveCommand, LiveStart, LiveUpdate, SessionId};
+use crate::record::swarm::SwarmCommand;
 use crate::record::{Command, DemoAddresses, Event, FetchEvent, FetchOptions, FetchRequest, LoadId};
 
 /// Called after every event the worker sends, to wake the UI.
@@ -91,6 +92,7 @@ fn run(demo: Option<DemoConfig>, mut commands: mpsc::UnboundedReceiver<Command>,
         let demo_addresses = services.as_ref().map(|s| s.addresses.clone());
         let mut active: Option<(LoadId, StopHandle)> = None;
         let mut live: Option<(SessionId, mpsc::UnboundedSender<LiveCommand>)> = None;
+        let mut swarm: Option<mpsc::UnboundedSender<SwarmCommand>> = None;
         while let Some(command) = commands.recv().await {
             match command {
                 Command::StartLive { session, start } => {
@@ -106,6 +108,24 @@ fn run(demo: Option<DemoConfig>, mut commands: mpsc::UnboundedReceiver<Command>,
                         && sender.send(command).is_err()
                     {
                         tracing::debug!(session, "the live session has ended; dropping a command");
+                    }
+                }
+                Command::Swarm(SwarmCommand::Start(start)) => {
+                    if let Some(previous) = swarm.take() {
+                        let _ = previous.send(SwarmCommand::Leave);
+                    }
+                    let outbox = outbox.clone();
+                    swarm = Some(super::swarm_session::start(start, move |update| outbox.send(Event::Swarm(update))));
+                }
+                Command::Swarm(command) => {
+                    let leaving = matches!(command, SwarmCommand::Leave);
+                    if let Some(node) = &swarm
+                        && node.send(command).is_err()
+                    {
+                        tracing::debug!("the class swarm node has stopped; dropping a command");
+                    }
+                    if leaving {
+                        swarm = None;
                     }
                 }
                 Command::Fetch { load, request, options } => {

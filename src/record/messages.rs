@@ -22,6 +22,8 @@ pub enum Command {
     StartLive { session: SessionId, start: LiveStart },
     /// Pass a command (an action, or stop) to the live session, if it is still this one.
     Live { session: SessionId, command: LiveCommand },
+    /// Start, use or leave the class swarm.
+    Swarm(super::swarm::SwarmCommand),
 }
 
 /// What the worker tells the UI.
@@ -35,6 +37,8 @@ pub enum Event {
     Fetch { load: LoadId, event: FetchEvent },
     /// What a live Network session reports.
     Live { session: SessionId, update: LiveUpdate },
+    /// What the class swarm's node reports.
+    Swarm(super::swarm::SwarmUpdate),
 }
 
 /// Progress of one page load.

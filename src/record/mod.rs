@@ -9,6 +9,7 @@ pub mod fetch_json;
 pub mod live;
 pub mod messages;
 pub mod request;
+pub mod swarm;
 
 pub use bytes::CappedBytes;
 pub use dns::{DnsLookup, DnsSource};

@@ -36,7 +36,9 @@ use super::lookup::LookupTrace;
 use super::names::clean_name;
 use super::pieces::{PieceHeld, PieceStore, hex};
 use super::share::{self, Repair};
-use super::telemetry::{MAX_REPORTED_LINKS, ORDERS_TOPIC, Order, TELEMETRY_TOPIC, Telemetry};
+use super::telemetry::{
+    MAX_REPORTED_LINKS, MAX_REPORTED_PIECES, ORDERS_TOPIC, Order, SHORT_HASH, TELEMETRY_TOPIC, Telemetry,
+};
 use super::wire::{Key, Request, Response};
 
 /// How often the routing table is refreshed by a bootstrap.
@@ -200,6 +202,8 @@ pub struct ClassPeer {
     pub pieces: usize,
     pub connections: usize,
     pub links: Vec<String>,
+    /// Short hashes of the pieces it holds.
+    pub held: Vec<String>,
     /// Seconds since it was last heard from.
     pub age: u64,
 }
@@ -419,6 +423,9 @@ impl Node {
             pieces: self.client.with_store(|s| s.keys().len()),
             connections: self.swarm.connected_peers().count(),
             links,
+            held: self.client.with_store(|s| {
+                s.keys().iter().take(MAX_REPORTED_PIECES).map(|k| hex(k)[..SHORT_HASH].to_string()).collect()
+            }),
         }
     }
 
@@ -905,6 +912,7 @@ fn class_peer(peer: String, t: Telemetry, age: Duration) -> ClassPeer {
         pieces: t.pieces,
         connections: t.connections,
         links: t.links,
+        held: t.held,
         age: age.as_secs(),
     }
 }

@@ -119,6 +119,9 @@ pub struct GetReport {
 /// piece from `only_from` (the teacher alone, for the capacity comparison).
 pub async fn get(client: &Client, file_id: Key, only_from: Option<PeerId>) -> Result<(Vec<u8>, GetReport), String> {
     let started = Instant::now();
+    if only_from == Some(client.local) {
+        return Err("this node would download from itself: pick another peer".into());
+    }
     let holders = match only_from {
         Some(peer) => vec![peer],
         None => client.closest(file_id).await?,
@@ -145,6 +148,12 @@ pub async fn get(client: &Client, file_id: Key, only_from: Option<PeerId>) -> Re
         .collect()
         .await;
     let lost: Vec<String> = fetched.iter().filter(|(_, got)| got.is_none()).map(|(i, _)| i.to_string()).collect();
+    if let (false, Some(peer)) = (lost.is_empty(), only_from) {
+        return Err(format!(
+            "{peer} does not hold piece {} (only a file it shared itself is whole on that node)",
+            lost.join(", ")
+        ));
+    }
     if !lost.is_empty() {
         return Err(format!(
             "piece{} {} of {:?} {} lost: every peer that held {} has left",

@@ -13,6 +13,10 @@ pub const TELEMETRY_TOPIC: &str = "netlens/class/telemetry/1";
 pub const ORDERS_TOPIC: &str = "netlens/class/orders/1";
 /// At most this many of a peer's connections are reported (enough to draw a class).
 pub const MAX_REPORTED_LINKS: usize = 48;
+/// At most this many held pieces are reported.
+pub const MAX_REPORTED_PIECES: usize = 256;
+/// How many hex digits of a piece's hash telemetry carries.
+pub const SHORT_HASH: usize = 16;
 
 /// One node's report, published every two seconds.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,6 +28,9 @@ pub struct Telemetry {
     pub connections: usize,
     /// Peer ids it is connected to (at most `MAX_REPORTED_LINKS`).
     pub links: Vec<String>,
+    /// The pieces it holds, by the first 16 hex digits of their hash (at most `MAX_REPORTED_PIECES`).
+    #[serde(default)]
+    pub held: Vec<String>,
 }
 
 impl Telemetry {
@@ -34,6 +41,8 @@ impl Telemetry {
         telemetry.name = clean_name(&telemetry.name);
         telemetry.links.truncate(MAX_REPORTED_LINKS);
         telemetry.links.retain(|l| l.len() <= 64 && l.parse::<libp2p::PeerId>().is_ok());
+        telemetry.held.truncate(MAX_REPORTED_PIECES);
+        telemetry.held.retain(|h| h.len() == SHORT_HASH && h.bytes().all(|b| b.is_ascii_hexdigit()));
         Ok(telemetry)
     }
 }

@@ -97,6 +97,7 @@ pub fn encode_response(response: &Response) -> Vec<u8> {
         Response::Stored => out.push(1),
         Response::Refused(reason) => {
             out.push(2);
+            // At most 50 characters of at most 4 bytes each: within `MAX_REASON`.
             let cut: String = reason.chars().take(MAX_REASON / 4).collect();
             out.extend_from_slice(cut.as_bytes());
         }
@@ -136,7 +137,8 @@ pub fn decode_response(bytes: &[u8]) -> Result<Response, String> {
             if rest.len() > MAX_REASON {
                 return Err("a refusal's reason is too long".into());
             }
-            return Ok(Response::Refused(String::from_utf8_lossy(rest).into_owned()));
+            // The same cut `encode_response` makes, so a reason reads back as it was sent.
+            return Ok(Response::Refused(String::from_utf8_lossy(rest).chars().take(MAX_REASON / 4).collect()));
         }
         3 => match r.u8()? {
             0 => Response::Have(false),

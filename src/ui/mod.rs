@@ -6,5 +6,6 @@ pub mod lessons;
 pub mod network;
 pub mod packets;
 pub mod palette;
+pub mod swarm;
 pub mod theme;
 pub mod widgets;

@@ -1,0 +1,241 @@
+//! The class swarm as the Network view's swarm panel reads it: whether a node runs, what it
+//! knows (the newest `NodeState`), the messages it saw lately (drawn as they happen), the files
+//! shared and the downloads made (for the capacity comparison), and the last lookup. Changed only
+//! through `SwarmIntent`s and by applying the worker's `SwarmUpdate`s.
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+
+use crate::record::Command;
+use crate::record::swarm::{SwarmCommand, SwarmStart, SwarmUpdate};
+use crate::swarm::lookup::LookupTrace;
+use crate::swarm::share::{GetReport, PieceReport, PutReport};
+use crate::swarm::telemetry::{Order, SHORT_HASH};
+use crate::swarm::{NodeEvent, NodeState};
+
+/// How many recent messages are kept for drawing and the log.
+const RECENT: usize = 64;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SwarmStatus {
+    Off,
+    Starting,
+    Running,
+    /// Starting or joining failed, or the node stopped on an error.
+    Failed(String),
+    /// The teacher ended the session (or banned this laptop).
+    EndedByTeacher,
+}
+
+/// A message seen by this node, with when (seconds on the model's clock).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeenMessage {
+    pub at: f64,
+    pub event: NodeEvent,
+}
+
+/// One download, for the capacity plot.
+#[derive(Clone, Debug)]
+pub struct Download {
+    pub report: GetReport,
+    pub teacher_only: bool,
+}
+
+#[derive(Debug)]
+pub enum SwarmIntent {
+    Start(SwarmStart),
+    Share(PathBuf),
+    Fetch { file_id: String, teacher_only: bool },
+    Lookup(String),
+    Order(Order),
+    Leave,
+}
+
+#[derive(Default)]
+pub struct SwarmModel {
+    status: Option<SwarmStatus>,
+    pub address: String,
+    pub code: String,
+    pub state: NodeState,
+    pub recent: VecDeque<SeenMessage>,
+    pub shared: Vec<PutReport>,
+    pub downloads: Vec<Download>,
+    pub lookup: Option<LookupTrace>,
+    /// The last thing that went wrong with a share, download or lookup.
+    pub notice: Option<String>,
+    /// A share, download or lookup under way.
+    pub busy: usize,
+    clock: f64,
+}
+
+impl SwarmModel {
+    pub fn status(&self) -> SwarmStatus {
+        self.status.clone().unwrap_or(SwarmStatus::Off)
+    }
+
+    pub fn running(&self) -> bool {
+        self.status() == SwarmStatus::Running
+    }
+
+    pub fn is_teacher(&self) -> bool {
+        self.state.registry.is_some()
+    }
+
+    /// Seconds on the model's clock (advanced by the window each frame).
+    pub fn now(&self) -> f64 {
+        self.clock
+    }
+
+    pub fn tick(&mut self, dt: f64) {
+        self.clock += dt.max(0.0);
+    }
+
+    /// What the worker must do for `intent`.
+    pub fn handle(&mut self, intent: SwarmIntent) -> Vec<Command> {
+        let command = match intent {
+            SwarmIntent::Start(start) => {
+                let clock = self.clock;
+                *self = SwarmModel { status: Some(SwarmStatus::Starting), clock, ..Default::default() };
+                SwarmCommand::Start(start)
+            }
+            SwarmIntent::Leave => {
+                self.status = Some(SwarmStatus::Off);
+                SwarmCommand::Leave
+            }
+            _ if !self.running() => return Vec::new(),
+            SwarmIntent::Share(path) => {
+                self.busy += 1;
+                SwarmCommand::Share { path }
+            }
+            SwarmIntent::Fetch { file_id, teacher_only } => {
+                self.busy += 1;
+                SwarmCommand::Fetch { file_id, teacher_only }
+            }
+            SwarmIntent::Lookup(target) => {
+                self.busy += 1;
+                SwarmCommand::Lookup { target }
+            }
+            SwarmIntent::Order(order) => SwarmCommand::Order(order),
+        };
+        vec![Command::Swarm(command)]
+    }
+
+    /// Takes in what the worker reports. Reports after leaving are ignored.
+    pub fn apply(&mut self, update: SwarmUpdate) {
+        if matches!(self.status(), SwarmStatus::Off | SwarmStatus::Failed(_) | SwarmStatus::EndedByTeacher) {
+            return;
+        }
+        match update {
+            SwarmUpdate::Started { address, code } => {
+                self.status = Some(SwarmStatus::Running);
+                self.address = address;
+                self.code = code;
+            }
+            SwarmUpdate::Failed(reason) => self.status = Some(SwarmStatus::Failed(reason)),
+            SwarmUpdate::Event(event) => {
+                if let NodeEvent::Lookup { trace } = &event {
+                    self.lookup = Some(trace.clone());
+                }
+                self.recent.push_back(SeenMessage { at: self.clock, event });
+                while self.recent.len() > RECENT {
+                    self.recent.pop_front();
+                }
+            }
+            SwarmUpdate::State(state) => self.state = *state,
+            SwarmUpdate::Shared(report) => {
+                self.busy = self.busy.saturating_sub(1);
+                self.shared.retain(|s| s.file_id != report.file_id);
+                self.shared.push(*report);
+            }
+            SwarmUpdate::Fetched { report, teacher_only } => {
+                self.busy = self.busy.saturating_sub(1);
+                // A file fetched by id joins the list, so its pieces and holders show too.
+                if !self.shared.iter().any(|s| s.file_id == report.file_id) {
+                    self.shared.push(fetched_file(&report, self.state.replication));
+                }
+                self.downloads.push(Download { report: *report, teacher_only });
+            }
+            SwarmUpdate::WorkFailed(reason) => {
+                self.busy = self.busy.saturating_sub(1);
+                self.notice = Some(reason);
+            }
+            SwarmUpdate::Lookup(trace) => {
+                self.busy = self.busy.saturating_sub(1);
+                self.lookup = Some(*trace);
+            }
+            SwarmUpdate::Stopped { by_teacher } => {
+                self.status = Some(if by_teacher { SwarmStatus::EndedByTeacher } else { SwarmStatus::Off });
+            }
+        }
+    }
+
+    /// Every piece of a shared file with the peers holding it now, by their telemetry (a
+    /// holder counts while it reports). A lost piece has no holders.
+    pub fn piece_holders(&self, file: &PutReport) -> Vec<(Option<u32>, Vec<String>)> {
+        file.pieces
+            .iter()
+            .map(|p| {
+                let short = &p.hash[..SHORT_HASH.min(p.hash.len())];
+                let holders = self
+                    .state
+                    .class
+                    .iter()
+                    .filter(|c| c.held.iter().any(|h| h == short))
+                    .map(|c| c.peer.clone())
+                    .collect();
+                (p.piece, holders)
+            })
+            .collect()
+    }
+}
+
+/// A downloaded file as the Files tab lists it: its manifest and pieces, holders from telemetry.
+fn fetched_file(report: &GetReport, replication: usize) -> PutReport {
+    let manifest = PieceReport { piece: None, hash: report.file_id.clone(), holders: Vec::new() };
+    let pieces = report.pieces.iter().map(|p| PieceReport { holders: Vec::new(), ..p.clone() });
+    PutReport {
+        file_id: report.file_id.clone(),
+        name: report.name.clone(),
+        size: report.size,
+        sha256: report.sha256.clone(),
+        replication,
+        pieces: std::iter::once(manifest).chain(pieces).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn start() -> SwarmStart {
+        SwarmStart {
+            teacher: true,
+            code: String::new(),
+            join: String::new(),
+            name: "t".into(),
+            on_network: false,
+            mdns: false,
+            bucket_size: 3,
+            replication: 3,
+            upload_kib: 0,
+        }
+    }
+
+    #[test]
+    fn work_waits_for_a_running_node_and_reports_after_leaving_are_ignored() {
+        let mut model = SwarmModel::default();
+        assert!(model.handle(SwarmIntent::Lookup("x".into())).is_empty(), "nothing runs yet");
+        assert_eq!(model.handle(SwarmIntent::Start(start())).len(), 1);
+        assert_eq!(model.status(), SwarmStatus::Starting);
+        model.apply(SwarmUpdate::Started { address: "/ip4/127.0.0.1/tcp/1".into(), code: "CHASE2".into() });
+        assert!(model.running());
+        assert_eq!(model.handle(SwarmIntent::Lookup("x".into())).len(), 1);
+        assert_eq!(model.busy, 1);
+        model.apply(SwarmUpdate::WorkFailed("no peers".into()));
+        assert_eq!((model.busy, model.notice.as_deref()), (0, Some("no peers")));
+        model.handle(SwarmIntent::Leave);
+        model.apply(SwarmUpdate::Started { address: "late".into(), code: "X".into() });
+        assert_eq!(model.status(), SwarmStatus::Off);
+        assert_eq!(model.code, "CHASE2");
+    }
+}
