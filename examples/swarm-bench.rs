@@ -61,9 +61,10 @@ fn main() {
         let mut last_report = Instant::now();
         eprintln!("{:.1} s: {peers} nodes started", started.elapsed().as_secs_f64());
         loop {
+            // Borrowed, not cloned: a snapshot holds the whole class's telemetry.
             let ready = nodes
                 .iter()
-                .filter(|n| n.now().routing_table.iter().map(|b| b.peers.len()).sum::<usize>() >= K)
+                .filter(|n| n.state.borrow().routing_table.iter().map(|b| b.peers.len()).sum::<usize>() >= K)
                 .count();
             if ready == nodes.len() {
                 break;
@@ -77,7 +78,7 @@ fn main() {
                     rss_kib() / 1024
                 );
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            tokio::time::sleep(Duration::from_millis(500)).await;
         }
         let joined = started.elapsed();
         // Let connections and tables settle before measuring memory.
