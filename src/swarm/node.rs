@@ -420,7 +420,7 @@ impl Node {
         Telemetry {
             name: self.config.name.clone(),
             table_size,
-            pieces: self.client.with_store(|s| s.keys().len()),
+            pieces: self.client.with_store(|s| s.len()),
             connections: self.swarm.connected_peers().count(),
             links,
             held: self.client.with_store(|s| {
@@ -431,7 +431,7 @@ impl Node {
 
     /// One repair pass at a time, in the background.
     fn start_repair(&mut self) {
-        if self.client.with_store(|s| s.keys().is_empty()) || self.repairing.swap(true, Ordering::SeqCst) {
+        if self.client.with_store(|s| s.is_empty()) || self.repairing.swap(true, Ordering::SeqCst) {
             return;
         }
         let (client, done) = (self.client.clone(), self.repairs_tx.clone());

@@ -213,6 +213,15 @@ impl PieceStore {
         }
     }
 
+    /// How many pieces are held.
+    pub fn len(&self) -> usize {
+        self.held.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.held.is_empty()
+    }
+
     pub fn keys(&self) -> Vec<Key> {
         let mut keys: Vec<Key> = self.held.keys().copied().collect();
         keys.sort();

@@ -95,7 +95,7 @@ pub fn show(ui: &mut Ui, model: &SwarmModel) {
     let teacher = model.state.teacher.as_deref();
     let node = node_color(dark);
     for c in class {
-        let p = positions[c.peer.as_str()];
+        let Some(&p) = positions.get(c.peer.as_str()) else { continue };
         let stale = c.age > 4;
         let fill = if stale { node.gamma_multiply(0.35) } else { node };
         if Some(c.peer.as_str()) == teacher {
@@ -112,10 +112,13 @@ pub fn show(ui: &mut Ui, model: &SwarmModel) {
             Align2::RIGHT_CENTER
         } else if outward.x > 0.3 {
             Align2::LEFT_CENTER
+        } else if outward.y < 0.0 {
+            // Above or below the node, never over it.
+            Align2::CENTER_BOTTOM
         } else {
-            Align2::CENTER_CENTER
+            Align2::CENTER_TOP
         };
-        painter.text(p + outward * 24.0, anchor, label, FontId::proportional(12.0), text);
+        painter.text(p + outward * 20.0, anchor, label, FontId::proportional(12.0), text);
     }
     // The legend: shapes for roles, colours for messages.
     ui.horizontal_wrapped(|ui| {
