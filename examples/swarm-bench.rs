@@ -1,7 +1,8 @@
 //! The class-swarm benchmark: N peers (default 200) in one process over loopback TCP, each
-//! joining through one teacher node. Prints how long the class took to join (every routing table
-//! holding at least k peers), memory per peer (resident set growth / N), traced-lookup rounds
-//! against ⌈log2 N⌉ + 2, and the time to share and fetch a 4 MiB file.
+//! joining through one teacher node, one every 50 ms. Prints how long the class took to join
+//! (every routing table holding at least k peers), memory per peer (resident set growth / N),
+//! connections and CPU of the settled class, traced-lookup rounds against ⌈log2 N⌉ + 2, and the
+//! time to share and fetch a 4 MiB file. All N nodes share the runtime's two worker threads.
 //! Run: scripts/bench-swarm.sh [PEERS]   (or cargo run --release --example swarm-bench -- 200)
 
 use std::time::{Duration, Instant};
@@ -12,6 +13,10 @@ use netlens::swarm::runner::{self, RunningNode};
 use netlens::swarm::{ClassCode, NodeConfig, share};
 
 const K: usize = 3;
+/// Students join one after another, not all in the same millisecond: 20 a second.
+const JOIN_GAP: Duration = Duration::from_millis(50);
+/// How long the class is left alone after joining, before memory and lookups are measured.
+const SETTLE: Duration = Duration::from_secs(20);
 
 fn rss_kib() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -21,6 +26,16 @@ fn rss_kib() -> u64 {
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|v| v.parse().ok())
         .unwrap_or(0)
+}
+
+/// CPU time this process has used, in seconds (user + system, from /proc/self/stat).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat.rsplit_once(')').map_or("", |(_, rest)| rest).split_whitespace().collect();
+    let ticks: f64 = [11, 12].iter().filter_map(|&i| fields.get(i)?.parse::<f64>().ok()).sum();
+    // SAFETY: sysconf only reads a system setting.
+    ticks / unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64
 }
 
 /// Every peer holds two ends of each loopback connection: lift the open-file limit.
@@ -41,6 +56,14 @@ fn config(name: &str, join: Vec<libp2p::Multiaddr>) -> NodeConfig {
     config
 }
 
+/// Starts a node and reads its events away, as the window's worker would.
+async fn start(config: NodeConfig) -> RunningNode {
+    let mut node = runner::spawn(config).await.unwrap();
+    let mut events = std::mem::replace(&mut node.events, tokio::sync::mpsc::unbounded_channel().1);
+    tokio::spawn(async move { while events.recv().await.is_some() {} });
+    node
+}
+
 fn main() {
     let peers: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(200);
     raise_file_limit();
@@ -48,11 +71,12 @@ fn main() {
     runtime.block_on(async {
         let before = rss_kib();
         let started = Instant::now();
-        let teacher = runner::spawn(config("teacher", Vec::new())).await.unwrap();
+        let teacher = start(config("teacher", Vec::new())).await;
         let join: libp2p::Multiaddr = teacher.address.parse().unwrap();
         let mut nodes: Vec<RunningNode> = vec![teacher];
         for i in 1..peers {
-            nodes.push(runner::spawn(config(&format!("peer-{i}"), vec![join.clone()])).await.unwrap());
+            nodes.push(start(config(&format!("peer-{i}"), vec![join.clone()])).await);
+            tokio::time::sleep(JOIN_GAP).await;
             if i % 20 == 0 {
                 eprintln!("{:.1} s: {i} nodes started, {} MiB", started.elapsed().as_secs_f64(), rss_kib() / 1024);
             }
@@ -72,53 +96,84 @@ fn main() {
             assert!(Instant::now() < deadline, "only {ready} of {peers} joined in ten minutes");
             if last_report.elapsed() >= Duration::from_secs(5) {
                 last_report = Instant::now();
+                let links: usize = nodes.iter().map(|n| n.state.borrow().connected.len()).sum();
                 eprintln!(
-                    "{:.0} s: {ready} of {peers} have {K} peers in their routing table, {} MiB",
+                    "{:.0} s: {ready} of {peers} have {K} peers in their routing table, {} MiB, {:.1} connections per peer",
                     started.elapsed().as_secs_f64(),
-                    rss_kib() / 1024
+                    rss_kib() / 1024,
+                    links as f64 / nodes.len() as f64
                 );
             }
             tokio::time::sleep(Duration::from_millis(500)).await;
         }
         let joined = started.elapsed();
-        // Let connections and tables settle before measuring memory.
-        tokio::time::sleep(Duration::from_secs(3)).await;
+        // Let the last bootstraps finish and the connections be trimmed before measuring memory.
+        let cpu_before = cpu_seconds();
+        tokio::time::sleep(SETTLE).await;
+        let settled_cpu = (cpu_seconds() - cpu_before) / SETTLE.as_secs_f64();
+        let connections = nodes.iter().map(|n| n.state.borrow().connected.len()).sum::<usize>() as f64 / peers as f64;
         let after = rss_kib();
-        let mut rounds = Vec::new();
+        eprintln!("{:.1} s: joined; tracing 20 lookups", started.elapsed().as_secs_f64());
+        let (mut rounds, mut lookup_times) = (Vec::new(), Vec::new());
         for i in 0..20 {
             let from = (i * 37 + 5) % nodes.len();
-            let trace = traced_lookup(&nodes[from].client, sha256(format!("target-{i}").as_bytes()), K).await.unwrap();
+            let lookup_started = Instant::now();
+            let Ok(trace) = traced_lookup(&nodes[from].client, sha256(format!("target-{i}").as_bytes()), K).await
+            else {
+                continue;
+            };
+            lookup_times.push(lookup_started.elapsed().as_secs_f64());
             rounds.push(trace.rounds.len());
         }
-        let bytes: Vec<u8> = (0..4 * 1024 * 1024u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 7) as u8).collect();
-        let put_started = Instant::now();
-        let report = share::put(&nodes[1].client, "bench.bin", &bytes, false).await.unwrap();
-        let put_time = put_started.elapsed();
-        let get_started = Instant::now();
-        let (got, fetched) =
-            share::get(&nodes[peers / 2].client, parse_key(&report.file_id).unwrap(), None).await.unwrap();
-        let get_time = get_started.elapsed();
-        assert_eq!(got, bytes);
         let mean = rounds.iter().sum::<usize>() as f64 / rounds.len() as f64;
+        let mean_time = lookup_times.iter().sum::<f64>() / lookup_times.len() as f64;
+        // Each result as soon as it is measured: a large class may not get through them all.
         println!("peers: {peers} (k = {K}, one process, loopback TCP)");
-        println!("join: {:.1} s until every routing table held at least {K} peers", joined.as_secs_f64());
+        println!(
+            "join: {:.1} s until every routing table held at least {K} peers (peers started {} ms apart)",
+            joined.as_secs_f64(),
+            JOIN_GAP.as_millis()
+        );
         println!(
             "memory: {:.0} KiB per peer ({} MiB resident for the class)",
             (after.saturating_sub(before)) as f64 / peers as f64,
             after / 1024
         );
         println!(
-            "lookup rounds over 20 traced lookups: mean {mean:.1}, max {}, bound ⌈log2 N⌉ + 2 = {}",
-            rounds.iter().max().unwrap(),
-            round_bound(peers)
+            "settled class: {connections:.1} connections per peer, {:.0} % of one core for the whole class ({:.2} ms of CPU per peer per second)",
+            settled_cpu * 100.0,
+            settled_cpu * 1000.0 / peers as f64
         );
         println!(
-            "4 MiB file: put {:.2} s ({} pieces × r = 3), get {:.2} s from {} peers",
-            put_time.as_secs_f64(),
-            report.pieces.len(),
-            get_time.as_secs_f64(),
-            fetched.sources
+            "lookup rounds over 20 traced lookups: mean {mean:.1}, max {}, bound ⌈log2 N⌉ + 2 = {}; {mean_time:.2} s each on average",
+            rounds.iter().max().unwrap_or(&0),
+            round_bound(peers)
         );
+        let bytes: Vec<u8> = (0..4 * 1024 * 1024u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 7) as u8).collect();
+        eprintln!("{:.1} s: sharing a 4 MiB file", started.elapsed().as_secs_f64());
+        let put_started = Instant::now();
+        let report = match share::put(&nodes[1].client, "bench.bin", &bytes, false).await {
+            Ok(report) => report,
+            Err(e) => return println!("4 MiB file: put failed after {:.1} s: {e}", put_started.elapsed().as_secs_f64()),
+        };
+        let put_time = put_started.elapsed();
+        let get_started = Instant::now();
+        let Ok(id) = parse_key(&report.file_id) else { return println!("4 MiB file: put gave a bad id") };
+        match share::get(&nodes[peers / 2].client, id, None).await {
+            Ok((got, fetched)) => println!(
+                "4 MiB file: put {:.2} s ({} pieces × r = 3), get {:.2} s from {} peers, {}",
+                put_time.as_secs_f64(),
+                report.pieces.len(),
+                get_started.elapsed().as_secs_f64(),
+                fetched.sources,
+                if got == bytes { "the same bytes" } else { "DIFFERENT BYTES" }
+            ),
+            Err(e) => println!(
+                "4 MiB file: put {:.2} s, get failed after {:.1} s: {e}",
+                put_time.as_secs_f64(),
+                get_started.elapsed().as_secs_f64()
+            ),
+        }
     });
     runtime.shutdown_background();
 }

@@ -15,6 +15,7 @@ use libp2p::{
     request_response, tcp, yamux,
 };
 
+use super::keep_alive;
 use super::node::NodeConfig;
 use super::wire;
 
@@ -22,18 +23,23 @@ use super::wire;
 const KAD_PROTOCOL: &str = "/netlens/kad/1";
 /// What identify announces; a peer with another version is told so and not kept.
 pub const PROTOCOL_VERSION: &str = "/netlens/class/1";
-/// How long a quiet connection stays open (libp2p's default closes it at once).
-const IDLE: Duration = Duration::from_secs(3600);
+/// How long a quiet connection stays open (libp2p's default closes it at once). The links that
+/// matter — to the teacher, the teacher's to its students, gossipsub's mesh — are kept open
+/// whatever this says (`keep_alive`); a lookup's or a download's close after this long.
+const IDLE: Duration = Duration::from_secs(30);
 /// How long a connection may take from TCP to a multiplexed, authenticated link.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a piece request may take (a capped upload of a whole piece fits well inside).
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a Kademlia lookup (a bootstrap's, a put's) may take in all.
+const KAD_QUERY_TIMEOUT: Duration = Duration::from_secs(15);
 /// The largest gossip message: telemetry and orders are small.
 pub const MAX_GOSSIP: usize = 16 * 1024;
 
 #[derive(NetworkBehaviour)]
 pub struct Behaviour {
     pub blocked: allow_block_list::Behaviour<allow_block_list::BlockedPeers>,
+    pub keep: keep_alive::Behaviour,
     pub identify: identify::Behaviour,
     pub ping: ping::Behaviour,
     pub kad: kad::Behaviour<kad::store::MemoryStore>,
@@ -71,10 +77,18 @@ pub fn build(config: &NodeConfig) -> Result<Swarm<Behaviour>, String> {
             let id = key.public().to_peer_id();
             let mut kad_config = kad::Config::new(StreamProtocol::new(KAD_PROTOCOL));
             kad_config.set_kbucket_size(k);
+            // A lookup whose peers have left ends in seconds, not libp2p's minute.
+            kad_config.set_query_timeout(KAD_QUERY_TIMEOUT);
             let mut kad = kad::Behaviour::with_config(id, kad::store::MemoryStore::new(id), kad_config);
             kad.set_mode(Some(kad::Mode::Server));
             let gossip_config = gossipsub::ConfigBuilder::default()
                 .heartbeat_interval(Duration::from_millis(700))
+                // A smaller mesh than libp2p's default (6): in a class every message reaches
+                // every laptop either way, with fewer copies of it to check.
+                .mesh_n(4)
+                .mesh_n_low(3)
+                .mesh_n_high(8)
+                .mesh_outbound_min(2)
                 .max_transmit_size(MAX_GOSSIP)
                 .validation_mode(gossipsub::ValidationMode::Strict)
                 .build()
@@ -95,6 +109,7 @@ pub fn build(config: &NodeConfig) -> Result<Swarm<Behaviour>, String> {
             );
             Ok(Behaviour {
                 blocked: allow_block_list::Behaviour::default(),
+                keep: keep_alive::Behaviour::default(),
                 identify: identify::Behaviour::new(
                     identify::Config::new(PROTOCOL_VERSION.into(), key.public()).with_agent_version(agent),
                 ),

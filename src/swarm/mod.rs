@@ -1,13 +1,16 @@
 //! The class swarm: every netlens in the room as a peer of one real peer-to-peer network, built
 //! on rust-libp2p. `code.rs` turns a class code into the network's key, `names.rs` cleans what
-//! peers say about themselves, `behaviour.rs` assembles the libp2p stack, `node.rs` runs one node
+//! peers say about themselves, `behaviour.rs` assembles the libp2p stack (with `keep_alive.rs` holding
+//! open the links that matter), `node.rs` runs one node
 //! and reports it, `client.rs` is a handle for work that takes many steps, `wire.rs` is the
 //! pieces protocol, `pieces.rs` cuts files and keeps pieces, `share.rs` puts, gets and repairs
-//! files, `lookup.rs` is the traced lookup and `telemetry.rs` what peers tell the class; `runner.rs` runs a node in its own task.
+//! files, `lookup.rs` is the traced lookup, `telemetry.rs` what peers tell the class and `trim.rs` which
+//! connections to close when a node has too many; `runner.rs` runs a node in its own task.
 
 pub mod behaviour;
 pub mod client;
 pub mod code;
+pub mod keep_alive;
 pub mod lookup;
 pub mod names;
 pub mod node;
@@ -15,6 +18,7 @@ pub mod pieces;
 pub mod runner;
 pub mod share;
 pub mod telemetry;
+pub mod trim;
 pub mod wire;
 
 pub use client::Client;

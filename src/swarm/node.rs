@@ -36,17 +36,25 @@ use super::lookup::LookupTrace;
 use super::names::clean_name;
 use super::pieces::{PieceHeld, PieceStore, hex};
 use super::share::{self, Repair};
-use super::telemetry::{
-    MAX_REPORTED_LINKS, MAX_REPORTED_PIECES, ORDERS_TOPIC, Order, SHORT_HASH, TELEMETRY_TOPIC, Telemetry,
-};
+use super::telemetry::{LINKS_SENT, MAX_REPORTED_PIECES, ORDERS_TOPIC, Order, SHORT_HASH, TELEMETRY_TOPIC, Telemetry};
+use super::trim;
 use super::wire::{Key, Request, Response};
 
-/// How often the routing table is refreshed by a bootstrap.
-pub const BOOTSTRAP_EVERY: Duration = Duration::from_secs(10);
-/// How often a node tells the class how it is.
+/// How soon after joining the routing table is refreshed once more, to meet the classmates who
+/// joined meanwhile. After that Kademlia bootstraps by itself: whenever a small table gains a
+/// peer, and every five minutes. A bootstrap is a lookup per bucket that dials dozens of peers:
+/// repeating it every few seconds made a class of 100 spend its time opening connections.
+const BOOTSTRAP_AGAIN: Duration = Duration::from_secs(10);
+/// How often a node tells the class how it is, in a class of up to 20.
 const TELEMETRY_EVERY: Duration = Duration::from_secs(2);
-/// A peer unheard for this long is drawn as gone.
-const TELEMETRY_STALE: Duration = Duration::from_secs(8);
+/// How many telemetry messages the whole class sends a second at most, whatever its size. Every
+/// node hears, and checks the signature of, every one: with a fixed period the work grows with
+/// the square of the class, so the period grows with the class instead.
+const CLASS_TELEMETRY_PER_SECOND: f64 = 4.0;
+/// How often the class in the state is rebuilt at most.
+const CLASS_REBUILT_EVERY: Duration = Duration::from_secs(1);
+/// A peer unheard for this many periods is drawn as gone.
+const STALE_AFTER_PERIODS: u32 = 4;
 /// The class registry's namespace at the teacher's rendezvous point.
 const NAMESPACE: &str = "netlens-class";
 /// How many neighbours a newcomer dials from the registry.
@@ -201,9 +209,10 @@ pub struct ClassPeer {
     pub table_size: usize,
     pub pieces: usize,
     pub connections: usize,
-    pub links: Vec<String>,
+    /// Shared, not copied, by every snapshot of the state: a class of hundreds is copied often.
+    pub links: Arc<[String]>,
     /// Short hashes of the pieces it holds.
-    pub held: Vec<String>,
+    pub held: Arc<[String]>,
     /// Seconds since it was last heard from.
     pub age: u64,
 }
@@ -227,15 +236,19 @@ pub struct NodeState {
     pub bucket_size: usize,
     pub replication: usize,
     pub upload_limit: Option<u64>,
+    /// Seconds between this node's telemetry messages (longer in a large class).
+    pub telemetry_every: u64,
     pub routing_table: Vec<Bucket>,
     pub connected: Vec<String>,
-    /// Display names of the peers that identified themselves.
-    pub names: BTreeMap<String, String>,
+    /// Display names of the peers that identified themselves (shared between snapshots).
+    pub names: Arc<BTreeMap<String, String>>,
     pub pieces_held: Vec<PieceHeld>,
     /// On the teacher's node: who is logged in.
     pub registry: Option<Vec<Registered>>,
-    /// Every peer the telemetry has told about, this node included.
-    pub class: Vec<ClassPeer>,
+    /// Every peer the telemetry has told about, this node included (rebuilt once a second and
+    /// shared between snapshots: in a class of 200, copying it four times a second for every
+    /// node was a quarter of the benchmark's CPU).
+    pub class: Arc<Vec<ClassPeer>>,
     pub banned: Vec<String>,
     pub last_lookup: Option<LookupTrace>,
     /// Connected to the class (or started it).
@@ -257,20 +270,31 @@ pub struct Node {
     config: NodeConfig,
     addr: Option<Multiaddr>,
     names: HashMap<PeerId, String>,
+    /// The same names keyed by peer id text, as the state shows them.
+    names_text: Arc<BTreeMap<String, String>>,
     /// Dials to `--join` addresses still unanswered, and the last reason one failed.
     join_dials: HashSet<ConnectionId>,
     joined: bool,
     last_join_failure: Option<String>,
-    bootstrapped: bool,
+    /// Bootstraps started so far.
+    bootstraps: u32,
+    /// The piece count in the last telemetry sent.
+    reported_pieces: usize,
+    /// The class as the state shows it, and when it was last built.
+    class: Arc<Vec<ClassPeer>>,
+    class_built: Option<Instant>,
     teacher: Option<PeerId>,
     commands: mpsc::UnboundedReceiver<Command>,
     client: Client,
     pending_closest: HashMap<kad::QueryId, oneshot::Sender<Vec<PeerId>>>,
-    pending_requests: HashMap<OutboundRequestId, oneshot::Sender<Result<Response, String>>>,
+    pending_requests: HashMap<OutboundRequestId, (PeerId, oneshot::Sender<Result<Response, String>>)>,
+    /// When this node last used each connection (or, for a delayed upload, will be done with it).
+    used: HashMap<PeerId, Instant>,
     rates: HashMap<PeerId, RateWindow>,
     /// When the capped upload is free again.
     upload_free_at: Instant,
-    telemetry: HashMap<PeerId, (Telemetry, Instant)>,
+    /// What each peer last told, ready to show, and when.
+    telemetry: HashMap<PeerId, (ClassPeer, Instant)>,
     registry: BTreeMap<PeerId, Vec<Multiaddr>>,
     banned: HashSet<PeerId>,
     rejected_names: HashSet<PeerId>,
@@ -320,15 +344,20 @@ impl Node {
             config: config.clone(),
             addr: None,
             names: HashMap::new(),
+            names_text: Arc::default(),
             join_dials,
             joined: config.join.is_empty(),
             last_join_failure: None,
-            bootstrapped: false,
+            bootstraps: 0,
+            reported_pieces: 0,
+            class: Arc::default(),
+            class_built: None,
             teacher: None,
             commands,
             client,
             pending_closest: HashMap::new(),
             pending_requests: HashMap::new(),
+            used: HashMap::new(),
             rates: HashMap::new(),
             upload_free_at: Instant::now(),
             telemetry: HashMap::new(),
@@ -386,13 +415,21 @@ impl Node {
     /// Asks Kademlia to refresh the routing table, if any peer is known.
     pub fn bootstrap(&mut self) {
         if self.swarm.behaviour_mut().kad.bootstrap().is_ok() {
-            self.bootstrapped = true;
+            self.bootstraps += 1;
         }
     }
 
-    /// Once a second: bootstrap, telemetry and repair, each on its own period.
+    /// Once a second: trimming, the second bootstrap, telemetry and repair, each on its own period.
     fn on_tick(&mut self) {
-        let periods = [BOOTSTRAP_EVERY, TELEMETRY_EVERY, self.config.repair_every];
+        let stale = self.telemetry_stale();
+        self.telemetry.retain(|_, (_, heard)| heard.elapsed() < stale);
+        self.trim_connections();
+        // Pieces arriving or leaving are news the teacher's view is waiting for: tell it at the
+        // shortest period rather than the class-sized one.
+        let pieces_changed = self.client.with_store(|s| s.len()) != self.reported_pieces;
+        let telemetry_every = if pieces_changed { TELEMETRY_EVERY } else { self.telemetry_every() };
+        let bootstrap_every = if self.bootstraps < 2 { BOOTSTRAP_AGAIN } else { Duration::MAX };
+        let periods = [bootstrap_every, telemetry_every, self.config.repair_every];
         for (i, period) in periods.iter().enumerate() {
             self.since[i] += Duration::from_secs(1);
             if self.since[i] < *period {
@@ -407,8 +444,51 @@ impl Node {
         }
     }
 
+    /// Closes the connections this node needs least once it has too many (see `trim`).
+    fn trim_connections(&mut self) {
+        let connected: Vec<PeerId> = self.swarm.connected_peers().copied().collect();
+        if connected.len() <= trim::HIGH {
+            return;
+        }
+        let behaviour = self.swarm.behaviour_mut();
+        let mesh: HashSet<PeerId> = behaviour.gossip.all_mesh_peers().copied().collect();
+        let neighbours: HashSet<PeerId> = behaviour
+            .kad
+            .kbuckets()
+            .flat_map(|b| b.iter().map(|e| *e.node.key.preimage()).collect::<Vec<_>>())
+            .collect();
+        let waiting: HashSet<PeerId> = self.pending_requests.values().map(|(peer, _)| *peer).collect();
+        let now = Instant::now();
+        let links: Vec<trim::Link> = connected
+            .into_iter()
+            .map(|peer| trim::Link {
+                peer,
+                protected: neighbours.contains(&peer)
+                    || Some(peer) == self.teacher
+                    || self.registry.contains_key(&peer)
+                    || mesh.contains(&peer)
+                    || waiting.contains(&peer),
+                idle: self.used.get(&peer).map_or(Duration::MAX, |used| now.saturating_duration_since(*used)),
+            })
+            .collect();
+        for peer in trim::to_close(&links) {
+            let _ = self.swarm.disconnect_peer_id(peer);
+        }
+    }
+
+    /// Grows with the class as this node knows it, so the class's telemetry stays bounded.
+    fn telemetry_every(&self) -> Duration {
+        let class = self.telemetry.len() + 1;
+        TELEMETRY_EVERY.max(Duration::from_secs_f64(class as f64 / CLASS_TELEMETRY_PER_SECOND))
+    }
+
+    fn telemetry_stale(&self) -> Duration {
+        self.telemetry_every() * STALE_AFTER_PERIODS
+    }
+
     fn publish_telemetry(&mut self) {
         let own = self.own_telemetry();
+        self.reported_pieces = own.pieces;
         let bytes = serde_json::to_vec(&own).unwrap_or_default();
         // Nobody to tell yet is fine: the next tick tries again.
         let _ = self.swarm.behaviour_mut().gossip.publish(gossipsub::IdentTopic::new(TELEMETRY_TOPIC), bytes);
@@ -416,7 +496,7 @@ impl Node {
 
     fn own_telemetry(&mut self) -> Telemetry {
         let table_size = self.swarm.behaviour_mut().kad.kbuckets().map(|b| b.num_entries()).sum();
-        let links: Vec<String> = self.swarm.connected_peers().take(MAX_REPORTED_LINKS).map(|p| p.to_string()).collect();
+        let links: Vec<String> = self.swarm.connected_peers().take(LINKS_SENT).map(|p| p.to_string()).collect();
         Telemetry {
             name: self.config.name.clone(),
             table_size,
@@ -458,7 +538,8 @@ impl Node {
                 }
                 let (kind, bytes) = describe_request(&request);
                 let id = self.swarm.behaviour_mut().pieces.send_request_with_addresses(&peer, request, addrs);
-                self.pending_requests.insert(id, reply);
+                self.pending_requests.insert(id, (peer, reply));
+                self.used.insert(peer, Instant::now());
                 (kind != "has").then(|| NodeEvent::Message {
                     peer: peer.to_string(),
                     kind: kind.into(),
@@ -519,12 +600,13 @@ impl Node {
                 self.swarm.behaviour_mut().kad.remove_peer(&peer);
                 self.telemetry.remove(&peer);
                 self.registry.remove(&peer);
+                self.swarm.behaviour_mut().keep.release(&peer);
                 Some(NodeEvent::Banned { peer: peer.to_string() })
             }
             Order::RejectName { peer } => {
                 let peer: PeerId = peer.parse().ok()?;
                 self.rejected_names.insert(peer);
-                self.names.insert(peer, REJECTED_NAME.into());
+                self.set_name(peer, REJECTED_NAME.into());
                 Some(NodeEvent::NameRejected { peer: peer.to_string() })
             }
             Order::End => {
@@ -568,6 +650,7 @@ impl Node {
     }
 
     fn serve(&mut self, peer: PeerId, request: Request, channel: ResponseChannel<Response>) -> Option<NodeEvent> {
+        self.used.insert(peer, Instant::now());
         if self.banned.contains(&peer) {
             return None;
         }
@@ -601,6 +684,8 @@ impl Node {
                     let len = data.len();
                     let response = Response::Piece(data);
                     if let Some(delay) = self.upload_delay(len) {
+                        // Busy with this peer until the capped upload goes out: not to be trimmed.
+                        self.used.insert(peer, Instant::now() + delay);
                         // A capped upload: answer when the cap allows, without holding up the loop.
                         let commands = self.client.commands.clone();
                         tokio::spawn(async move {
@@ -653,18 +738,23 @@ impl Node {
             }
             SwarmEvent::ConnectionEstablished { peer_id, endpoint, num_established, connection_id, .. } => {
                 self.join_dials.remove(&connection_id);
+                self.used.insert(peer_id, Instant::now());
                 if endpoint.is_dialer() {
                     self.swarm.behaviour_mut().kad.add_address(&peer_id, endpoint.get_remote_address().clone());
                     self.joined = true;
                 }
                 (num_established.get() == 1).then(|| NodeEvent::Connected { peer: peer_id.to_string() })
             }
-            SwarmEvent::ConnectionClosed { peer_id, num_established: 0, .. } => {
+            SwarmEvent::ConnectionClosed { peer_id, num_established: 0, cause, .. } => {
                 self.rates.remove(&peer_id);
+                self.used.remove(&peer_id);
                 // A student whose laptop closed is logged out of the registry as far as the
                 // teacher's view goes (the rendezvous record itself expires later).
-                // A peer gone may have held pieces: check ours soon.
-                self.since[2] = self.config.repair_every.saturating_sub(Duration::from_secs(1));
+                // A peer gone may have held pieces: check ours soon. A link this node let go
+                // of (idle, or trimmed: no cause) says nothing about the peer.
+                if !matches!(cause, None | Some(libp2p::swarm::ConnectionError::KeepAliveTimeout)) {
+                    self.since[2] = self.config.repair_every.saturating_sub(Duration::from_secs(1));
+                }
                 if self.registry.remove(&peer_id).is_some() {
                     return Some(NodeEvent::LoggedOut { peer: peer_id.to_string() });
                 }
@@ -707,14 +797,15 @@ impl Node {
             BehaviourEvent::Pieces(request_response::Event::Message { peer, message, .. }) => match message {
                 request_response::Message::Request { request, channel, .. } => self.serve(peer, request, channel),
                 request_response::Message::Response { request_id, response } => {
-                    if let Some(reply) = self.pending_requests.remove(&request_id) {
+                    if let Some((_, reply)) = self.pending_requests.remove(&request_id) {
+                        self.used.insert(peer, Instant::now());
                         let _ = reply.send(Ok(response));
                     }
                     None
                 }
             },
             BehaviourEvent::Pieces(request_response::Event::OutboundFailure { request_id, error, .. }) => {
-                if let Some(reply) = self.pending_requests.remove(&request_id) {
+                if let Some((_, reply)) = self.pending_requests.remove(&request_id) {
                     let _ = reply.send(Err(error.to_string()));
                 }
                 None
@@ -754,12 +845,14 @@ impl Node {
                     if peer == me || self.banned.contains(&peer) {
                         continue;
                     }
-                    for addr in registration.record.addresses().iter().filter(|a| is_local(a)) {
-                        self.swarm.behaviour_mut().kad.add_address(&peer, addr.clone());
-                    }
+                    // Only the first few: Kademlia finds the rest itself, and every address
+                    // handed to it for a full bucket makes it dial an older neighbour to check.
                     if neighbours.len() < FIRST_NEIGHBOURS && !self.swarm.is_connected(&peer) {
                         let addrs: Vec<Multiaddr> =
                             registration.record.addresses().iter().filter(|a| is_local(a)).cloned().collect();
+                        for addr in &addrs {
+                            self.swarm.behaviour_mut().kad.add_address(&peer, addr.clone());
+                        }
                         let _ = self.swarm.dial(DialOpts::peer_id(peer).addresses(addrs).build());
                         neighbours.push(peer.to_string());
                     }
@@ -772,19 +865,27 @@ impl Node {
                 }
                 let addrs = registration.record.addresses().iter().filter(|a| is_local(a)).take(8).cloned().collect();
                 self.registry.insert(peer, addrs);
+                self.swarm.behaviour_mut().keep.keep(peer);
                 Some(NodeEvent::LoggedIn { peer: peer.to_string() })
             }
             BehaviourEvent::Registry(rendezvous::server::Event::PeerUnregistered { peer, .. }) => {
                 self.registry.remove(&peer);
+                self.swarm.behaviour_mut().keep.release(&peer);
                 Some(NodeEvent::LoggedOut { peer: peer.to_string() })
             }
             BehaviourEvent::Registry(rendezvous::server::Event::RegistrationExpired(registration)) => {
                 let peer = registration.record.peer_id();
                 self.registry.remove(&peer);
+                self.swarm.behaviour_mut().keep.release(&peer);
                 Some(NodeEvent::LoggedOut { peer: peer.to_string() })
             }
             _ => None,
         }
+    }
+
+    fn set_name(&mut self, peer: PeerId, name: String) {
+        Arc::make_mut(&mut self.names_text).insert(peer.to_string(), name.clone());
+        self.names.insert(peer, name);
     }
 
     fn identified(&mut self, peer_id: PeerId, info: identify::Info) -> Option<NodeEvent> {
@@ -801,12 +902,14 @@ impl Node {
         for addr in info.listen_addrs.into_iter().filter(is_local) {
             self.swarm.behaviour_mut().kad.add_address(&peer_id, addr);
         }
-        if !self.bootstrapped {
+        if self.bootstraps == 0 {
             self.bootstrap();
         }
         // The teacher's node is the one that keeps the registry: log in there, once.
         if !self.config.teacher && self.teacher.is_none() && info.protocols.contains(&rendezvous::PROTOCOL_NAME) {
             self.teacher = Some(peer_id);
+            // Orders and the registry's log-out on a closed laptop both ride this connection.
+            self.swarm.behaviour_mut().keep.keep(peer_id);
             if self.config.register {
                 let _ = self.swarm.behaviour_mut().rendezvous.register(namespace(), peer_id, None);
             }
@@ -816,7 +919,7 @@ impl Node {
         } else {
             clean_name(info.agent_version.split_once(' ').map_or("", |(_, name)| name))
         };
-        self.names.insert(peer_id, name.clone());
+        self.set_name(peer_id, name.clone());
         Some(NodeEvent::Identified { peer: peer_id.to_string(), name })
     }
 
@@ -830,7 +933,8 @@ impl Node {
                 if self.rejected_names.contains(&source) {
                     telemetry.name = REJECTED_NAME.into();
                 }
-                self.telemetry.insert(source, (telemetry, Instant::now()));
+                self.telemetry
+                    .insert(source, (class_peer(source.to_string(), telemetry, Duration::ZERO), Instant::now()));
             }
             return None;
         }
@@ -840,6 +944,22 @@ impl Node {
             Ok(order) if from_teacher => self.obey(order, true),
             _ => None,
         }
+    }
+
+    /// Every peer heard from recently, this node first among them, sorted by peer id.
+    fn build_class(&mut self, me: String) -> Vec<ClassPeer> {
+        let own = self.own_telemetry();
+        let mut class = vec![class_peer(me, own, Duration::ZERO)];
+        let now = Instant::now();
+        let stale = self.telemetry_stale();
+        for (peer, heard) in self.telemetry.values() {
+            let age = now.duration_since(*heard);
+            if age < stale {
+                class.push(ClassPeer { age: age.as_secs(), ..peer.clone() });
+            }
+        }
+        class.sort_by(|a, b| a.peer.cmp(&b.peer));
+        class
     }
 
     /// What the node knows now.
@@ -854,16 +974,10 @@ impl Node {
         let mut connected: Vec<String> = self.swarm.connected_peers().map(|p| p.to_string()).collect();
         connected.sort();
         let me = self.swarm.local_peer_id().to_string();
-        let own = self.own_telemetry();
-        let mut class = vec![class_peer(me.clone(), own, Duration::ZERO)];
-        let now = Instant::now();
-        for (peer, (telemetry, heard)) in &self.telemetry {
-            let age = now.duration_since(*heard);
-            if age < TELEMETRY_STALE {
-                class.push(class_peer(peer.to_string(), telemetry.clone(), age));
-            }
+        if self.class_built.is_none_or(|built| built.elapsed() >= CLASS_REBUILT_EVERY) {
+            self.class = Arc::new(self.build_class(me.clone()));
+            self.class_built = Some(Instant::now());
         }
-        class.sort_by(|a, b| a.peer.cmp(&b.peer));
         let registry = self.config.teacher.then(|| {
             self.registry
                 .iter()
@@ -889,12 +1003,13 @@ impl Node {
             bucket_size: self.config.bucket_size,
             replication: self.config.replication,
             upload_limit: self.config.upload_limit,
+            telemetry_every: self.telemetry_every().as_secs_f64().ceil() as u64,
             routing_table,
             connected,
-            names: self.names.iter().map(|(p, n)| (p.to_string(), n.clone())).collect(),
+            names: self.names_text.clone(),
             pieces_held: self.client.with_store(|s| s.held()),
             registry,
-            class,
+            class: self.class.clone(),
             banned,
             last_lookup: self.last_lookup.clone(),
             joined: self.joined(),
@@ -911,8 +1026,8 @@ fn class_peer(peer: String, t: Telemetry, age: Duration) -> ClassPeer {
         table_size: t.table_size,
         pieces: t.pieces,
         connections: t.connections,
-        links: t.links,
-        held: t.held,
+        links: t.links.into(),
+        held: t.held.into(),
         age: age.as_secs(),
     }
 }

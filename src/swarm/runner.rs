@@ -42,6 +42,10 @@ pub async fn spawn(config: NodeConfig) -> Result<RunningNode, String> {
         let mut published = Instant::now() - STATE_EVERY;
         let mut ending: Option<Instant> = None;
         loop {
+            // A busy swarm always has another event ready, so this loop might never return to the
+            // runtime: give way once in a while, or other nodes, the timers and the window's
+            // other work on this runtime would wait behind it.
+            tokio::task::consume_budget().await;
             let event = tokio::time::timeout(STATE_EVERY, node.next_event()).await.ok().flatten();
             let mut urgent = false;
             if let Some(event) = event {

@@ -11,8 +11,11 @@ use super::names::clean_name;
 pub const TELEMETRY_TOPIC: &str = "netlens/class/telemetry/1";
 /// The topic the teacher's orders travel on.
 pub const ORDERS_TOPIC: &str = "netlens/class/orders/1";
-/// At most this many of a peer's connections are reported (enough to draw a class).
+/// At most this many of a peer's connections are accepted in a report.
 pub const MAX_REPORTED_LINKS: usize = 48;
+/// How many a node reports: enough to draw the class, and a smaller message for every laptop to
+/// check (each link is a 52-character peer id).
+pub const LINKS_SENT: usize = 16;
 /// At most this many held pieces are reported.
 pub const MAX_REPORTED_PIECES: usize = 256;
 /// How many hex digits of a piece's hash telemetry carries.

@@ -10,6 +10,7 @@ use egui::{Align2, Color32, FontId, Pos2, Sense, Stroke, Ui, vec2};
 
 use crate::model::swarm::SwarmModel;
 use crate::swarm::NodeEvent;
+use crate::swarm::node::ClassPeer;
 use crate::swarm::share::Repair;
 use crate::ui::palette::{Hue, node_color};
 
@@ -30,7 +31,7 @@ pub fn show(ui: &mut Ui, model: &SwarmModel) {
     let size = (ui.available_size() - vec2(0.0, 28.0)).max(vec2(60.0, 60.0));
     let (rect, _) = ui.allocate_exact_size(size, Sense::hover());
     let painter = ui.painter_at(rect);
-    let class = &model.state.class;
+    let class: &[ClassPeer] = &model.state.class;
     if class.is_empty() {
         painter.text(
             rect.center(),
@@ -53,7 +54,7 @@ pub fn show(ui: &mut Ui, model: &SwarmModel) {
         .collect();
     let faint = if dark { Color32::from_gray(70) } else { Color32::from_gray(200) };
     for c in class {
-        for link in &c.links {
+        for link in c.links.iter() {
             if let (Some(a), Some(b)) = (positions.get(c.peer.as_str()), positions.get(link.as_str()))
                 && c.peer < *link
             {
@@ -96,7 +97,8 @@ pub fn show(ui: &mut Ui, model: &SwarmModel) {
     let node = node_color(dark);
     for c in class {
         let Some(&p) = positions.get(c.peer.as_str()) else { continue };
-        let stale = c.age > 4;
+        // Two periods without news: drawn faded (the period grows with the class).
+        let stale = c.age > 2 * model.state.telemetry_every.max(2);
         let fill = if stale { node.gamma_multiply(0.35) } else { node };
         if Some(c.peer.as_str()) == teacher {
             painter.rect_filled(egui::Rect::from_center_size(p, vec2(22.0, 22.0)), 2.0, fill);
