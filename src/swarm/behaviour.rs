@@ -23,9 +23,10 @@ use super::wire;
 const KAD_PROTOCOL: &str = "/netlens/kad/1";
 /// What identify announces; a peer with another version is told so and not kept.
 pub const PROTOCOL_VERSION: &str = "/netlens/class/1";
-/// How long a quiet connection stays open (libp2p's default closes it at once). The links that
-/// matter — to the teacher, the teacher's to its students, gossipsub's mesh — are kept open
-/// whatever this says (`keep_alive`); a lookup's or a download's close after this long.
+/// How long a quiet connection stays open (libp2p's default closes it at once). In practice
+/// gossipsub's open streams keep every connection busy, so what closes connections is trimming
+/// (`trim.rs`); this applies to links without those streams. The teacher's links are held open
+/// whatever this says (`keep_alive`).
 const IDLE: Duration = Duration::from_secs(30);
 /// How long a connection may take from TCP to a multiplexed, authenticated link.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(5);

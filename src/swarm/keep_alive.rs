@@ -1,7 +1,7 @@
 //! Keeps chosen connections open past the swarm's idle timeout: a student's link to the teacher,
-//! and the teacher's links to the students logged in to its registry. Every other connection (a
-//! lookup's, a download's) closes once it has been quiet for a while, so a large class does not
-//! pile up a connection between every pair of laptops. Gossipsub keeps its own mesh links.
+//! and the teacher's links to the students logged in to its registry. Today gossipsub's open
+//! streams also keep every connection from going idle (trimming, in `trim.rs`, is what closes
+//! them, and it spares these same links); this makes the teacher's links independent of that.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::convert::Infallible;
