@@ -87,6 +87,11 @@ fn a_teacher_starts_a_class_students_join_and_the_panel_shows_the_live_swarm() {
     harness.get_by_label("Run lookup").click();
     run_until(&mut harness, "the lookup is drawn", |h| has_label_containing(h, "Round 1:"));
     assert!(has_label_containing(&harness, "traced replay"));
+    // Beside it, in the middle, the step scene's relay over a ring as large as the class.
+    let rounds = harness.state().swarm_model().lookup.as_ref().unwrap().rounds.len();
+    let plural = if rounds == 1 { "" } else { "s" };
+    assert!(has_label_containing(&harness, &format!("Kademlia lookup in this class: {rounds} round{plural} for ")));
+    assert!(has_label_containing(&harness, "The Routing step scene's relay, "), "the relay is drawn beside the lookup");
 
     // The teacher removes a student: it is banned for the session and leaves.
     harness.get_by_label("Registry").click();

@@ -311,3 +311,40 @@ impl Overlay {
         &self.neighbours
     }
 }
+
+/// One message relayed across a ring of `peers` by the Routing scene (S22's step scene),
+/// played to the end: the neighbour tables and the path it took. The class swarm draws this
+/// beside its real Kademlia lookup, for comparison.
+pub fn relay_once(seed: u64, peers: usize) -> Result<(Vec<Vec<usize>>, Vec<usize>), String> {
+    let mut scene = Overlay::with_messages(seed, peers, Mode::Routing, 1)?;
+    scene.set_logging(false);
+    // One message needs at most ⌈log2 N⌉ hops; the guard only stops a scene gone wrong.
+    for _ in 0..10_000 {
+        if !scene.step() {
+            break;
+        }
+    }
+    let message = scene.messages.first().ok_or("the scene sent no message")?;
+    Ok((scene.neighbours.clone(), message.path.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_relayed_message_arrives_within_the_hop_bound_along_neighbour_links() {
+        for peers in [4, 7, 30, 200] {
+            for seed in 1..20 {
+                let (neighbours, path) = relay_once(seed, peers).unwrap();
+                assert!(path.len() >= 2, "a message goes somewhere");
+                assert!(path.len() - 1 <= hop_bound(peers), "{peers} peers: {path:?}");
+                for hop in path.windows(2) {
+                    assert!(neighbours[hop[0]].contains(&hop[1]), "each hop goes to a neighbour");
+                }
+            }
+        }
+        assert_eq!(relay_once(5, 30), relay_once(5, 30), "the same seed relays the same way");
+        assert!(relay_once(5, 3).is_err());
+    }
+}

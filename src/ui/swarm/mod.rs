@@ -8,6 +8,7 @@
 mod class_graph;
 mod files;
 mod join;
+mod lookup_compare;
 mod panels;
 
 use egui::{RichText, Ui};
@@ -32,6 +33,8 @@ pub struct SwarmView {
     /// The path of the file to share, and the file id to download.
     pub share_path: String,
     pub fetch_id: String,
+    /// The lookup drawn beside the relay (S22), replayed round by round.
+    comparison: lookup_compare::Comparison,
 }
 
 impl Default for SwarmView {
@@ -42,6 +45,7 @@ impl Default for SwarmView {
             lookup_target: "lesson".into(),
             share_path: String::new(),
             fetch_id: String::new(),
+            comparison: lookup_compare::Comparison::default(),
         }
     }
 }
@@ -59,7 +63,11 @@ impl SwarmView {
                     .resizable(true)
                     .default_size((width * 0.4).clamp(260.0, 460.0))
                     .show(ui, |ui| self.side(ui, model, &mut intents));
-                egui::CentralPanel::default().show(ui, |ui| class_graph::show(ui, model));
+                // The Lookup tab puts its drawing where it has room: the lookup beside the relay.
+                egui::CentralPanel::default().show(ui, |ui| match self.tab {
+                    SwarmTab::Lookup => lookup_compare::show(ui, model, &mut self.comparison),
+                    _ => class_graph::show(ui, model),
+                });
             }
             SwarmStatus::Starting => {
                 ui.add_space(24.0);

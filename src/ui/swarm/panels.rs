@@ -80,8 +80,8 @@ pub fn lookup(ui: &mut Ui, model: &SwarmModel, target: &mut String, intents: &mu
     ui.add_space(6.0);
     ui.label(
         RichText::new(
-            "Compare with the Network scenes' relay (Skype-style supernodes): there a message goes \
-             through one chosen relay; here each round asks peers closer to the target.",
+            "The middle of the window draws this lookup round by round, beside the Routing step \
+             scene's relay (Skype-style: the message handed from neighbour to neighbour).",
         )
         .weak(),
     );
