@@ -186,6 +186,12 @@ fn main() {
         connections: 3,
         links: vec![peer.to_string()],
         held: vec!["0123456789abcdef".into()],
+        files: vec![telemetry::FileNote {
+            id: pieces::hex(&file.id),
+            name: "notes.txt".into(),
+            size: 300_000,
+            pieces: file.pieces.len(),
+        }],
     };
     save("swarm_message", "telemetry", &with(3, &serde_json::to_vec(&report).unwrap()));
     save(

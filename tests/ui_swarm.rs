@@ -1,8 +1,9 @@
 //! Drives the real app's class swarm panel with egui_kittest, with real nodes on 127.0.0.1
 //! (no mDNS): the teacher starts a class and sees the code, two students join (in-process nodes),
 //! the live class and the registry show them, a shared file lists its pieces and holders and
-//! downloads with the same hash from the class (and, for a student, from the teacher alone), a traced lookup is
-//! drawn round by round, removing a student bans it, and leaving brings the join form back.
+//! downloads with the same hash from the class (and, for a student, from the teacher alone), a file a
+//! student shares is listed and downloads with a click, a traced lookup is drawn round by round beside
+//! the step scene's relay, removing a student bans it, and leaving brings the join form back.
 
 mod common;
 
@@ -80,6 +81,22 @@ fn a_teacher_starts_a_class_students_join_and_the_panel_shows_the_live_swarm() {
     let teacher: libp2p::PeerId = harness.state().swarm_model().state.peer_id.parse().unwrap();
     let (_, alone) = runtime.block_on(netlens::swarm::share::get(&students[0].client, file_id, Some(teacher))).unwrap();
     assert_eq!((alone.sha256.as_str(), alone.sources), (sha.as_str(), 1));
+
+    // A student shares a file: the teacher's Files tab lists it, from the telemetry of the peers
+    // holding its manifest, and it downloads with a click, no id typed.
+    let notes: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    let put = runtime.block_on(netlens::swarm::share::put(&students[1].client, "notes.bin", &notes, true)).unwrap();
+    run_until(&mut harness, "the student's file is listed", |h| has_label_containing(h, "Download notes.bin"));
+    assert!(has_label_containing(&harness, "Shared in the class (1)"));
+    harness.get_by_label("Download notes.bin").click();
+    run_until(&mut harness, "the listed file downloads", |h| h.state().swarm_model().downloads.len() == 2);
+    let fetched = &harness.state().swarm_model().downloads[1].report;
+    assert_eq!(
+        (fetched.file_id.as_str(), fetched.sha256.as_str()),
+        (put.file_id.as_str(), hex(&sha256(&notes)).as_str())
+    );
+    harness.run_steps(2);
+    assert!(!has_label_containing(&harness, "Download notes.bin"), "once here, it is listed piece by piece instead");
 
     // A traced lookup, round by round.
     harness.get_by_label("Lookup").click();

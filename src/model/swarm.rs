@@ -10,7 +10,7 @@ use crate::record::Command;
 use crate::record::swarm::{SwarmCommand, SwarmStart, SwarmUpdate};
 use crate::swarm::lookup::LookupTrace;
 use crate::swarm::share::{GetReport, PieceReport, PutReport};
-use crate::swarm::telemetry::{Order, SHORT_HASH};
+use crate::swarm::telemetry::{FileNote, Order, SHORT_HASH};
 use crate::swarm::{NodeEvent, NodeState};
 
 /// How many recent messages are kept for drawing and the log.
@@ -187,6 +187,33 @@ impl SwarmModel {
             })
             .collect()
     }
+
+    /// The files the class shares that this laptop has not shared or downloaded (those are
+    /// listed piece by piece), by name. A file is listed while any holder of its manifest
+    /// reports it, so a student who joins late sees what was shared before.
+    pub fn class_files(&self) -> Vec<ClassFile> {
+        let mut files: Vec<ClassFile> = Vec::new();
+        for peer in self.state.class.iter() {
+            for note in peer.files.iter() {
+                if self.shared.iter().any(|s| s.file_id == note.id) {
+                    continue;
+                }
+                match files.iter_mut().find(|f| f.note.id == note.id) {
+                    Some(file) => file.manifest_holders.push(peer.peer.clone()),
+                    None => files.push(ClassFile { note: note.clone(), manifest_holders: vec![peer.peer.clone()] }),
+                }
+            }
+        }
+        files.sort_by(|a, b| (&a.note.name, &a.note.id).cmp(&(&b.note.name, &b.note.id)));
+        files
+    }
+}
+
+/// A file the class shares, as the telemetry lists it, with the peers that hold its manifest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClassFile {
+    pub note: FileNote,
+    pub manifest_holders: Vec<String>,
 }
 
 /// A downloaded file as the Files tab lists it: its manifest and pieces, holders from telemetry.
@@ -237,5 +264,43 @@ mod tests {
         model.apply(SwarmUpdate::Started { address: "late".into(), code: "X".into() });
         assert_eq!(model.status(), SwarmStatus::Off);
         assert_eq!(model.code, "CHASE2");
+    }
+
+    #[test]
+    fn class_files_are_listed_once_with_their_manifest_holders_and_not_when_already_here() {
+        use crate::swarm::node::ClassPeer;
+        let note =
+            |id: char, name: &str| FileNote { id: id.to_string().repeat(64), name: name.into(), size: 1, pieces: 1 };
+        let peer = |id: &str, files: Vec<FileNote>| ClassPeer {
+            peer: id.into(),
+            name: id.into(),
+            table_size: 0,
+            pieces: 0,
+            connections: 0,
+            links: Vec::new().into(),
+            held: Vec::new().into(),
+            files: files.into(),
+            age: 0,
+        };
+        let mut model = SwarmModel::default();
+        model.state.class = std::sync::Arc::new(vec![
+            peer("p1", vec![note('b', "slides.pdf"), note('a', "notes.txt")]),
+            peer("p2", vec![note('a', "notes.txt")]),
+            peer("p3", vec![]),
+        ]);
+        let files = model.class_files();
+        let listed: Vec<(&str, usize)> =
+            files.iter().map(|f| (f.note.name.as_str(), f.manifest_holders.len())).collect();
+        assert_eq!(listed, vec![("notes.txt", 2), ("slides.pdf", 1)]);
+        model.shared.push(PutReport {
+            file_id: "a".repeat(64),
+            name: "notes.txt".into(),
+            size: 1,
+            sha256: String::new(),
+            replication: 3,
+            pieces: Vec::new(),
+        });
+        let names: Vec<String> = model.class_files().into_iter().map(|f| f.note.name).collect();
+        assert_eq!(names, vec!["slides.pdf"], "a file this laptop has is listed piece by piece instead");
     }
 }

@@ -34,9 +34,12 @@ use super::client::{Client, Command};
 use super::code::ClassCode;
 use super::lookup::LookupTrace;
 use super::names::clean_name;
-use super::pieces::{PieceHeld, PieceStore, hex};
+use super::pieces::{Manifest, PieceHeld, PieceStore, hex};
 use super::share::{self, Repair};
-use super::telemetry::{LINKS_SENT, MAX_REPORTED_PIECES, ORDERS_TOPIC, Order, SHORT_HASH, TELEMETRY_TOPIC, Telemetry};
+use super::telemetry::{
+    FileNote, LINKS_SENT, MAX_REPORTED_FILES, MAX_REPORTED_PIECES, ORDERS_TOPIC, Order, SHORT_HASH, TELEMETRY_TOPIC,
+    Telemetry,
+};
 use super::trim;
 use super::wire::{Key, Request, Response};
 
@@ -213,6 +216,8 @@ pub struct ClassPeer {
     pub links: Arc<[String]>,
     /// Short hashes of the pieces it holds.
     pub held: Arc<[String]>,
+    /// The files whose manifests it holds.
+    pub files: Arc<[FileNote]>,
     /// Seconds since it was last heard from.
     pub age: u64,
 }
@@ -280,6 +285,8 @@ pub struct Node {
     bootstraps: u32,
     /// The piece count in the last telemetry sent.
     reported_pieces: usize,
+    /// The files whose manifests this node holds, read from disk once each (None: unreadable).
+    file_notes: HashMap<Key, Option<FileNote>>,
     /// The class as the state shows it, and when it was last built.
     class: Arc<Vec<ClassPeer>>,
     class_built: Option<Instant>,
@@ -350,6 +357,7 @@ impl Node {
             last_join_failure: None,
             bootstraps: 0,
             reported_pieces: 0,
+            file_notes: HashMap::new(),
             class: Arc::default(),
             class_built: None,
             teacher: None,
@@ -506,7 +514,30 @@ impl Node {
             held: self.client.with_store(|s| {
                 s.keys().iter().take(MAX_REPORTED_PIECES).map(|k| hex(k)[..SHORT_HASH].to_string()).collect()
             }),
+            files: self.file_notes(),
         }
+    }
+
+    /// The files whose manifests this node holds, so that every laptop can list what the class
+    /// shares; each manifest is read from disk the first time only.
+    fn file_notes(&mut self) -> Vec<FileNote> {
+        let manifests = self.client.with_store(|s| s.manifests());
+        self.file_notes.retain(|key, _| manifests.contains(key));
+        let mut notes = Vec::new();
+        for key in manifests.iter().take(MAX_REPORTED_FILES) {
+            let note = self.file_notes.entry(*key).or_insert_with(|| {
+                let bytes = self.client.with_store(|s| s.get(key))?;
+                let manifest = Manifest::from_bytes(&bytes).ok()?;
+                Some(FileNote {
+                    id: hex(key),
+                    name: clean_name(&manifest.name),
+                    size: manifest.size,
+                    pieces: manifest.pieces.len(),
+                })
+            });
+            notes.extend(note.clone());
+        }
+        notes
     }
 
     /// One repair pass at a time, in the background.
@@ -1028,6 +1059,7 @@ fn class_peer(peer: String, t: Telemetry, age: Duration) -> ClassPeer {
         connections: t.connections,
         links: t.links.into(),
         held: t.held.into(),
+        files: t.files.into(),
         age: age.as_secs(),
     }
 }

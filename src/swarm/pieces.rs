@@ -228,6 +228,13 @@ impl PieceStore {
         keys
     }
 
+    /// The manifests held (one per file), in key order.
+    pub fn manifests(&self) -> Vec<Key> {
+        let mut keys: Vec<Key> = self.held.iter().filter(|(_, h)| h.index == MANIFEST).map(|(k, _)| *k).collect();
+        keys.sort();
+        keys
+    }
+
     /// Pieces this node shared itself: it keeps them, whoever else holds them.
     pub fn is_pinned(&self, key: &Key) -> bool {
         self.held.get(key).is_some_and(|h| h.from == "self")

@@ -20,6 +20,8 @@ pub const LINKS_SENT: usize = 16;
 pub const MAX_REPORTED_PIECES: usize = 256;
 /// How many hex digits of a piece's hash telemetry carries.
 pub const SHORT_HASH: usize = 16;
+/// At most this many files are reported.
+pub const MAX_REPORTED_FILES: usize = 16;
 
 /// One node's report, published every two seconds.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,6 +36,32 @@ pub struct Telemetry {
     /// The pieces it holds, by the first 16 hex digits of their hash (at most `MAX_REPORTED_PIECES`).
     #[serde(default)]
     pub held: Vec<String>,
+    /// The files whose manifest it holds, so that every laptop can list what the class shares
+    /// (at most `MAX_REPORTED_FILES`).
+    #[serde(default)]
+    pub files: Vec<FileNote>,
+}
+
+/// A file as the class lists it: its id (the manifest's hash), name, size and piece count.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileNote {
+    pub id: String,
+    pub name: String,
+    pub size: u64,
+    pub pieces: usize,
+}
+
+impl FileNote {
+    /// Whether a peer's note is one a manifest could have made: a 64-digit id and a piece count
+    /// that fits the size.
+    fn is_plausible(&self) -> bool {
+        let pieces_needed = self.size.div_ceil(super::pieces::PIECE_SIZE as u64);
+        self.id.len() == 64
+            && self.id.bytes().all(|b| b.is_ascii_hexdigit())
+            && self.pieces <= super::pieces::MAX_PIECES
+            && self.pieces as u64 == pieces_needed
+    }
 }
 
 impl Telemetry {
@@ -46,6 +74,12 @@ impl Telemetry {
         telemetry.links.retain(|l| l.len() <= 64 && l.parse::<libp2p::PeerId>().is_ok());
         telemetry.held.truncate(MAX_REPORTED_PIECES);
         telemetry.held.retain(|h| h.len() == SHORT_HASH && h.bytes().all(|b| b.is_ascii_hexdigit()));
+        telemetry.files.truncate(MAX_REPORTED_FILES);
+        telemetry.files.retain(FileNote::is_plausible);
+        for file in &mut telemetry.files {
+            file.name = clean_name(&file.name);
+            file.id.make_ascii_lowercase();
+        }
         Ok(telemetry)
     }
 }
@@ -89,7 +123,32 @@ mod tests {
         assert!(Telemetry::from_bytes(b"{\"name\":\"x\"}").is_err());
         assert_eq!(Order::from_bytes(br#"{"order":"end"}"#), Ok(Order::End));
         assert!(Order::from_bytes(br#"{"order":"ban","peer":"nobody"}"#).is_err());
-        let ban = serde_json::to_vec(&Order::Ban { peer }).unwrap();
+        let ban = serde_json::to_vec(&Order::Ban { peer: peer.clone() }).unwrap();
         assert!(matches!(Order::from_bytes(&ban), Ok(Order::Ban { .. })));
+    }
+
+    #[test]
+    fn reported_files_are_cleaned_and_implausible_ones_dropped() {
+        let id = "ab".repeat(32);
+        let note = |id: &str, name: &str, size: u64, pieces: usize| FileNote {
+            id: id.into(),
+            name: name.into(),
+            size,
+            pieces,
+        };
+        let telemetry = Telemetry {
+            name: "x".into(),
+            files: vec![
+                note(&id.to_uppercase(), "notes\u{202e}.txt", 600_000, 3),
+                note(&id, "too many pieces", 10, 3),
+                note("nothex", "bad id", 10, 1),
+                note(&id, "empty", 0, 0),
+            ],
+            ..Telemetry::default()
+        };
+        let read = Telemetry::from_bytes(&serde_json::to_vec(&telemetry).unwrap()).unwrap();
+        assert_eq!(read.files, vec![note(&id, "notes.txt", 600_000, 3), note(&id, "empty", 0, 0)]);
+        let many = Telemetry { files: vec![note(&id, "f", 1, 1); 40], ..Telemetry::default() };
+        assert_eq!(Telemetry::from_bytes(&serde_json::to_vec(&many).unwrap()).unwrap().files.len(), MAX_REPORTED_FILES);
     }
 }

@@ -36,6 +36,8 @@ pub fn show(ui: &mut Ui, model: &SwarmModel, view: &mut SwarmView, intents: &mut
             intents.push(SwarmIntent::Fetch { file_id: view.fetch_id.trim().into(), teacher_only: true });
         }
     });
+    ui.label(RichText::new("Or drop a file on the window to share it.").weak());
+    class_files(ui, model, intents);
     for file in &model.shared {
         ui.separator();
         ui.horizontal_wrapped(|ui| {
@@ -65,6 +67,47 @@ pub fn show(ui: &mut Ui, model: &SwarmModel, view: &mut SwarmView, intents: &mut
         }
     }
     capacity(ui, model);
+}
+
+/// The files others shared, from the telemetry of the peers holding their manifests: a student
+/// downloads one with a click instead of typing its id.
+fn class_files(ui: &mut Ui, model: &SwarmModel, intents: &mut Vec<SwarmIntent>) {
+    let files = model.class_files();
+    if files.is_empty() {
+        return;
+    }
+    ui.separator();
+    ui.label(RichText::new(format!("Shared in the class ({})", files.len())).strong());
+    for file in files {
+        let note = &file.note;
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(&note.name).strong());
+            ui.label(format!(
+                "{:.1} MB · {} piece{}",
+                note.size as f64 / 1e6,
+                note.pieces,
+                if note.pieces == 1 { "" } else { "s" }
+            ));
+            ui.label(RichText::new(&note.id[..12]).monospace()).on_hover_text(format!(
+                "File id {}; its manifest is on {} peer(s)",
+                note.id,
+                file.manifest_holders.len()
+            ));
+        });
+        ui.horizontal(|ui| {
+            if ui.button(format!("Download {}", note.name)).clicked() {
+                intents.push(SwarmIntent::Fetch { file_id: note.id.clone(), teacher_only: false });
+            }
+            if !model.is_teacher()
+                && ui
+                    .button("From the teacher alone")
+                    .on_hover_text("Every piece from the teacher's laptop, to compare with many peers at once")
+                    .clicked()
+            {
+                intents.push(SwarmIntent::Fetch { file_id: note.id.clone(), teacher_only: true });
+            }
+        });
+    }
 }
 
 /// S20: each download's time, many sources against the teacher alone.

@@ -55,6 +55,7 @@ impl SwarmView {
         let mut intents = Vec::new();
         match model.status() {
             SwarmStatus::Running => {
+                self.take_dropped_files(ui, &mut intents);
                 // Messages fade over a second: keep drawing while any is fresh.
                 ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
                 egui::Panel::top("swarm_header").show(ui, |ui| header(ui, model, &mut intents));
@@ -89,6 +90,30 @@ impl SwarmView {
             }
         }
         intents
+    }
+
+    /// A file dropped on the window is shared with the class, like "Share a file"; while one is
+    /// dragged over, the window says so.
+    fn take_dropped_files(&mut self, ui: &mut Ui, intents: &mut Vec<SwarmIntent>) {
+        let (hovering, dropped) = ui.input(|i| (!i.raw.hovered_files.is_empty(), i.raw.dropped_files.clone()));
+        let paths: Vec<std::path::PathBuf> =
+            dropped.iter().map(|f| f.path().to_path_buf()).filter(|p| !p.as_os_str().is_empty()).collect();
+        if !paths.is_empty() {
+            self.tab = SwarmTab::Files;
+            intents.extend(paths.into_iter().map(SwarmIntent::Share));
+        }
+        if hovering {
+            let screen = ui.ctx().content_rect();
+            ui.ctx()
+                .layer_painter(egui::LayerId::new(egui::Order::Foreground, egui::Id::NULL.with("swarm-drop")))
+                .text(
+                    screen.center(),
+                    egui::Align2::CENTER_CENTER,
+                    "Drop to share with the class",
+                    egui::FontId::proportional(28.0),
+                    ui.visuals().strong_text_color(),
+                );
+        }
     }
 
     fn side(&mut self, ui: &mut Ui, model: &SwarmModel, intents: &mut Vec<SwarmIntent>) {
