@@ -5,12 +5,13 @@
 //! time to share and fetch a 4 MiB file. All N nodes share the runtime's two worker threads.
 //! Run: scripts/bench-swarm.sh [PEERS]   (or cargo run --release --example swarm-bench -- 200)
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use netlens::swarm::lookup::{round_bound, traced_lookup};
 use netlens::swarm::pieces::{parse_key, sha256};
 use netlens::swarm::runner::{self, RunningNode};
-use netlens::swarm::{ClassCode, NodeConfig, share};
+use netlens::swarm::{ClassCode, NodeConfig, NodeEvent, share};
 
 const K: usize = 3;
 /// Students join one after another, not all in the same millisecond: 20 a second.
@@ -56,12 +57,33 @@ fn config(name: &str, join: Vec<libp2p::Multiaddr>) -> NodeConfig {
     config
 }
 
-/// Starts a node and reads its events away, as the window's worker would.
+/// Connections opened and closed, and messages moved, over the whole class (counted from the
+/// nodes' events): the churn that the settled class's CPU goes into.
+static OPENED: AtomicU64 = AtomicU64::new(0);
+static CLOSED: AtomicU64 = AtomicU64::new(0);
+static MESSAGES: AtomicU64 = AtomicU64::new(0);
+
+/// Starts a node and reads its events away, as the window's worker would, counting churn.
 async fn start(config: NodeConfig) -> RunningNode {
     let mut node = runner::spawn(config).await.unwrap();
     let mut events = std::mem::replace(&mut node.events, tokio::sync::mpsc::unbounded_channel().1);
-    tokio::spawn(async move { while events.recv().await.is_some() {} });
+    tokio::spawn(async move {
+        while let Some(event) = events.recv().await {
+            let counter = match event {
+                NodeEvent::Connected { .. } => &OPENED,
+                NodeEvent::Disconnected { .. } => &CLOSED,
+                NodeEvent::Message { .. } => &MESSAGES,
+                _ => continue,
+            };
+            counter.fetch_add(1, Ordering::Relaxed);
+        }
+    });
     node
+}
+
+/// The churn counters now.
+fn churn() -> [u64; 3] {
+    [OPENED.load(Ordering::Relaxed), CLOSED.load(Ordering::Relaxed), MESSAGES.load(Ordering::Relaxed)]
 }
 
 fn main() {
@@ -108,9 +130,11 @@ fn main() {
         }
         let joined = started.elapsed();
         // Let the last bootstraps finish and the connections be trimmed before measuring memory.
-        let cpu_before = cpu_seconds();
+        let (cpu_before, churn_before) = (cpu_seconds(), churn());
         tokio::time::sleep(SETTLE).await;
         let settled_cpu = (cpu_seconds() - cpu_before) / SETTLE.as_secs_f64();
+        let churned: Vec<f64> =
+            churn().iter().zip(churn_before).map(|(now, before)| (now - before) as f64 / SETTLE.as_secs_f64()).collect();
         let connections = nodes.iter().map(|n| n.state.borrow().connected.len()).sum::<usize>() as f64 / peers as f64;
         let after = rss_kib();
         eprintln!("{:.1} s: joined; tracing 20 lookups", started.elapsed().as_secs_f64());
@@ -143,6 +167,10 @@ fn main() {
             "settled class: {connections:.1} connections per peer, {:.0} % of one core for the whole class ({:.2} ms of CPU per peer per second)",
             settled_cpu * 100.0,
             settled_cpu * 1000.0 / peers as f64
+        );
+        println!(
+            "settled churn, whole class: {:.1} connections opened and {:.1} closed a second, {:.1} piece/lookup messages a second",
+            churned[0], churned[1], churned[2]
         );
         println!(
             "lookup rounds over 20 traced lookups: mean {mean:.1}, max {}, bound ⌈log2 N⌉ + 2 = {}; {mean_time:.2} s each on average",
