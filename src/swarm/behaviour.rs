@@ -60,7 +60,7 @@ pub fn build(config: &NodeConfig) -> Result<Swarm<Behaviour>, String> {
     // A fresh identity every run: cloned lab images would otherwise share one.
     let keypair = libp2p::identity::Keypair::generate_ed25519();
     let noise = noise::Config::new(&keypair).map_err(|e| format!("cannot set up Noise: {e}"))?;
-    let (teacher, use_mdns) = (config.teacher, config.mdns);
+    let (teacher, use_mdns, registration_ttl) = (config.teacher, config.mdns, config.registration_ttl);
     let swarm = libp2p::SwarmBuilder::with_existing_identity(keypair)
         .with_tokio()
         .with_other_transport(move |_| {
@@ -119,7 +119,13 @@ pub fn build(config: &NodeConfig) -> Result<Swarm<Behaviour>, String> {
                 pieces,
                 gossip,
                 rendezvous: rendezvous::client::Behaviour::new(key.clone()),
-                registry: Toggle::from(teacher.then(|| rendezvous::server::Behaviour::new(Default::default()))),
+                // Students log in for `registration_ttl` and renew it; libp2p's floor (two hours)
+                // would keep a closed laptop in the registry for the rest of the lesson.
+                registry: Toggle::from(teacher.then(|| {
+                    rendezvous::server::Behaviour::new(
+                        rendezvous::server::Config::default().with_min_ttl(registration_ttl.as_secs().max(1)),
+                    )
+                })),
                 mdns: Toggle::from(mdns),
             })
         })

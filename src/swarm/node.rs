@@ -58,6 +58,9 @@ const CLASS_TELEMETRY_PER_SECOND: f64 = 4.0;
 const CLASS_REBUILT_EVERY: Duration = Duration::from_secs(1);
 /// A peer unheard for this many periods is drawn as gone.
 const STALE_AFTER_PERIODS: u32 = 4;
+/// How long a log-in at the teacher's registry lasts unless renewed (libp2p's default is two
+/// hours, far longer than a lesson's laptop stays closed).
+pub const REGISTRATION_TTL: Duration = Duration::from_secs(60);
 /// The class registry's namespace at the teacher's rendezvous point.
 const NAMESPACE: &str = "netlens-class";
 /// How many neighbours a newcomer dials from the registry.
@@ -90,6 +93,10 @@ pub struct NodeConfig {
     pub repair_every: Duration,
     /// Log in at the teacher's registry (a short-lived visitor such as `swarm put` does not).
     pub register: bool,
+    /// How long a log-in at the teacher's registry lasts unless renewed (students renew it every
+    /// third of this), so a laptop closed without logging out is gone from the registry — and
+    /// from the first neighbours it hands newcomers — within this time.
+    pub registration_ttl: Duration,
 }
 
 impl NodeConfig {
@@ -107,6 +114,7 @@ impl NodeConfig {
             upload_limit: None,
             repair_every: Duration::from_secs(5),
             register: true,
+            registration_ttl: REGISTRATION_TTL,
         }
     }
 }
@@ -285,6 +293,10 @@ pub struct Node {
     bootstraps: u32,
     /// The piece count in the last telemetry sent.
     reported_pieces: usize,
+    /// When this student last logged in at the teacher's registry (renewed before it expires).
+    logged_in_at: Option<Instant>,
+    /// Whether the registry has confirmed this student's first log-in.
+    registered: bool,
     /// The files whose manifests this node holds, read from disk once each (None: unreadable).
     file_notes: HashMap<Key, Option<FileNote>>,
     /// The class as the state shows it, and when it was last built.
@@ -357,6 +369,8 @@ impl Node {
             last_join_failure: None,
             bootstraps: 0,
             reported_pieces: 0,
+            logged_in_at: None,
+            registered: false,
             file_notes: HashMap::new(),
             class: Arc::default(),
             class_built: None,
@@ -436,6 +450,9 @@ impl Node {
         // shortest period rather than the class-sized one.
         let pieces_changed = self.client.with_store(|s| s.len()) != self.reported_pieces;
         let telemetry_every = if pieces_changed { TELEMETRY_EVERY } else { self.telemetry_every() };
+        if self.logged_in_at.is_some_and(|at| at.elapsed() >= self.config.registration_ttl / 3) {
+            self.log_in();
+        }
         let bootstrap_every = if self.bootstraps < 2 { BOOTSTRAP_AGAIN } else { Duration::MAX };
         let periods = [bootstrap_every, telemetry_every, self.config.repair_every];
         for (i, period) in periods.iter().enumerate() {
@@ -449,6 +466,22 @@ impl Node {
                 1 => self.publish_telemetry(),
                 _ => self.start_repair(),
             }
+        }
+    }
+
+    /// On the teacher's node: a student left the registry (logged out, or its log-in expired).
+    /// Told once, however many ways it left.
+    fn log_out(&mut self, peer: PeerId) -> Option<NodeEvent> {
+        self.swarm.behaviour_mut().keep.release(&peer);
+        self.registry.remove(&peer).map(|_| NodeEvent::LoggedOut { peer: peer.to_string() })
+    }
+
+    /// Logs in at the teacher's registry, or renews the log-in (see `registration_ttl`).
+    fn log_in(&mut self) {
+        let (Some(teacher), true) = (self.teacher, self.config.register) else { return };
+        let ttl = self.config.registration_ttl.as_secs().max(1);
+        if self.swarm.behaviour_mut().rendezvous.register(namespace(), teacher, Some(ttl)).is_ok() {
+            self.logged_in_at = Some(Instant::now());
         }
     }
 
@@ -865,6 +898,11 @@ impl Node {
                 first.map(|peer| NodeEvent::Discovered { peer: peer.to_string() })
             }
             BehaviourEvent::Rendezvous(rendezvous::client::Event::Registered { rendezvous_node, .. }) => {
+                // Renewals are quiet: only the first log-in asks for neighbours and is told.
+                if self.registered {
+                    return None;
+                }
+                self.registered = true;
                 self.swarm.behaviour_mut().rendezvous.discover(Some(namespace()), None, Some(32), rendezvous_node);
                 Some(NodeEvent::Registered { teacher: rendezvous_node.to_string() })
             }
@@ -878,15 +916,19 @@ impl Node {
                     }
                     // Only the first few: Kademlia finds the rest itself, and every address
                     // handed to it for a full bucket makes it dial an older neighbour to check.
-                    if neighbours.len() < FIRST_NEIGHBOURS && !self.swarm.is_connected(&peer) {
+                    if neighbours.len() == FIRST_NEIGHBOURS {
+                        break;
+                    }
+                    // Kademlia may have met some of them already; the others are dialed.
+                    if !self.swarm.is_connected(&peer) {
                         let addrs: Vec<Multiaddr> =
                             registration.record.addresses().iter().filter(|a| is_local(a)).cloned().collect();
                         for addr in &addrs {
                             self.swarm.behaviour_mut().kad.add_address(&peer, addr.clone());
                         }
                         let _ = self.swarm.dial(DialOpts::peer_id(peer).addresses(addrs).build());
-                        neighbours.push(peer.to_string());
                     }
+                    neighbours.push(peer.to_string());
                 }
                 Some(NodeEvent::Neighbours { peers: neighbours })
             }
@@ -895,20 +937,13 @@ impl Node {
                     return None;
                 }
                 let addrs = registration.record.addresses().iter().filter(|a| is_local(a)).take(8).cloned().collect();
-                self.registry.insert(peer, addrs);
                 self.swarm.behaviour_mut().keep.keep(peer);
-                Some(NodeEvent::LoggedIn { peer: peer.to_string() })
+                // A renewal is not a new log-in.
+                self.registry.insert(peer, addrs).is_none().then(|| NodeEvent::LoggedIn { peer: peer.to_string() })
             }
-            BehaviourEvent::Registry(rendezvous::server::Event::PeerUnregistered { peer, .. }) => {
-                self.registry.remove(&peer);
-                self.swarm.behaviour_mut().keep.release(&peer);
-                Some(NodeEvent::LoggedOut { peer: peer.to_string() })
-            }
+            BehaviourEvent::Registry(rendezvous::server::Event::PeerUnregistered { peer, .. }) => self.log_out(peer),
             BehaviourEvent::Registry(rendezvous::server::Event::RegistrationExpired(registration)) => {
-                let peer = registration.record.peer_id();
-                self.registry.remove(&peer);
-                self.swarm.behaviour_mut().keep.release(&peer);
-                Some(NodeEvent::LoggedOut { peer: peer.to_string() })
+                self.log_out(registration.record.peer_id())
             }
             _ => None,
         }
@@ -941,9 +976,7 @@ impl Node {
             self.teacher = Some(peer_id);
             // Orders and the registry's log-out on a closed laptop both ride this connection.
             self.swarm.behaviour_mut().keep.keep(peer_id);
-            if self.config.register {
-                let _ = self.swarm.behaviour_mut().rendezvous.register(namespace(), peer_id, None);
-            }
+            self.log_in();
         }
         let name = if self.rejected_names.contains(&peer_id) {
             REJECTED_NAME.to_string()
