@@ -2,7 +2,8 @@
 //! (no mDNS): the teacher starts a class and sees the code, two students join (in-process nodes),
 //! the live class and the registry show them, a shared file lists its pieces and holders and
 //! downloads with the same hash from the class (and, for a student, from the teacher alone), a file a
-//! student shares is listed and downloads with a click, a traced lookup is drawn round by round beside
+//! student shares is listed and downloads with a click (and its stores to the other student are
+//! reported to the teacher's graph), a traced lookup is drawn round by round beside
 //! the step scene's relay, removing a student bans it, and leaving brings the join form back.
 
 mod common;
@@ -14,7 +15,7 @@ use netlens::app::{AppConfig, NetlensApp};
 use netlens::model::swarm::{SwarmIntent, SwarmStatus};
 use netlens::swarm::pieces::{hex, sha256};
 use netlens::swarm::runner::{self, RunningNode};
-use netlens::swarm::{ClassCode, NodeConfig};
+use netlens::swarm::{ClassCode, NodeConfig, NodeEvent};
 
 /// Whether any widget's label or shown text contains `text`.
 fn has_label_containing(harness: &Harness<'static, NetlensApp>, text: &str) -> bool {
@@ -87,6 +88,16 @@ fn a_teacher_starts_a_class_students_join_and_the_panel_shows_the_live_swarm() {
     let notes: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
     let put = runtime.block_on(netlens::swarm::share::put(&students[1].client, "notes.bin", &notes, true)).unwrap();
     run_until(&mut harness, "the student's file is listed", |h| has_label_containing(h, "Download notes.bin"));
+    // The teacher's graph draws messages between two students: the sharer reports its stores.
+    let (sharer, other) = (students[1].client.local.to_string(), students[0].client.local.to_string());
+    run_until(&mut harness, "the teacher hears of a store between the students", |h| {
+        h.state().swarm_model().recent.iter().any(|seen| match &seen.event {
+            NodeEvent::ClassMessages { from, sent } => {
+                *from == sharer && sent.iter().any(|m| m.kind == "store" && m.to == other)
+            }
+            _ => false,
+        })
+    });
     assert!(has_label_containing(&harness, "Shared in the class (1)"));
     harness.get_by_label("Download notes.bin").click();
     run_until(&mut harness, "the listed file downloads", |h| h.state().swarm_model().downloads.len() == 2);

@@ -13,8 +13,9 @@ use crate::swarm::share::{GetReport, PieceReport, PutReport};
 use crate::swarm::telemetry::{FileNote, Order, SHORT_HASH};
 use crate::swarm::{NodeEvent, NodeState};
 
-/// How many recent messages are kept for drawing and the log.
-const RECENT: usize = 64;
+/// How many recent messages are kept for drawing and the log (the teacher's node also gets one
+/// report a second from each student).
+const RECENT: usize = 256;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SwarmStatus {

@@ -37,8 +37,8 @@ use super::names::clean_name;
 use super::pieces::{Manifest, PieceHeld, PieceStore, hex};
 use super::share::{self, Repair};
 use super::telemetry::{
-    FileNote, LINKS_SENT, MAX_REPORTED_FILES, MAX_REPORTED_PIECES, ORDERS_TOPIC, Order, SHORT_HASH, TELEMETRY_TOPIC,
-    Telemetry,
+    FileNote, LINKS_SENT, MAX_REPORTED_FILES, MAX_REPORTED_PIECES, MAX_REPORTED_SENT, ORDERS_TOPIC, Order, SENT_TOPIC,
+    SHORT_HASH, Sent, SentReport, TELEMETRY_TOPIC, Telemetry,
 };
 use super::trim;
 use super::wire::{Key, Request, Response};
@@ -61,6 +61,9 @@ const STALE_AFTER_PERIODS: u32 = 4;
 /// How long a log-in at the teacher's registry lasts unless renewed (libp2p's default is two
 /// hours, far longer than a lesson's laptop stays closed).
 pub const REGISTRATION_TTL: Duration = Duration::from_secs(60);
+/// A student reports its messages once a second; the teacher takes at most one report per
+/// student in this time.
+const MIN_REPORT_GAP: Duration = Duration::from_millis(500);
 /// The class registry's namespace at the teacher's rendezvous point.
 const NAMESPACE: &str = "netlens-class";
 /// How many neighbours a newcomer dials from the registry.
@@ -185,6 +188,11 @@ pub enum NodeEvent {
     Repaired {
         repairs: Vec<Repair>,
     },
+    /// On the teacher's node: the messages a student sent in its last second, for the live graph.
+    ClassMessages {
+        from: String,
+        sent: Vec<Sent>,
+    },
     /// A stranger sent something malformed or too much: its connection was closed.
     Misbehaved {
         peer: String,
@@ -293,6 +301,11 @@ pub struct Node {
     bootstraps: u32,
     /// The piece count in the last telemetry sent.
     reported_pieces: usize,
+    /// A student's messages not yet reported to the teacher: to whom, what kind, when.
+    outbox: Vec<(PeerId, &'static str, Instant)>,
+    /// On the teacher's node: when each student's last message report was taken (one a second
+    /// is all a student sends; more are dropped).
+    sent_reports: HashMap<PeerId, Instant>,
     /// When this student last logged in at the teacher's registry (renewed before it expires).
     logged_in_at: Option<Instant>,
     /// Whether the registry has confirmed this student's first log-in.
@@ -337,7 +350,13 @@ impl Node {
         }
         let mut swarm = build(config)?;
         swarm.listen_on(config.listen.clone()).map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
-        for topic in [TELEMETRY_TOPIC, ORDERS_TOPIC] {
+        // Only the teacher hears students' message reports (see SENT_TOPIC).
+        let topics: &[&str] = if config.teacher {
+            &[TELEMETRY_TOPIC, ORDERS_TOPIC, SENT_TOPIC]
+        } else {
+            &[TELEMETRY_TOPIC, ORDERS_TOPIC]
+        };
+        for &topic in topics {
             swarm
                 .behaviour_mut()
                 .gossip
@@ -369,6 +388,8 @@ impl Node {
             last_join_failure: None,
             bootstraps: 0,
             reported_pieces: 0,
+            outbox: Vec::new(),
+            sent_reports: HashMap::new(),
             logged_in_at: None,
             registered: false,
             file_notes: HashMap::new(),
@@ -446,6 +467,8 @@ impl Node {
         let stale = self.telemetry_stale();
         self.telemetry.retain(|_, (_, heard)| heard.elapsed() < stale);
         self.trim_connections();
+        self.report_sent();
+        self.sent_reports.retain(|_, at| at.elapsed() < MIN_REPORT_GAP * 10);
         // Pieces arriving or leaving are news the teacher's view is waiting for: tell it at the
         // shortest period rather than the class-sized one.
         let pieces_changed = self.client.with_store(|s| s.len()) != self.reported_pieces;
@@ -467,6 +490,26 @@ impl Node {
                 _ => self.start_repair(),
             }
         }
+    }
+
+    /// A student tells the teacher which messages it sent this last second (see `SENT_TOPIC`).
+    fn report_sent(&mut self) {
+        if self.outbox.is_empty() {
+            return;
+        }
+        let now = Instant::now();
+        let sent = self
+            .outbox
+            .drain(..)
+            .map(|(to, kind, at)| Sent {
+                to: to.to_string(),
+                kind: kind.to_string(),
+                ago_ms: now.saturating_duration_since(at).as_millis().min(u32::MAX as u128) as u32,
+            })
+            .collect();
+        let bytes = serde_json::to_vec(&SentReport { sent }).unwrap_or_default();
+        // No teacher heard yet: this second's messages are simply not drawn.
+        let _ = self.swarm.behaviour_mut().gossip.publish(gossipsub::IdentTopic::new(SENT_TOPIC), bytes);
     }
 
     /// On the teacher's node: a student left the registry (logged out, or its log-in expired).
@@ -604,6 +647,10 @@ impl Node {
                 let id = self.swarm.behaviour_mut().pieces.send_request_with_addresses(&peer, request, addrs);
                 self.pending_requests.insert(id, (peer, reply));
                 self.used.insert(peer, Instant::now());
+                // The teacher draws its own messages from its events; a student tells it.
+                if !self.config.teacher && kind != "has" && self.outbox.len() < MAX_REPORTED_SENT {
+                    self.outbox.push((peer, kind, Instant::now()));
+                }
                 (kind != "has").then(|| NodeEvent::Message {
                     peer: peer.to_string(),
                     kind: kind.into(),
@@ -1001,6 +1048,16 @@ impl Node {
                     .insert(source, (class_peer(source.to_string(), telemetry, Duration::ZERO), Instant::now()));
             }
             return None;
+        }
+        if message.topic == gossipsub::IdentTopic::new(SENT_TOPIC).hash() {
+            let report = SentReport::from_bytes(&message.data).ok().filter(|_| self.config.teacher)?;
+            let now = Instant::now();
+            if self.sent_reports.get(&source).is_some_and(|at| now.duration_since(*at) < MIN_REPORT_GAP) {
+                return None;
+            }
+            self.sent_reports.insert(source, now);
+            return (!report.sent.is_empty())
+                .then(|| NodeEvent::ClassMessages { from: source.to_string(), sent: report.sent });
         }
         // Orders count only when the teacher's own node signed them.
         let from_teacher = Some(source) == self.teacher;

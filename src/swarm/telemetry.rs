@@ -11,6 +11,16 @@ use super::names::clean_name;
 pub const TELEMETRY_TOPIC: &str = "netlens/class/telemetry/1";
 /// The topic the teacher's orders travel on.
 pub const ORDERS_TOPIC: &str = "netlens/class/orders/1";
+/// The topic students report the messages they sent on, once a second, so the teacher's graph
+/// can draw messages between two students. Only the teacher's node subscribes: a student's
+/// report goes to the teacher alone, not to the whole class.
+pub const SENT_TOPIC: &str = "netlens/class/sent/1";
+/// At most this many messages are reported at once (the rest of a busy second is not drawn).
+pub const MAX_REPORTED_SENT: usize = 64;
+/// The messages that are reported: the pieces protocol's requests.
+pub const SENT_KINDS: [&str; 3] = ["store", "fetch", "find_node"];
+/// A reported message is at most this old (ms): reports go out every second.
+const MAX_SENT_AGE_MS: u32 = 10_000;
 /// At most this many of a peer's connections are accepted in a report.
 pub const MAX_REPORTED_LINKS: usize = 48;
 /// How many a node reports: enough to draw the class, and a smaller message for every laptop to
@@ -84,6 +94,39 @@ impl Telemetry {
     }
 }
 
+/// One message a student sent: to whom, what kind, and how long before the report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sent {
+    pub to: String,
+    pub kind: String,
+    pub ago_ms: u32,
+}
+
+/// A student's messages since its last report.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SentReport {
+    pub sent: Vec<Sent>,
+}
+
+impl SentReport {
+    /// Reads a student's report strictly: at most `MAX_REPORTED_SENT` messages, each to a
+    /// well-formed peer id, of a known kind, and recent.
+    pub fn from_bytes(bytes: &[u8]) -> Result<SentReport, String> {
+        let mut report: SentReport =
+            serde_json::from_slice(bytes).map_err(|e| format!("a malformed message report: {e}"))?;
+        report.sent.truncate(MAX_REPORTED_SENT);
+        report.sent.retain(|s| {
+            s.to.len() <= 64
+                && s.to.parse::<libp2p::PeerId>().is_ok()
+                && SENT_KINDS.contains(&s.kind.as_str())
+                && s.ago_ms <= MAX_SENT_AGE_MS
+        });
+        Ok(report)
+    }
+}
+
 /// What the teacher can tell every node.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "order", rename_all = "snake_case", deny_unknown_fields)]
@@ -150,5 +193,25 @@ mod tests {
         assert_eq!(read.files, vec![note(&id, "notes.txt", 600_000, 3), note(&id, "empty", 0, 0)]);
         let many = Telemetry { files: vec![note(&id, "f", 1, 1); 40], ..Telemetry::default() };
         assert_eq!(Telemetry::from_bytes(&serde_json::to_vec(&many).unwrap()).unwrap().files.len(), MAX_REPORTED_FILES);
+    }
+
+    #[test]
+    fn message_reports_keep_only_well_formed_recent_messages_of_known_kinds() {
+        let peer = libp2p::PeerId::random().to_string();
+        let sent = |to: &str, kind: &str, ago_ms: u32| Sent { to: to.into(), kind: kind.into(), ago_ms };
+        let report = SentReport {
+            sent: vec![
+                sent(&peer, "store", 10),
+                sent("nobody", "store", 10),
+                sent(&peer, "delete_everything", 10),
+                sent(&peer, "fetch", 3_600_000),
+                sent(&peer, "find_node", 900),
+            ],
+        };
+        let read = SentReport::from_bytes(&serde_json::to_vec(&report).unwrap()).unwrap();
+        assert_eq!(read.sent, vec![sent(&peer, "store", 10), sent(&peer, "find_node", 900)]);
+        let flood = SentReport { sent: vec![sent(&peer, "store", 1); 500] };
+        assert_eq!(SentReport::from_bytes(&serde_json::to_vec(&flood).unwrap()).unwrap().sent.len(), MAX_REPORTED_SENT);
+        assert!(SentReport::from_bytes(br#"{"sent":[],"extra":1}"#).is_err());
     }
 }

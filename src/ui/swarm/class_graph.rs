@@ -1,7 +1,8 @@
 //! The live class: every peer the telemetry tells of, on a circle (sorted by peer id, so a
 //! laptop keeps its place), its connections as thin lines, and the messages this laptop sends
 //! and receives drawn as they happen — a coloured dot travelling along the line for a second,
-//! one colour per kind of message. Roles differ by shape: the teacher's node is a square, this
+//! one colour per kind of message. On the teacher's laptop, messages between two students are
+//! drawn too, replayed from the students' reports a second late. Roles differ by shape: the teacher's node is a square, this
 //! laptop has a double outline.
 
 use std::collections::HashMap;
@@ -67,24 +68,34 @@ pub fn show(ui: &mut Ui, model: &SwarmModel) {
     let now = model.now();
     for seen in &model.recent {
         let age = now - seen.at;
-        if !(0.0..FLIGHT).contains(&age) {
-            continue;
-        }
-        let flights: Vec<(&str, &str, &str)> = match &seen.event {
+        // (from, to, kind, seconds since it should start moving)
+        let flights: Vec<(&str, &str, &str, f64)> = match &seen.event {
             NodeEvent::Message { peer, kind, outgoing, .. } => {
                 let (from, to) = if *outgoing { (me, peer.as_str()) } else { (peer.as_str(), me) };
-                vec![(from, to, kind.as_str())]
+                vec![(from, to, kind.as_str(), age)]
             }
             NodeEvent::Repaired { repairs } => repairs
                 .iter()
                 .filter_map(|r| match r {
-                    Repair::Copied { to, .. } => Some((me, to.as_str(), "repair")),
+                    Repair::Copied { to, .. } => Some((me, to.as_str(), "repair", age)),
                     Repair::HandedOff { .. } => None,
                 })
                 .collect(),
+            // A student's last second, replayed from when the report arrived, in its order.
+            NodeEvent::ClassMessages { from, sent } => {
+                let oldest = sent.iter().map(|s| s.ago_ms).max().unwrap_or(0);
+                sent.iter()
+                    .map(|s| {
+                        (from.as_str(), s.to.as_str(), s.kind.as_str(), age - f64::from(oldest - s.ago_ms) / 1000.0)
+                    })
+                    .collect()
+            }
             _ => Vec::new(),
         };
-        for (from, to, kind) in flights {
+        for (from, to, kind, age) in flights {
+            if !(0.0..FLIGHT).contains(&age) {
+                continue;
+            }
             if let (Some(a), Some(b)) = (positions.get(from), positions.get(to)) {
                 let color = hue(kind).color(dark);
                 painter.line_segment([*a, *b], Stroke::new(2.5, color.gamma_multiply(0.6)));
