@@ -199,4 +199,8 @@ fn main() {
         "order",
         &with(4, &serde_json::to_vec(&telemetry::Order::Ban { peer: peer.to_string() }).unwrap()),
     );
+    let sent = telemetry::SentReport {
+        sent: vec![telemetry::Sent { to: peer.to_string(), kind: "store".into(), ago_ms: 120 }],
+    };
+    save("swarm_message", "sent", &with(5, &serde_json::to_vec(&sent).unwrap()));
 }

@@ -135,12 +135,12 @@ pub fn cli_args(data: &[u8]) {
 }
 
 /// What a stranger in the class swarm can send: a pieces-protocol request or response, a file's
-/// manifest, telemetry or an order (the first byte picks which). A message that decodes must
-/// encode back to the same message.
+/// manifest, telemetry, an order or a student's message report (the first byte picks which). A
+/// message that decodes must encode back to the same message.
 pub fn swarm_message(data: &[u8]) {
     use crate::swarm::{pieces, telemetry, wire};
     let Some((&kind, body)) = data.split_first() else { return };
-    match kind % 5 {
+    match kind % 6 {
         0 => {
             if let Ok(request) = wire::decode_request(body) {
                 assert_eq!(wire::decode_request(&wire::encode_request(&request)), Ok(request));
@@ -159,8 +159,13 @@ pub fn swarm_message(data: &[u8]) {
         3 => {
             let _ = telemetry::Telemetry::from_bytes(body);
         }
-        _ => {
+        4 => {
             let _ = telemetry::Order::from_bytes(body);
+        }
+        _ => {
+            if let Ok(report) = telemetry::SentReport::from_bytes(body) {
+                assert!(report.sent.len() <= telemetry::MAX_REPORTED_SENT);
+            }
         }
     }
 }
