@@ -44,7 +44,8 @@ fn the_seeds_are_valid_inputs_that_reach_past_the_first_check() {
             1 => netlens::swarm::wire::decode_response(&bytes[1..]).is_ok(),
             2 => netlens::swarm::pieces::Manifest::from_bytes(&bytes[1..]).is_ok(),
             3 => netlens::swarm::telemetry::Telemetry::from_bytes(&bytes[1..]).is_ok(),
-            _ => netlens::swarm::telemetry::Order::from_bytes(&bytes[1..]).is_ok(),
+            4 => netlens::swarm::telemetry::Order::from_bytes(&bytes[1..]).is_ok(),
+            _ => netlens::swarm::telemetry::SentReport::from_bytes(&bytes[1..]).is_ok_and(|r| !r.sent.is_empty()),
         };
         assert!(ok, "{} does not decode", path.display());
     }
