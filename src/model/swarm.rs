@@ -62,6 +62,8 @@ pub struct SwarmModel {
     pub shared: Vec<PutReport>,
     pub downloads: Vec<Download>,
     pub lookup: Option<LookupTrace>,
+    /// How many lookups this laptop asked for have finished (a new one replays its drawing).
+    pub lookups_done: u64,
     /// The last thing that went wrong with a share, download or lookup.
     pub notice: Option<String>,
     /// A share, download or lookup under way.
@@ -163,6 +165,7 @@ impl SwarmModel {
             SwarmUpdate::Lookup(trace) => {
                 self.busy = self.busy.saturating_sub(1);
                 self.lookup = Some(*trace);
+                self.lookups_done += 1;
             }
             SwarmUpdate::Stopped { by_teacher } => {
                 self.status = Some(if by_teacher { SwarmStatus::EndedByTeacher } else { SwarmStatus::Off });
@@ -303,5 +306,19 @@ mod tests {
         });
         let names: Vec<String> = model.class_files().into_iter().map(|f| f.note.name).collect();
         assert_eq!(names, vec!["slides.pdf"], "a file this laptop has is listed piece by piece instead");
+    }
+
+    #[test]
+    fn each_finished_lookup_is_counted_so_the_same_one_run_again_replays() {
+        let mut model = SwarmModel::default();
+        model.handle(SwarmIntent::Start(start()));
+        model.apply(SwarmUpdate::Started { address: "/ip4/127.0.0.1/tcp/1".into(), code: "CHASE2".into() });
+        let trace = LookupTrace { target: "lesson".into(), rounds: Vec::new(), closest: Vec::new() };
+        for expected in 1..=2 {
+            model.handle(SwarmIntent::Lookup("lesson".into()));
+            model.apply(SwarmUpdate::Lookup(Box::new(trace.clone())));
+            assert_eq!((model.lookups_done, model.busy), (expected, 0));
+        }
+        assert_eq!(model.lookup, Some(trace));
     }
 }

@@ -23,7 +23,7 @@ const RELAYS_TRIED: u64 = 16;
 /// and the relay played for it (played once, not every frame).
 #[derive(Default)]
 pub struct Comparison {
-    shown: Option<(String, usize)>,
+    shown: Option<(String, usize, u64)>,
     started: f64,
     relay: Option<Relay>,
 }
@@ -40,10 +40,11 @@ impl Comparison {
     }
 
     /// Plays the relay for a new lookup (seeded by its target, so one lookup always shows the
-    /// same relay), and restarts the replay.
-    fn follow(&mut self, trace: &LookupTrace, class: usize, now: f64) {
+    /// same relay), and restarts the replay; `done` counts finished lookups, so running the same
+    /// lookup again replays it too.
+    fn follow(&mut self, trace: &LookupTrace, class: usize, done: u64, now: f64) {
         let peers = class.clamp(*RELAY_PEERS.start(), *RELAY_PEERS.end());
-        let key = (trace.target.clone(), peers);
+        let key = (trace.target.clone(), peers, done);
         if self.shown.as_ref() == Some(&key) {
             return;
         }
@@ -72,7 +73,7 @@ pub fn show(ui: &mut Ui, model: &SwarmModel, comparison: &mut Comparison) {
     };
     let now = ui.input(|i| i.time);
     let class = model.state.class.len().max(2);
-    comparison.follow(trace, class, now);
+    comparison.follow(trace, class, model.lookups_done, now);
     let step = ((now - comparison.started) / STEP_SECONDS).max(0.0) as usize;
     let hops = comparison.relay.as_ref().map_or(0, |r| r.path.len().saturating_sub(1));
     if step <= trace.rounds.len().max(hops) {
