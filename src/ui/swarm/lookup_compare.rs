@@ -86,7 +86,8 @@ pub fn show(ui: &mut Ui, model: &SwarmModel, comparison: &mut Comparison) {
         }
     });
     let dark = ui.visuals().dark_mode;
-    let height = (ui.available_height() - 110.0).max(160.0);
+    // Room below for the legends and the caption, which wrap in a narrow window.
+    let height = (ui.available_height() - 160.0).max(160.0);
     ui.columns(2, |columns| {
         let left = &mut columns[0];
         left.label(format!(
@@ -193,7 +194,8 @@ fn paint_lookup(ui: &Ui, rect: Rect, model: &SwarmModel, trace: &LookupTrace, st
         for asked in &round.asked {
             let twins = seen_at.iter().filter(|&&d| d == asked.distance).count();
             seen_at.push(asked.distance);
-            let p = pos2(x(asked.distance) + twins as f32 * 14.0, row);
+            // Labels alternate above and below, so neighbours at one distance keep apart.
+            let p = pos2(x(asked.distance) + twins as f32 * 30.0, row);
             if asked.answered.is_some() {
                 painter.circle_filled(p, 6.0, color);
             } else {
@@ -223,7 +225,8 @@ fn paint_relay(ui: &Ui, rect: Rect, relay: &Relay, step: usize, dark: bool) {
     let faint = if dark { Color32::from_gray(70) } else { Color32::from_gray(205) };
     let color = Hue::Orange.color(dark);
     let peers = relay.neighbours.len();
-    let radius = (rect.width().min(rect.height()) * 0.5 - 26.0).max(20.0);
+    // Room outside the ring for the "from" and "to" labels.
+    let radius = (rect.width().min(rect.height()) * 0.5 - 44.0).max(20.0);
     let at = |i: usize| {
         let angle = std::f32::consts::TAU * i as f32 / peers as f32 - std::f32::consts::FRAC_PI_2;
         rect.center() + radius * vec2(angle.cos(), angle.sin())
