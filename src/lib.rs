@@ -7,8 +7,12 @@
 //!  │  ▼      │                         │            │   └─ net::client PageLoader (ureq,     │
 //!  │ model (applies events) ◀──────────┼─ Event ────│        recording resolver/connectors)  │
 //!  └───────────────────────────────────┘  + wake    └───────────────────────────────────────┘
-//!            record: plain data both sides share (Exchange, Command, Event, …)
-//!            wire:   pure decoders (HTTP heads, TLS records, DNS fields, status meanings)
+//!            worker_api: the messages both sides share (Command, Event, live, swarm)
+//!            record:     plain data they carry (Exchange, DnsLookup, FetchRequest, …)
+//!            wire:       pure decoders (HTTP heads, TLS records, DNS fields, status meanings)
+//!
+//! Imports point one way, from the layers above to those below; ARCHITECTURE.md's layer table
+//! says which, and `tests/imports.rs` holds the code to it.
 //! ```
 //!
 //! Every view draws from a model and returns intents; the app carries them out. The Packets view's
@@ -43,3 +47,4 @@ pub mod trace;
 pub mod ui;
 pub mod version;
 pub mod wire;
+pub mod worker_api;

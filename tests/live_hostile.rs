@@ -12,7 +12,7 @@ use netlens::net::live::scene_runner::handle::LiveHandle;
 use netlens::net::live::scene_runner::{Limits, LiveConfig};
 use netlens::netsim::live_world::{Frame, MAX_FRAME};
 use netlens::netsim::{Action, MessageKind, create};
-use netlens::record::live::LiveUpdate;
+use netlens::worker_api::live::LiveUpdate;
 
 const PATIENCE: Duration = Duration::from_secs(60);
 /// Short, so the trickle and the unfinished frame are cut off quickly in this test.

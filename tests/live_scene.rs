@@ -8,7 +8,7 @@ use netlens::net::live::scene_runner::LiveConfig;
 use netlens::net::live::scene_runner::handle::LiveHandle;
 use netlens::netsim::live_world::Frame;
 use netlens::netsim::{Action, MessageKind, create};
-use netlens::record::live::{LiveSnapshot, LiveUpdate, WireFrame};
+use netlens::worker_api::live::{LiveSnapshot, LiveUpdate, WireFrame};
 
 /// A hang guard for a loaded machine, not a speed check.
 const PATIENCE: Duration = Duration::from_secs(60);

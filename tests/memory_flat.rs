@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicIsize, Ordering};
 use netlens::model::network::{Mode, NetworkIntent, NetworkModel, SessionConfig};
 use netlens::net::live::scene_runner::{Seen, snapshot};
 use netlens::netsim::{History, SceneKind, create_kind};
-use netlens::record::live::LiveUpdate;
+use netlens::worker_api::live::LiveUpdate;
 
 struct Counting;
 

@@ -8,21 +8,10 @@ use std::time::{Duration, Instant};
 
 use super::NetlensApp;
 use crate::export::{ExportContents, ExportKind, ExportRequest};
-use crate::model::packets::{FilePurpose, Job};
+use crate::jobs::{FileJob, FilePurpose};
 
 /// How long the notice after an export stays.
 const NOTICE_TIME: Duration = Duration::from_secs(8);
-
-/// Exports on their way.
-#[derive(Default)]
-pub struct ExportState {
-    /// Made and waiting for the user to pick a file.
-    waiting_for_path: Option<(ExportKind, ExportContents)>,
-    /// A screenshot was asked for; the integration sends its image here after drawing.
-    screenshots: Option<std::sync::mpsc::Receiver<std::sync::Arc<egui::ColorImage>>>,
-    /// What the last export came to, and until when to show it.
-    pub notice: Option<(String, bool, Instant)>,
-}
 
 impl NetlensApp {
     /// Takes the export a view asked for this frame, if any.
@@ -64,7 +53,7 @@ impl NetlensApp {
     fn save_export(&mut self, kind: ExportKind, name: String, contents: ExportContents) {
         if let Some(dir) = &self.export_dir {
             let path = dir.join(&name);
-            self.submit(Job::Export { path, kind, contents });
+            self.submit_file(FileJob::Export { path, kind, contents });
             return;
         }
         let suggested = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(".")).join(&name);
@@ -79,7 +68,7 @@ impl NetlensApp {
     pub(super) fn export_path_chosen(&mut self, path: Option<PathBuf>) {
         let Some((kind, contents)) = self.exports.waiting_for_path.take() else { return };
         match path {
-            Some(path) => self.submit(Job::Export { path, kind, contents }),
+            Some(path) => self.submit_file(FileJob::Export { path, kind, contents }),
             None => self.export_notice(format!("{} not saved: no file chosen", kind.description()), true),
         }
     }

@@ -3,48 +3,12 @@
 //! their turn: after a packet scene is asked to run, selecting its packet waits until the run is
 //! there; after a page is asked for, opening its tab waits until it has loaded.
 
-use std::collections::VecDeque;
-
 use super::{NetlensApp, Tab};
-use crate::lesson::{Lesson, LessonAction, View, builtin};
+use crate::lesson::{Lesson, LessonAction, View};
 use crate::model::lesson::LessonPlayer;
 use crate::model::network::{Mode, NetworkIntent, SessionConfig};
-use crate::ui::lessons::{LessonIntent, LessonsView};
+use crate::ui::lessons::LessonIntent;
 use crate::ui::packets::PacketsIntent;
-
-/// Everything about lessons the app keeps.
-pub struct LessonState {
-    /// The built-in lessons.
-    pub catalog: Vec<Lesson>,
-    pub view: LessonsView,
-    pub player: Option<LessonPlayer>,
-    queue: VecDeque<LessonAction>,
-    pub error: Option<String>,
-    pub presenter: super::presenter::Presenter,
-}
-
-impl LessonState {
-    pub fn new() -> Self {
-        let (catalog, error) = match builtin::all() {
-            Ok(catalog) => (catalog, None),
-            // Built-in lessons are checked by the tests; if one ever fails, say which.
-            Err(e) => (Vec::new(), Some(e)),
-        };
-        Self {
-            catalog,
-            view: LessonsView::default(),
-            player: None,
-            queue: VecDeque::new(),
-            error,
-            presenter: Default::default(),
-        }
-    }
-
-    /// True while a step's actions are still being carried out.
-    pub fn busy(&self) -> bool {
-        !self.queue.is_empty()
-    }
-}
 
 impl NetlensApp {
     /// Does what the lessons panel, a lesson bar or a key asked for.
@@ -200,7 +164,7 @@ impl NetlensApp {
             LessonAction::Fetch(path) => {
                 let home = self.demo_addresses().map(|a| a.home_url()).ok_or("the demo site is not running")?;
                 let url = format!("{}{path}", home.trim_end_matches('/'));
-                self.fetch_view.url_text = url.clone();
+                self.fetch_view.address.text = url.clone();
                 self.load_url(&url);
             }
             LessonAction::Tab(tab) => {

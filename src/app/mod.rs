@@ -4,7 +4,9 @@
 //! on either. Views never spawn threads, open sockets or write files: this is where that work is
 //! handed off.
 
+mod export_state;
 mod exports;
+mod lesson_state;
 mod lessons;
 mod presenter;
 
@@ -14,21 +16,23 @@ use std::time::Duration;
 use egui::{RichText, Ui};
 
 use crate::jobs::JobRunner;
+use crate::jobs::{FileJob, FilePurpose, FileResult, JobResult, TraceJob};
 use crate::model::navigation::Navigation;
 use crate::model::network::{NetworkIntent, NetworkModel};
-use crate::model::packets::{FilePurpose, Job, JobResult, PacketsModel};
+use crate::model::packets::PacketsModel;
 use crate::model::page_load::FetchModel;
 use crate::model::settings::{Settings, Theme, ZOOM_RANGE};
 use crate::model::swarm::{SwarmIntent, SwarmModel};
 use crate::net::demo::DemoConfig;
 use crate::net::worker::{Waker, WorkerHandle};
 use crate::record::request::DEFAULT_HTTP_PORT;
-use crate::record::{Command, DemoAddresses, ErrorKind, Event, FetchError, FetchEvent, FetchRequest};
+use crate::record::{DemoAddresses, ErrorKind, FetchError, FetchEvent, FetchRequest};
 use crate::ui::fetch::{FetchContext, FetchIntent, FetchView};
 use crate::ui::network::NetworkView;
 use crate::ui::packets::{PacketsIntent, PacketsView};
 use crate::ui::swarm::SwarmView;
 use crate::ui::theme;
+use crate::worker_api::{Command, Event};
 
 /// Room the theme and zoom buttons need at the right of the app bar (points).
 const RIGHT_SIDE_WIDTH: f32 = 240.0;
@@ -97,8 +101,8 @@ pub struct NetlensApp {
     class_swarm: bool,
     swarm_model: SwarmModel,
     swarm_view: SwarmView,
-    lessons: lessons::LessonState,
-    exports: exports::ExportState,
+    lessons: lesson_state::LessonState,
+    exports: export_state::ExportState,
     export_dir: Option<std::path::PathBuf>,
     pub tab: Tab,
     applied_theme: Option<Theme>,
@@ -116,7 +120,7 @@ pub enum Tab {
 impl NetlensApp {
     pub fn new(cc: &eframe::CreationContext<'_>, config: AppConfig) -> Self {
         egui_extras::install_image_loaders(&cc.egui_ctx);
-        install_fonts(&cc.egui_ctx);
+        theme::install_fonts(&cc.egui_ctx);
         let settings =
             cc.storage.and_then(|s| eframe::get_value::<Settings>(s, SETTINGS_KEY)).unwrap_or_default().sanitized();
         cc.egui_ctx.set_zoom_factor(settings.zoom);
@@ -146,14 +150,14 @@ impl NetlensApp {
             class_swarm: false,
             swarm_model: SwarmModel::default(),
             swarm_view: SwarmView::default(),
-            lessons: lessons::LessonState::new(),
-            exports: exports::ExportState::default(),
+            lessons: lesson_state::LessonState::new(),
+            exports: export_state::ExportState::default(),
             export_dir: config.export_dir,
             tab: Tab::Lessons,
             applied_theme: None,
         };
         if let Some(job) = first_run {
-            app.submit(job);
+            app.submit_trace(job);
         }
         if let Some(path) = config.open {
             app.packets(PacketsIntent::Open(path));
@@ -224,22 +228,26 @@ impl NetlensApp {
 
     /// Does what the Packets view would ask for.
     pub fn packets(&mut self, intent: PacketsIntent) {
-        let job = match intent {
-            PacketsIntent::RunScene(scene) => self.packets_model.run_scene(*scene),
-            PacketsIntent::Open(path) => Some(self.packets_model.open(path)),
-            PacketsIntent::CaptureAt(point) => {
-                self.packets_model.capture_at(point);
-                None
+        match intent {
+            PacketsIntent::RunScene(scene) => {
+                if let Some(job) = self.packets_model.run_scene(*scene) {
+                    self.submit_trace(job);
+                }
             }
-            PacketsIntent::Save(path) => self.packets_model.save(&path),
+            PacketsIntent::Open(path) => {
+                let job = self.packets_model.open(path);
+                self.submit_trace(job);
+            }
+            PacketsIntent::CaptureAt(point) => self.packets_model.capture_at(point),
+            PacketsIntent::Save(path) => {
+                if let Some(job) = self.packets_model.save(&path) {
+                    self.submit_file(job);
+                }
+            }
             PacketsIntent::AskForFile { saving } => {
                 let purpose = if saving { FilePurpose::SaveCapture } else { FilePurpose::OpenCapture };
                 self.ask_for_file(purpose);
-                None
             }
-        };
-        if let Some(job) = job {
-            self.submit(job);
         }
     }
 
@@ -268,12 +276,19 @@ impl NetlensApp {
 
     /// Reads a lesson file on the file thread; it opens when it has been read and checked.
     pub(crate) fn read_lesson_file(&mut self, path: std::path::PathBuf) {
-        self.submit(Job::ReadLesson { path });
+        self.submit_file(FileJob::ReadLesson { path });
     }
 
-    fn submit(&mut self, job: Job) {
+    fn submit_trace(&mut self, job: TraceJob) {
         match &self.jobs {
-            Ok(jobs) => jobs.submit(job),
+            Ok(jobs) => jobs.submit_trace(job),
+            Err(reason) => self.packets_model.job_failed(reason.clone()),
+        }
+    }
+
+    fn submit_file(&mut self, job: FileJob) {
+        match &self.jobs {
+            Ok(jobs) => jobs.submit_file(job),
             Err(reason) => self.packets_model.job_failed(reason.clone()),
         }
     }
@@ -288,8 +303,9 @@ impl NetlensApp {
         let commands = self.swarm_model.handle(intent);
         let Ok(worker) = &self.worker else {
             if !commands.is_empty() {
-                self.swarm_model
-                    .apply(crate::record::swarm::SwarmUpdate::Failed("the background worker is not running".into()));
+                self.swarm_model.apply(crate::worker_api::swarm::SwarmUpdate::Failed(
+                    "the background worker is not running".into(),
+                ));
             }
             return;
         };
@@ -341,13 +357,14 @@ impl NetlensApp {
                         (None, _) => self.packets_model.notice = Some(none.into()),
                     }
                 }
-                JobResult::Lesson { result } => self.lesson_file_read(result),
-                JobResult::Exported { kind, path, result } => self.exported(kind, path, result),
-                other => {
-                    if let Some(job) = self.packets_model.apply(other) {
-                        self.submit(job);
+                JobResult::File(FileResult::Lesson { result }) => self.lesson_file_read(result),
+                JobResult::File(FileResult::Exported { kind, path, result }) => self.exported(kind, path, result),
+                JobResult::File(FileResult::Saved { path, result, replaced_shown }) => {
+                    if let Some(job) = self.packets_model.saved(path, result, replaced_shown) {
+                        self.submit_trace(job);
                     }
                 }
+                JobResult::Trace(result) => self.packets_model.apply(result),
             }
         }
     }
@@ -370,8 +387,8 @@ impl NetlensApp {
         while let Some(event) = worker.try_recv() {
             match event {
                 Event::DemoReady(addresses) => {
-                    if self.fetch_view.url_is_default {
-                        self.fetch_view.url_text = addresses.home_url();
+                    if self.fetch_view.address.is_default {
+                        self.fetch_view.address.text = addresses.home_url();
                     }
                     self.demo = DemoStatus::Ready(addresses);
                 }
@@ -432,8 +449,8 @@ impl NetlensApp {
             }
         };
         let url = request.as_str().to_string();
-        self.fetch_view.url_text = url.clone();
-        self.fetch_view.url_is_default = false;
+        self.fetch_view.address.text = url.clone();
+        self.fetch_view.address.is_default = false;
         if visit {
             self.navigation.visit(&url);
         }
@@ -516,16 +533,6 @@ impl NetlensApp {
         ui.separator();
         demo_status(ui, &self.demo);
     }
-}
-
-/// egui's built-in fonts (bundled, so the app looks the same on every machine), with the
-/// monospace font as a last fallback for proportional text: it has the arrows and box symbols.
-pub(crate) fn install_fonts(ctx: &egui::Context) {
-    let mut fonts = egui::FontDefinitions::default();
-    if let Some(monospace) = fonts.families.get(&egui::FontFamily::Monospace).and_then(|f| f.first()).cloned() {
-        fonts.families.entry(egui::FontFamily::Proportional).or_default().push(monospace);
-    }
-    ctx.set_fonts(fonts);
 }
 
 fn zoom_controls(ui: &mut Ui) {

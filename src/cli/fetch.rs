@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use clap::Args;
 
-use super::{DnsChoice, Format, fail, report_text};
+use super::output::{Format, fail};
+use super::report_text;
 use crate::net::client::PageLoader;
 use crate::record::request::DEFAULT_DNS_PORT;
 use crate::record::{FetchOptions, FetchRequest};
@@ -116,7 +117,7 @@ pub fn run(args: FetchArgs) -> ExitCode {
     if let Some(path) = &args.har {
         let document = crate::export::har::document(request.as_str(), &result.exchanges, started, args.keep_secrets);
         let text = serde_json::to_string_pretty(&document).unwrap_or_default() + "\n";
-        if let Err(reason) = super::write_file(path, text.as_bytes()) {
+        if let Err(reason) = super::output::write_file(path, text.as_bytes()) {
             return fail(&reason);
         }
     }
@@ -158,5 +159,22 @@ fn read_certificates(path: &PathBuf) -> Result<Vec<Vec<u8>>, String> {
         Ok(certs) if !certs.is_empty() => Ok(certs),
         Ok(_) => Err(format!("{} holds no certificate", path.display())),
         Err(e) => Err(format!("{} is not a valid PEM certificate file: {e}", path.display())),
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum DnsChoice {
+    /// The operating system's resolver (its packets are not visible).
+    System,
+    /// A UDP query to the nameserver in /etc/resolv.conf, so the bytes show.
+    Wire,
+}
+
+impl From<DnsChoice> for crate::record::DnsMode {
+    fn from(choice: DnsChoice) -> Self {
+        match choice {
+            DnsChoice::System => crate::record::DnsMode::System,
+            DnsChoice::Wire => crate::record::DnsMode::Wire,
+        }
     }
 }

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::Args;
 use serde_json::json;
 
-use super::{Format, fail};
+use super::output::{Format, fail};
 use crate::packet::{Flags, LabelKind, flag_names};
 use crate::trace::{NO_CONVERSATION, Trace, TracePacket};
 
@@ -49,7 +49,7 @@ pub fn run(args: InspectArgs) -> ExitCode {
             out + &summary_text(&trace)
         }
     };
-    super::print_or_fail(&out)
+    super::output::print_or_fail(&out)
 }
 
 fn packet_json(trace: &Trace, p: &TracePacket) -> serde_json::Value {

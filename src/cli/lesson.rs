@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
-use super::{Format, fail};
+use super::output::{Format, fail};
 use crate::lesson::check::Doc;
 use crate::lesson::{Lesson, LessonAction, builtin, file, observe};
 use crate::model::network::timeline::Timeline;
@@ -110,7 +110,7 @@ fn list(format: Format) -> ExitCode {
             })
             .collect(),
     };
-    super::print_or_fail(&out)
+    super::output::print_or_fail(&out)
 }
 
 /// The demo site, started on first need, and the fetch options that reach it.
@@ -274,6 +274,6 @@ fn check(names: &[String], format: Format) -> ExitCode {
             out
         }
     };
-    let printed = super::print_or_fail(&out);
+    let printed = super::output::print_or_fail(&out);
     if ok { printed } else { ExitCode::FAILURE }
 }

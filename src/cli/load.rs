@@ -8,7 +8,7 @@ use std::time::Duration;
 use clap::Args;
 use serde_json::json;
 
-use super::{Format, fail};
+use super::output::{Format, fail};
 use crate::net::live::load::{LoadRow, measure};
 use crate::net::live::server::{ServerConfig, start};
 
@@ -100,5 +100,5 @@ pub fn run(args: LoadArgs) -> ExitCode {
             out
         }
     };
-    super::print_or_fail(&out)
+    super::output::print_or_fail(&out)
 }

@@ -5,6 +5,7 @@ mod fetch;
 mod inspect;
 mod lesson;
 mod load;
+mod output;
 mod report_text;
 mod scene;
 mod scenes;
@@ -14,9 +15,9 @@ mod swarm;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
-use crate::record::DnsMode;
+use output::fail;
 
 #[derive(Parser, Debug)]
 #[command(name = "netlens", version = crate::version::version(), about = "See how computers cooperate over a network.")]
@@ -52,29 +53,6 @@ pub enum Commands {
         /// A pcap or pcapng file.
         file: std::path::PathBuf,
     },
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum DnsChoice {
-    /// The operating system's resolver (its packets are not visible).
-    System,
-    /// A UDP query to the nameserver in /etc/resolv.conf, so the bytes show.
-    Wire,
-}
-
-impl From<DnsChoice> for DnsMode {
-    fn from(choice: DnsChoice) -> Self {
-        match choice {
-            DnsChoice::System => DnsMode::System,
-            DnsChoice::Wire => DnsMode::Wire,
-        }
-    }
 }
 
 /// Parses the arguments and runs the subcommand, or the GUI when there is none.
@@ -117,28 +95,4 @@ fn init_tracing() {
     });
     // A second initialisation (in tests) is harmless; keep the first.
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
-}
-
-/// Writes a report to stdout; a closed pipe (`| head`) is not an error worth a panic.
-pub(crate) fn print_or_fail(text: &str) -> ExitCode {
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => fail(&format!("cannot write the report: {e}")),
-    }
-}
-
-/// Prints a one-line reason to stderr and returns the failure exit code.
-pub(crate) fn fail(reason: &str) -> ExitCode {
-    eprintln!("netlens: {reason}");
-    ExitCode::FAILURE
-}
-
-/// Writes an export file (via a temporary file and a rename, like the window's saves); the error
-/// is a one-line reason naming the file.
-pub(crate) fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
-    crate::jobs::write_replacing(path, |out| std::io::Write::write_all(out, bytes))
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }

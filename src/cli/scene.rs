@@ -9,11 +9,11 @@ use std::time::{Duration, Instant};
 use clap::{Args, Subcommand};
 use serde_json::json;
 
-use super::{Format, fail};
+use super::output::{Format, fail};
 use crate::net::live::scene_runner::LiveConfig;
 use crate::net::live::scene_runner::handle::LiveHandle;
 use crate::netsim::{self, Action, NetScene, SceneKind};
-use crate::record::live::LiveUpdate;
+use crate::worker_api::live::LiveUpdate;
 
 #[derive(Subcommand, Debug)]
 pub enum SceneCommand {
@@ -69,10 +69,10 @@ pub fn run(command: SceneCommand) -> ExitCode {
             for kind in SceneKind::ALL {
                 out.push_str(&format!("{:<20} {}\n", kind.name(), kind.title()));
             }
-            super::print_or_fail(&out)
+            super::output::print_or_fail(&out)
         }
         SceneCommand::Run(args) => match run_scene(&args) {
-            Ok(out) => super::print_or_fail(&out),
+            Ok(out) => super::output::print_or_fail(&out),
             Err(reason) => fail(&reason),
         },
     }
@@ -89,8 +89,8 @@ fn run_scene(args: &RunArgs) -> Result<String, String> {
         (scene, processed)
     };
     if let Some(path) = &args.svg {
-        let drawing = crate::export::graph_of_scene(scene.as_ref(), egui::vec2(720.0, 720.0), false);
-        super::write_file(path, drawing.svg().as_bytes())?;
+        let drawing = crate::ui::render::graph_of_scene(scene.as_ref(), egui::vec2(720.0, 720.0), false);
+        super::output::write_file(path, drawing.svg().as_bytes())?;
     }
     Ok(report(args, scene.as_ref(), processed))
 }

@@ -10,5 +10,5 @@ pub fn run() -> ExitCode {
         out.push_str(&format!("{:<16} {}\n", scene.name, scene.title));
     }
     out.push_str("\nRun one with `netlens simulate NAME`, or open it in the Packets view.\n");
-    super::print_or_fail(&out)
+    super::output::print_or_fail(&out)
 }

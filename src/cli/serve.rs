@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::fail;
+use super::output::fail;
 use crate::net::demo::{DemoConfig, DemoServices, PortChoice};
 use crate::record::request::{DEFAULT_DNS_PORT, DEFAULT_HTTP_PORT, DEFAULT_HTTPS_PORT};
 

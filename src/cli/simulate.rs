@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::{Format, fail};
+use super::output::{Format, fail};
 use crate::capture::{CaptureFormat, write_capture};
 use crate::packet::flag_names;
 use crate::sim::{OverrideAction, PacketOverride, Scene, simulate};
@@ -75,7 +75,7 @@ fn ms_to_us(ms: f64) -> Result<u64, String> {
 
 /// The scene with the command line's changes applied.
 pub fn scene_from(args: &SimulateArgs) -> Result<Scene, String> {
-    let mut scene = Scene::find(&args.scene)?;
+    let mut scene = find_scene(&args.scene)?;
     for link in std::iter::once(&mut scene.link).chain(scene.reverse_link.as_mut()) {
         if let Some(p) = args.loss {
             link.loss = p;
@@ -135,16 +135,18 @@ pub fn run(args: SimulateArgs) -> ExitCode {
         }
     }
     if args.svg.is_some() || args.mermaid.is_some() {
-        let (drawing, shown) = crate::export::ladder_of_run(trace, 900.0, false);
+        let (drawing, shown) = crate::ui::render::ladder_of_run(trace, 900.0, false);
         if let Some(path) = &args.svg
-            && let Err(reason) = super::write_file(path, drawing.svg().as_bytes())
+            && let Err(reason) = super::output::write_file(path, drawing.svg().as_bytes())
         {
             return fail(&reason);
         }
-        let lanes = crate::ui::packets::ladder::lane_names(trace, 0);
+        let lanes = crate::trace::ladder_text::lane_names(trace, 0);
         if let Some(path) = &args.mermaid
-            && let Err(reason) =
-                super::write_file(path, crate::export::mermaid::ladder_diagram(trace, &lanes, &shown, true).as_bytes())
+            && let Err(reason) = super::output::write_file(
+                path,
+                crate::export::mermaid::ladder_diagram(trace, &lanes, &shown, true).as_bytes(),
+            )
         {
             return fail(&reason);
         }
@@ -153,7 +155,7 @@ pub fn run(args: SimulateArgs) -> ExitCode {
         Format::Text => text_report(trace, &whole),
         Format::Json => serde_json::to_string_pretty(&crate::trace::json::report(trace)).unwrap_or_default() + "\n",
     };
-    super::print_or_fail(&out)
+    super::output::print_or_fail(&out)
 }
 
 /// One line per packet of `trace` (the whole run or a capture of it), then the whole run's summary.
@@ -192,4 +194,23 @@ fn text_report(trace: &Trace, whole: &Trace) -> String {
         run.completed_us.map_or("—".to_string(), |t| format!("{:.3} ms", t as f64 / 1000.0))
     ));
     out
+}
+
+/// A built-in scene by name, or a scene file by path (read here: the simulator reads no files);
+/// the error is one line.
+fn find_scene(name_or_path: &str) -> Result<Scene, String> {
+    if let Some(scene) = Scene::named(name_or_path) {
+        return Ok(scene);
+    }
+    let path = std::path::Path::new(name_or_path);
+    if !path.exists() {
+        let names: Vec<&str> = Scene::names().collect();
+        return Err(format!("no scene called {name_or_path:?}; try one of: {}", names.join(", ")));
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {name_or_path}: {e}"))?;
+    let mut scene = Scene::parse(&text).map_err(|e| format!("{name_or_path}: {e}"))?;
+    if scene.name.is_empty() {
+        scene.name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    }
+    Ok(scene)
 }

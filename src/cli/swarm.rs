@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand};
 
-use super::fail;
+use super::output::fail;
 use crate::swarm::lookup::traced_lookup;
 use crate::swarm::pieces::{parse_key, sha256};
 use crate::swarm::runner::{self, RunningNode};

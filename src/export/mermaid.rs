@@ -6,8 +6,8 @@
 use std::fmt::Write;
 
 use crate::sim::Fate;
+use crate::trace::ladder_text::{format_time, label};
 use crate::trace::{PacketFate, Trace};
-use crate::ui::packets::ladder;
 
 /// The diagram of the packets `shown` (indices into `trace.packets`, in send order).
 pub fn ladder_diagram(trace: &Trace, lanes: &[String; 2], shown: &[u32], relative: bool) -> String {
@@ -30,12 +30,9 @@ pub fn ladder_diagram(trace: &Trace, lanes: &[String; 2], shown: &[u32], relativ
             PacketFate::Sim(Fate::Duplicate | Fate::Reordered) => "-->>",
             _ => "->>",
         };
-        let at = ladder::format_time(p.t_us as f64);
-        let _ = writeln!(
-            out,
-            "    {from}{arrow}{to}: {}",
-            text(&format!("#{} {} ({at})", p.number, ladder::label(p, relative)))
-        );
+        let at = format_time(p.t_us as f64);
+        let _ =
+            writeln!(out, "    {from}{arrow}{to}: {}", text(&format!("#{} {} ({at})", p.number, label(p, relative))));
     }
     out
 }

@@ -5,18 +5,9 @@
 
 pub mod curl;
 pub mod har;
-pub mod headless;
 pub mod mermaid;
 pub mod png;
 pub mod svg;
-
-use egui::{Vec2, vec2};
-
-use crate::netsim::NetScene;
-use crate::trace::Trace;
-use crate::ui::network::graph;
-use crate::ui::packets::ladder::{self, Geometry, LadderInput};
-use headless::Drawing;
 
 /// What an export makes, for its file name, its dialog filter and its notice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,47 +39,6 @@ impl ExportKind {
             ExportKind::Png => "Window picture (PNG)",
         }
     }
-}
-
-/// The whole of a run's first conversation as a ladder, as the Packets view shows it after
-/// playing to the end: `width` points wide, tall enough for every packet's label.
-pub fn ladder_of_run(trace: &Trace, width: f32, dark: bool) -> (Drawing, Vec<u32>) {
-    // Played to the end, as the view's playback would be.
-    let mut playback = crate::model::playback::Playback::default();
-    playback.reset(trace, 0);
-    let (order, end_us) = (playback.order, playback.end_us);
-    // 16 points per packet keeps every label (the ladder labels arrows when they have 14).
-    let height = (order.len() as f32 * 16.0 + 80.0).clamp(300.0, 20_000.0);
-    let (window, max_flight_us) = ladder::whole_run(trace, &order, end_us);
-    let gaps = crate::trace::gaps::find_gaps(trace);
-    let input = LadderInput {
-        trace,
-        order: &order,
-        max_flight_us,
-        lanes: ladder::lane_names(trace, 0),
-        window,
-        playhead_us: Some(end_us),
-        selected: None,
-        relative: true,
-        dark,
-        gaps: &gaps,
-    };
-    let mut shown = Vec::new();
-    let drawing = headless::draw(vec2(width, height), dark, |sketch, area| {
-        shown = ladder::paint(sketch, &Geometry::new(area, window), &input, None).shown;
-    });
-    (drawing, shown)
-}
-
-/// A Network scene's graph as it stands, with its messages in flight at their places.
-pub fn graph_of_scene(scene: &dyn NetScene, size: Vec2, dark: bool) -> Drawing {
-    let g = scene.graph();
-    let positions = graph::layout(&g);
-    let draws = graph::flights_at(scene.flights(), scene.now());
-    headless::draw(size, dark, |sketch, area| {
-        let view = graph::View { rect: area.shrink(24.0), zoom: 1.0, pan: Vec2::ZERO };
-        graph::paint(sketch, &view, &g, &positions, &draws, None, None, dark);
-    })
 }
 
 /// An export a view asks the app for.

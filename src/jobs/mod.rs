@@ -1,7 +1,8 @@
 //! The app's job runner: work that takes too long for the UI thread — running a scene in the
 //! simulator, reading a capture, saving one, reading a lesson, writing an export, asking for a
-//! file with the desktop's dialog — on named helper threads. The app sends `Job`s and drains `JobResult`s each
-//! frame; a waker repaints the window when a result is ready.
+//! file with the desktop's dialog — on named helper threads. The app sends `TraceJob`s and
+//! `FileJob`s (`work.rs`) and drains `JobResult`s each frame; a waker repaints the window when a
+//! result is ready.
 //!
 //! Runs and reads go to one thread in order; a newer request makes the older one give up (the
 //! simulator checks between turns of its clock) or be skipped if it has not started. Saves go to
@@ -9,22 +10,23 @@
 //! until the user answers. A job that cannot be started is reported as a result, with its reason.
 
 mod save;
+mod work;
 
 pub use save::write_replacing;
+pub use work::{FileJob, FilePurpose, FileResult, JobResult, TraceJob, TraceResult};
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 
-use crate::model::packets::{FilePurpose, Job, JobResult};
 use crate::trace::Trace;
 
 /// Called after every result, to wake the UI.
 pub type Waker = Arc<dyn Fn() + Send + Sync>;
 
 pub struct JobRunner {
-    traces: Sender<Job>,
-    saves: Sender<Job>,
+    traces: Sender<TraceJob>,
+    saves: Sender<FileJob>,
     results: Receiver<JobResult>,
     reply: Sender<JobResult>,
     /// The newest trace request; older ones give up.
@@ -50,17 +52,22 @@ impl JobRunner {
         Ok(JobRunner { traces, saves, results, reply, latest, waker, dialogs })
     }
 
-    /// Starts a job; if it cannot be started, its failure comes back as a result.
-    pub fn submit(&self, job: Job) {
-        let sent = match job {
-            Job::Simulate { generation, .. } | Job::Open { generation, .. } => {
-                self.latest.fetch_max(generation, Ordering::SeqCst);
-                self.traces.send(job).map_err(|e| e.0)
-            }
-            Job::Save { .. } | Job::ReadLesson { .. } | Job::Export { .. } => self.saves.send(job).map_err(|e| e.0),
-        };
-        if let Err(job) = sent {
-            self.report(failure(job, "the background job thread has stopped".into()));
+    /// Starts a run or a read; older ones give up. If it cannot be started, its failure comes
+    /// back as a result.
+    pub fn submit_trace(&self, job: TraceJob) {
+        self.latest.fetch_max(job.generation(), Ordering::SeqCst);
+        if let Err(e) = self.traces.send(job) {
+            let generation = e.0.generation();
+            let result = Err(STOPPED.to_string());
+            self.report(JobResult::Trace(TraceResult::Trace { generation, result }));
+        }
+    }
+
+    /// Starts a save, a lesson read or an export; if it cannot be started, its failure comes
+    /// back as a result.
+    pub fn submit_file(&self, job: FileJob) {
+        if let Err(e) = self.saves.send(job) {
+            self.report(JobResult::File(file_failure(e.0, STOPPED.into())));
         }
     }
 
@@ -118,66 +125,61 @@ impl Reporter {
     }
 }
 
-/// The result that says a job could not be done at all.
-fn failure(job: Job, reason: String) -> JobResult {
+const STOPPED: &str = "the background job thread has stopped";
+
+/// The result that says a file job could not be done at all.
+fn file_failure(job: FileJob, reason: String) -> FileResult {
     match job {
-        Job::Simulate { generation, .. } | Job::Open { generation, .. } => {
-            JobResult::Trace { generation, result: Err(reason) }
-        }
-        Job::Save { path, .. } => JobResult::Saved { path, result: Err(reason), replaced_shown: false },
-        Job::ReadLesson { .. } => JobResult::Lesson { result: Err(reason) },
-        Job::Export { path, kind, .. } => JobResult::Exported { kind, path, result: Err(reason) },
+        FileJob::Save { path, .. } => FileResult::Saved { path, result: Err(reason), replaced_shown: false },
+        FileJob::ReadLesson { .. } => FileResult::Lesson { result: Err(reason) },
+        FileJob::Export { path, kind, .. } => FileResult::Exported { kind, path, result: Err(reason) },
     }
 }
 
-fn run_traces(jobs: Receiver<Job>, latest: Arc<AtomicU64>, reply: Reporter) {
+fn run_traces(jobs: Receiver<TraceJob>, latest: Arc<AtomicU64>, reply: Reporter) {
     while let Ok(job) = jobs.recv() {
-        let generation = match &job {
-            Job::Simulate { generation, .. } | Job::Open { generation, .. } => *generation,
-            Job::Save { .. } | Job::ReadLesson { .. } | Job::Export { .. } => continue,
-        };
+        let generation = job.generation();
         if latest.load(Ordering::SeqCst) != generation {
-            reply.send(JobResult::Cancelled { generation });
+            reply.send(JobResult::Trace(TraceResult::Cancelled { generation }));
             continue;
         }
         let result = match job {
-            Job::Simulate { scene, .. } => {
+            TraceJob::Simulate { scene, .. } => {
                 let cancelled = || latest.load(Ordering::SeqCst) != generation;
-                crate::sim::simulate_cancellable(&scene, &cancelled).map(|run| Ok(Trace::from_sim(run)))
+                crate::sim::simulate_cancellable(&scene, &cancelled).map(|run| Ok(Box::new(Trace::from_sim(run))))
             }
-            Job::Open { path, .. } => Some(crate::capture::open(&path)),
-            Job::Save { .. } | Job::ReadLesson { .. } | Job::Export { .. } => None,
+            TraceJob::Open { path, .. } => Some(crate::capture::open(&path).map(Box::new)),
         };
-        match result {
-            Some(result) => reply.send(JobResult::Trace { generation, result }),
-            None => reply.send(JobResult::Cancelled { generation }),
-        }
+        reply.send(JobResult::Trace(match result {
+            Some(result) => TraceResult::Trace { generation, result },
+            None => TraceResult::Cancelled { generation },
+        }));
     }
 }
 
-/// The file thread: saves, and lesson files read and checked.
-fn run_saves(jobs: Receiver<Job>, reply: Reporter) {
+/// The file thread: saves, exports, and lesson files read and checked.
+fn run_saves(jobs: Receiver<FileJob>, reply: Reporter) {
     while let Ok(job) = jobs.recv() {
-        match job {
-            Job::Save { path, format, trace, shown } => {
+        let result = match job {
+            FileJob::Save { path, format, trace, shown } => {
                 let replaced_shown = shown.is_some_and(|shown| save::same_file(&shown, &path));
                 let result = save::save_replacing(&trace, format, &path);
-                reply.send(JobResult::Saved { path, result, replaced_shown });
+                FileResult::Saved { path, result, replaced_shown }
             }
-            Job::ReadLesson { path } => {
+            FileJob::ReadLesson { path } => {
                 let name = path.display().to_string();
                 let result = std::fs::read_to_string(&path)
                     .map_err(|e| format!("cannot read {name}: {e}"))
                     .and_then(|text| crate::lesson::file::parse(&name, &text));
-                reply.send(JobResult::Lesson { result });
+                FileResult::Lesson { result }
             }
-            Job::Export { path, kind, contents } => {
+            FileJob::Export { path, kind, contents } => {
                 let result = contents.into_bytes().and_then(|bytes| {
                     save::write_replacing(&path, |out| std::io::Write::write_all(out, &bytes)).map(|()| bytes.len())
                 });
-                reply.send(JobResult::Exported { kind, path, result });
+                FileResult::Exported { kind, path, result }
             }
-            Job::Simulate { .. } | Job::Open { .. } => {}
-        }
+        };
+        reply.send(JobResult::File(result));
     }
 }

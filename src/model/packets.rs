@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::capture::CaptureFormat;
-use crate::export::{ExportContents, ExportKind};
+use crate::jobs::{FileJob, TraceJob, TraceResult};
 use crate::sim::Scene;
 use crate::trace::{CapturePoint, Trace};
 
@@ -17,62 +17,6 @@ use crate::trace::{CapturePoint, Trace};
 pub enum Source {
     Scene(Box<Scene>),
     Capture(PathBuf),
-}
-
-/// Work for the job runner.
-#[derive(Debug)]
-pub enum Job {
-    Simulate {
-        generation: u64,
-        scene: Box<Scene>,
-    },
-    Open {
-        generation: u64,
-        path: PathBuf,
-    },
-    /// `shown` is the capture file on screen, if any: the saver says whether it was replaced.
-    Save {
-        path: PathBuf,
-        format: CaptureFormat,
-        trace: Arc<Trace>,
-        shown: Option<PathBuf>,
-    },
-    /// Read and check a lesson file.
-    ReadLesson {
-        path: PathBuf,
-    },
-    /// Write an export (a picture is encoded on the file thread).
-    Export {
-        path: PathBuf,
-        kind: ExportKind,
-        contents: ExportContents,
-    },
-}
-
-/// What a file dialog was asked for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FilePurpose {
-    OpenCapture,
-    SaveCapture,
-    OpenLesson,
-    Export(ExportKind),
-}
-
-/// What the job runner reports back.
-#[derive(Debug)]
-pub enum JobResult {
-    /// A trace for request `generation` (or why there is none).
-    Trace { generation: u64, result: Result<Trace, String> },
-    /// A run was cancelled because a newer one was asked for.
-    Cancelled { generation: u64 },
-    /// Packets written (or why not); `replaced_shown` says the file saved over is the one shown.
-    Saved { path: PathBuf, result: Result<usize, String>, replaced_shown: bool },
-    /// An export written (its size in bytes), or why not.
-    Exported { kind: ExportKind, path: PathBuf, result: Result<usize, String> },
-    /// The file dialog's answer (none if it was dismissed or none could be shown).
-    FileChosen { purpose: FilePurpose, path: Option<PathBuf> },
-    /// A lesson file, read and validated (or why not).
-    Lesson { result: Result<crate::lesson::Lesson, String> },
 }
 
 /// A request still being worked on.
@@ -105,7 +49,7 @@ pub struct PacketsModel {
 
 impl PacketsModel {
     /// A model about to show `scene` (the app sends the job `new` returns).
-    pub fn new(scene: Scene) -> (Self, Option<Job>) {
+    pub fn new(scene: Scene) -> (Self, Option<TraceJob>) {
         let mut model = Self {
             source: Source::Scene(Box::new(scene.clone())),
             trace: None,
@@ -203,26 +147,26 @@ impl PacketsModel {
     }
 
     /// Asks for a run of `scene`; a scene that cannot run is refused with its reason.
-    pub fn run_scene(&mut self, scene: Scene) -> Option<Job> {
+    pub fn run_scene(&mut self, scene: Scene) -> Option<TraceJob> {
         if let Some(problem) = scene.problem() {
             self.error = Some(problem);
             return None;
         }
         self.source = Source::Scene(Box::new(scene.clone()));
         let generation = self.next(format!("running {}…", scene.name));
-        Some(Job::Simulate { generation, scene: Box::new(scene) })
+        Some(TraceJob::Simulate { generation, scene: Box::new(scene) })
     }
 
     /// Asks for a capture to be read.
-    pub fn open(&mut self, path: PathBuf) -> Job {
+    pub fn open(&mut self, path: PathBuf) -> TraceJob {
         self.reading_saved = false;
         self.source = Source::Capture(path.clone());
         let generation = self.next(format!("reading {}…", path.display()));
-        Job::Open { generation, path }
+        TraceJob::Open { generation, path }
     }
 
     /// Asks for the shown trace to be saved at `path` (pcapng or pcap by its extension).
-    pub fn save(&mut self, path: &str) -> Option<Job> {
+    pub fn save(&mut self, path: &str) -> Option<FileJob> {
         let path = PathBuf::from(path.trim());
         if path.as_os_str().is_empty() {
             self.notice = Some("type a file name to save to".into());
@@ -238,7 +182,7 @@ impl PacketsModel {
             Source::Capture(shown) => Some(shown.clone()),
             Source::Scene(_) => None,
         };
-        Some(Job::Save { format: CaptureFormat::for_path(&path), path, trace, shown })
+        Some(FileJob::Save { format: CaptureFormat::for_path(&path), path, trace, shown })
     }
 
     /// Shows a trace built elsewhere (a fetch replay), superseding any request.
@@ -248,41 +192,41 @@ impl PacketsModel {
         self.install(trace);
     }
 
-    /// Applies a job's result; may ask for another job (reading back a file saved over the
-    /// capture that is shown).
-    pub fn apply(&mut self, result: JobResult) -> Option<Job> {
+    /// Applies the trace thread's result (a result for an older generation is ignored).
+    pub fn apply(&mut self, result: TraceResult) {
         match result {
-            JobResult::Trace { generation, result } => {
+            TraceResult::Trace { generation, result } => {
                 if generation != self.generation {
-                    return None;
+                    return;
                 }
                 self.pending = None;
                 match result {
-                    Ok(trace) => self.install(trace),
+                    Ok(trace) => self.install(*trace),
                     Err(reason) => self.error = Some(reason),
                 }
             }
-            JobResult::Cancelled { generation } => {
+            TraceResult::Cancelled { generation } => {
                 if generation == self.generation {
                     self.pending = None;
                 }
             }
-            JobResult::Saved { path, result, replaced_shown } => {
-                self.saving = self.saving.saturating_sub(1);
-                match result {
-                    Ok(packets) => {
-                        self.notice = Some(format!("saved {packets} packets to {}", path.display()));
-                        if replaced_shown && matches!(self.source, Source::Capture(_)) {
-                            // The file shown was replaced: show what is in it now.
-                            let job = self.open(path);
-                            self.reading_saved = true;
-                            return Some(job);
-                        }
-                    }
-                    Err(reason) => self.notice = Some(format!("could not save to {}: {reason}", path.display())),
+        }
+    }
+
+    /// A save finished (or failed). When the file saved over is the capture shown, asks to read
+    /// it back, to show what is in it now.
+    pub fn saved(&mut self, path: PathBuf, result: Result<usize, String>, replaced_shown: bool) -> Option<TraceJob> {
+        self.saving = self.saving.saturating_sub(1);
+        match result {
+            Ok(packets) => {
+                self.notice = Some(format!("saved {packets} packets to {}", path.display()));
+                if replaced_shown && matches!(self.source, Source::Capture(_)) {
+                    let job = self.open(path);
+                    self.reading_saved = true;
+                    return Some(job);
                 }
             }
-            JobResult::FileChosen { .. } | JobResult::Lesson { .. } | JobResult::Exported { .. } => {}
+            Err(reason) => self.notice = Some(format!("could not save to {}: {reason}", path.display())),
         }
         None
     }
@@ -324,15 +268,15 @@ mod tests {
     fn a_newer_request_supersedes_an_older_one() {
         let scene = Scene::named("handshake").unwrap();
         let (mut model, first) = PacketsModel::new(scene.clone());
-        let Some(Job::Simulate { generation: first, .. }) = first else { panic!("a run was asked for") };
+        let Some(TraceJob::Simulate { generation: first, .. }) = first else { panic!("a run was asked for") };
         let mut other = Scene::named("teardown").unwrap();
         other.seed = 9;
-        let Some(Job::Simulate { generation: second, .. }) = model.run_scene(other.clone()) else { panic!() };
+        let Some(TraceJob::Simulate { generation: second, .. }) = model.run_scene(other.clone()) else { panic!() };
         assert!(second > first);
         // The old result arrives late: ignored.
-        model.apply(JobResult::Trace { generation: first, result: Ok(trace_of(&scene)) });
+        model.apply(TraceResult::Trace { generation: first, result: Ok(Box::new(trace_of(&scene))) });
         assert!(model.trace().is_none() && model.busy());
-        model.apply(JobResult::Trace { generation: second, result: Ok(trace_of(&other)) });
+        model.apply(TraceResult::Trace { generation: second, result: Ok(Box::new(trace_of(&other))) });
         assert!(!model.busy());
         assert_eq!(model.trace().unwrap().title, trace_of(&other).title);
     }
@@ -340,8 +284,8 @@ mod tests {
     #[test]
     fn a_failed_run_shows_its_real_reason() {
         let (mut model, job) = PacketsModel::new(Scene::named("handshake").unwrap());
-        let Some(Job::Simulate { generation, .. }) = job else { panic!() };
-        model.apply(JobResult::Trace { generation, result: Err("could not start: no threads left".into()) });
+        let Some(TraceJob::Simulate { generation, .. }) = job else { panic!() };
+        model.apply(TraceResult::Trace { generation, result: Err("could not start: no threads left".into()) });
         assert_eq!(model.error.as_deref(), Some("could not start: no threads left"));
     }
 }

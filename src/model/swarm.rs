@@ -6,12 +6,12 @@
 use std::collections::VecDeque;
 use std::path::PathBuf;
 
-use crate::record::Command;
-use crate::record::swarm::{SwarmCommand, SwarmStart, SwarmUpdate};
-use crate::swarm::lookup::LookupTrace;
+use crate::swarm::lookup_trace::LookupTrace;
 use crate::swarm::share::{GetReport, PieceReport, PutReport};
 use crate::swarm::telemetry::{FileNote, Order, SHORT_HASH};
 use crate::swarm::{NodeEvent, NodeState};
+use crate::worker_api::Command;
+use crate::worker_api::swarm::{SwarmCommand, SwarmStart, SwarmUpdate};
 
 /// How many recent messages are kept for drawing and the log (the teacher's node also gets one
 /// report a second from each student).

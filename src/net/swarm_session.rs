@@ -7,11 +7,11 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
-use crate::record::swarm::{SwarmCommand, SwarmStart, SwarmUpdate};
 use crate::swarm::lookup::traced_lookup;
 use crate::swarm::pieces::{parse_key, sha256};
 use crate::swarm::runner::{self, RunningNode};
 use crate::swarm::{ClassCode, NodeConfig, NodeEvent, share};
+use crate::worker_api::swarm::{SwarmCommand, SwarmStart, SwarmUpdate};
 
 /// How often the panel gets a fresh state.
 const STATE_EVERY: Duration = Duration::from_millis(500);

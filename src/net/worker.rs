@@ -10,9 +10,10 @@ use super::client::{PageLoader, StopHandle};
 use super::demo::{DemoConfig, DemoServices};
 use super::live::scene_runner::{self, LiveConfig};
 use crate::netsim::History;
-use crate::record::live::{LiveCommand, LiveStart, LiveUpdate, SessionId};
-use crate::record::swarm::SwarmCommand;
-use crate::record::{Command, DemoAddresses, Event, FetchEvent, FetchOptions, FetchRequest, LoadId};
+use crate::record::{DemoAddresses, FetchEvent, FetchOptions, FetchRequest, LoadId};
+use crate::worker_api::live::{LiveCommand, LiveStart, LiveUpdate, SessionId};
+use crate::worker_api::swarm::SwarmCommand;
+use crate::worker_api::{Command, Event};
 
 /// Called after every event the worker sends, to wake the UI.
 pub type Waker = Arc<dyn Fn() + Send + Sync>;

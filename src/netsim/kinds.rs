@@ -101,15 +101,16 @@ impl SceneKind {
         }
     }
 
-    /// The numbers of clients or peers the scene accepts.
-    pub fn node_range(self) -> std::ops::RangeInclusive<usize> {
-        use super::scenes::{capacity, client_server, overlay, storage, supernodes};
+    /// The numbers of clients or peers the scene accepts. Each scene's own limits (its
+    /// `MAX_CLIENTS`, `MAX_PEERS`…) are read from here, so there is one source for both.
+    pub const fn node_range(self) -> std::ops::RangeInclusive<usize> {
         match self {
-            SceneKind::ClientServer | SceneKind::Modularity => 1..=client_server::MAX_CLIENTS,
-            SceneKind::Capacity => 2..=capacity::MAX_NODES,
-            SceneKind::Overlay | SceneKind::Routing => 4..=overlay::MAX_PEERS,
-            SceneKind::Supernodes => 4..=supernodes::MAX_PEERS,
-            SceneKind::ReplicatedStorage => storage::REPLICATION + 1..=storage::MAX_PEERS,
+            SceneKind::ClientServer | SceneKind::Modularity => 1..=200,
+            SceneKind::Capacity => 2..=2_000,
+            SceneKind::Overlay | SceneKind::Routing => 4..=20_000,
+            SceneKind::Supernodes => 4..=2_000,
+            // One more peer than the replication factor (3), so a failure leaves a peer to copy to.
+            SceneKind::ReplicatedStorage => 4..=1_000,
         }
     }
 

@@ -3,7 +3,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use super::exchange::Span;
+use super::span::Span;
 
 /// Who answered a lookup.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

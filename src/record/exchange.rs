@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 
 use super::bytes::CappedBytes;
 use super::dns::DnsLookup;
+use super::span::Span;
 
 /// Why this request was made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,23 +60,6 @@ impl Phase {
             Phase::Wait => "wait",
             Phase::Download => "download",
         }
-    }
-}
-
-/// A stretch of time, in microseconds since the page load began.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Span {
-    pub start_us: u64,
-    pub end_us: u64,
-}
-
-impl Span {
-    pub fn micros(self) -> u64 {
-        self.end_us.saturating_sub(self.start_us)
-    }
-
-    pub fn millis(self) -> f64 {
-        self.micros() as f64 / 1000.0
     }
 }
 

@@ -1,45 +1,13 @@
-//! The typed messages between the UI and the background worker. Plain data: the UI builds
-//! commands and reads events without knowing how the worker does its job.
+//! What a page load reports as it goes (`FetchEvent`, numbered by `LoadId`) and where the
+//! built-in services listen (`DemoAddresses`): plain data the worker's messages carry.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use super::exchange::{Exchange, FetchError};
-use super::live::{LiveCommand, LiveStart, LiveUpdate, SessionId};
-use super::request::{FetchOptions, FetchRequest};
 
 /// Numbers page loads so late events from a superseded or stopped load can be told apart.
 pub type LoadId = u64;
-
-/// What the UI asks of the worker.
-#[derive(Debug)]
-pub enum Command {
-    /// Load a page; supersedes any load in progress.
-    Fetch { load: LoadId, request: FetchRequest, options: Box<FetchOptions> },
-    /// Stop a load: close its connections and send nothing more about it.
-    Stop { load: LoadId },
-    /// Start a Network scene live on loopback; replaces any live session.
-    StartLive { session: SessionId, start: LiveStart },
-    /// Pass a command (an action, or stop) to the live session, if it is still this one.
-    Live { session: SessionId, command: LiveCommand },
-    /// Start, use or leave the class swarm.
-    Swarm(super::swarm::SwarmCommand),
-}
-
-/// What the worker tells the UI.
-#[derive(Debug)]
-pub enum Event {
-    /// The built-in demo site and DNS responder are listening.
-    DemoReady(DemoAddresses),
-    /// They could not start; the text says why.
-    DemoFailed(String),
-    /// Progress of a page load.
-    Fetch { load: LoadId, event: FetchEvent },
-    /// What a live Network session reports.
-    Live { session: SessionId, update: LiveUpdate },
-    /// What the class swarm's node reports.
-    Swarm(super::swarm::SwarmUpdate),
-}
 
 /// Progress of one page load.
 #[derive(Clone, Debug)]

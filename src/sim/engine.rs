@@ -15,7 +15,7 @@ use super::device::SimDevice;
 use super::link::{Delivery, Fate, LinkDirection};
 use super::rng::SimRng;
 use super::run::{AppDelivery, Side, SimEndpoint, SimPacket, SimRun, StateChange};
-use super::scene::{Closer, Scene, Workload};
+use super::scene::{Closer, MAX_UDP_DATAGRAM, Scene, Workload};
 
 /// The client and server live in TEST-NET-1 (RFC 5737), an address block reserved for examples.
 pub const CLIENT_ADDRESS: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 1);
@@ -23,8 +23,6 @@ pub const SERVER_ADDRESS: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 80);
 pub const CLIENT_PORT: u16 = 49152;
 pub const TCP_SERVER_PORT: u16 = 80;
 pub const UDP_SERVER_PORT: u16 = 7777;
-/// smoltcp's reassembly buffer (a compile-time feature) bounds the datagrams it can put together.
-pub const MAX_UDP_DATAGRAM: usize = 16_000;
 /// A run stops here even when the workload has not finished (say, at 85% loss).
 pub const MAX_VIRTUAL_US: u64 = 600_000_000;
 const TCP_BUFFER: usize = 65_535;

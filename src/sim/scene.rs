@@ -18,6 +18,8 @@ pub enum Payload {
 
 /// Generated payloads are capped so a typo cannot eat the machine's memory.
 pub const MAX_PAYLOAD: usize = 64 * 1024 * 1024;
+/// smoltcp's reassembly buffer (a compile-time feature) bounds the datagrams it can put together.
+pub const MAX_UDP_DATAGRAM: usize = 16_000;
 
 impl Payload {
     pub fn bytes(&self) -> Vec<u8> {
@@ -146,24 +148,6 @@ impl Scene {
         Some(scene)
     }
 
-    /// A built-in scene by name, or a scene file by path; the error is one line.
-    pub fn find(name_or_path: &str) -> Result<Scene, String> {
-        if let Some(scene) = Scene::named(name_or_path) {
-            return Ok(scene);
-        }
-        let path = std::path::Path::new(name_or_path);
-        if !path.exists() {
-            let names: Vec<&str> = Scene::names().collect();
-            return Err(format!("no scene called {name_or_path:?}; try one of: {}", names.join(", ")));
-        }
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {name_or_path}: {e}"))?;
-        let mut scene = Scene::parse(&text).map_err(|e| format!("{name_or_path}: {e}"))?;
-        if scene.name.is_empty() {
-            scene.name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        }
-        Ok(scene)
-    }
-
     /// A replay of one fetched exchange: its exact request and response bytes over a plain link.
     /// `truncated` says the Fetch view kept only the start of a large response.
     pub fn fetch_replay(url: &str, request: Vec<u8>, response: Vec<u8>, truncated: bool) -> Scene {
@@ -213,10 +197,9 @@ impl Scene {
             Workload::Tcp { request, response, .. } if request.len().max(response.len()) > MAX_PAYLOAD => {
                 Some(format!("a payload may be at most {MAX_PAYLOAD} bytes"))
             }
-            Workload::Udp { size } if *size > super::engine::MAX_UDP_DATAGRAM => Some(format!(
-                "a UDP datagram may be at most {} bytes here (IP allows 65,507)",
-                super::engine::MAX_UDP_DATAGRAM
-            )),
+            Workload::Udp { size } if *size > MAX_UDP_DATAGRAM => {
+                Some(format!("a UDP datagram may be at most {} bytes here (IP allows 65,507)", MAX_UDP_DATAGRAM))
+            }
             _ => None,
         }
     }

@@ -15,8 +15,8 @@ use libp2p::{
     request_response, tcp, yamux,
 };
 
+use super::config::NodeConfig;
 use super::keep_alive;
-use super::node::NodeConfig;
 use super::wire;
 
 /// Kademlia's protocol within the class network.

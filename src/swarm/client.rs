@@ -25,7 +25,7 @@ pub enum Command {
     /// Tell the class something as the teacher.
     Order(Order),
     /// A traced lookup finished: keep it for the state.
-    LookupDone(super::lookup::LookupTrace),
+    LookupDone(super::lookup_trace::LookupTrace),
     /// Cut a banned peer off (a moment after the ban went out, so it hears of it first).
     Block { peer: PeerId },
     /// Unregister, and stop.
@@ -76,7 +76,7 @@ impl Client {
         self.send(Command::Leave)
     }
 
-    pub(crate) fn lookup_done(&self, trace: super::lookup::LookupTrace) {
+    pub(crate) fn lookup_done(&self, trace: super::lookup_trace::LookupTrace) {
         let _ = self.send(Command::LookupDone(trace));
     }
 

@@ -9,9 +9,9 @@ use std::collections::{BTreeMap, HashSet};
 
 use libp2p::kad::{KBucketDistance, KBucketKey};
 use libp2p::{Multiaddr, PeerId};
-use serde::Serialize;
 
 use super::client::Client;
+use super::lookup_trace::{Asked, LookupTrace, Round};
 use super::pieces::hex;
 use super::wire::{Key, Request, Response};
 
@@ -19,33 +19,6 @@ use super::wire::{Key, Request, Response};
 pub const ALPHA: usize = 3;
 /// A guard against a lookup that never ends (hostile answers): far above any honest bound.
 const MAX_ROUNDS: usize = 32;
-
-/// One peer asked in a round.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Asked {
-    pub peer: String,
-    /// ⌊log2⌋ of its XOR distance to the target (its bucket, seen from the target); smaller is
-    /// closer.
-    pub distance: u32,
-    /// How many peers it named; None when it did not answer.
-    pub answered: Option<usize>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Round {
-    pub asked: Vec<Asked>,
-    /// The closest distance known after this round.
-    pub best: u32,
-}
-
-/// A whole traced lookup.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct LookupTrace {
-    pub target: String,
-    pub rounds: Vec<Round>,
-    /// The k closest peers found, closest first.
-    pub closest: Vec<String>,
-}
 
 fn distance(target: &KBucketKey<Vec<u8>>, peer: &PeerId) -> KBucketDistance {
     target.distance(&KBucketKey::from(*peer))

@@ -10,8 +10,10 @@
 pub mod behaviour;
 pub mod client;
 pub mod code;
+pub mod config;
 pub mod keep_alive;
 pub mod lookup;
+pub mod lookup_trace;
 pub mod names;
 pub mod node;
 pub mod pieces;
@@ -23,4 +25,5 @@ pub mod wire;
 
 pub use client::Client;
 pub use code::ClassCode;
-pub use node::{NodeConfig, NodeEvent, NodeState};
+pub use config::NodeConfig;
+pub use node::{NodeEvent, NodeState};

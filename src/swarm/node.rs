@@ -31,8 +31,8 @@ use tokio::sync::{mpsc, oneshot};
 pub use super::behaviour::PROTOCOL_VERSION;
 use super::behaviour::{Behaviour, BehaviourEvent, build};
 use super::client::{Client, Command};
-use super::code::ClassCode;
-use super::lookup::LookupTrace;
+use super::config::NodeConfig;
+use super::lookup_trace::LookupTrace;
 use super::names::clean_name;
 use super::pieces::{Manifest, PieceHeld, PieceStore, hex};
 use super::share::{self, Repair};
@@ -58,9 +58,6 @@ const CLASS_TELEMETRY_PER_SECOND: f64 = 4.0;
 const CLASS_REBUILT_EVERY: Duration = Duration::from_secs(1);
 /// A peer unheard for this many periods is drawn as gone.
 const STALE_AFTER_PERIODS: u32 = 4;
-/// How long a log-in at the teacher's registry lasts unless renewed (libp2p's default is two
-/// hours, far longer than a lesson's laptop stays closed).
-pub const REGISTRATION_TTL: Duration = Duration::from_secs(60);
 /// A student reports its messages once a second; the teacher takes at most one report per
 /// student in this time.
 const MIN_REPORT_GAP: Duration = Duration::from_millis(500);
@@ -73,54 +70,6 @@ const REQUESTS_PER_SECOND: u32 = 300;
 const CUT_OFF_PER_SECOND: u32 = 1000;
 /// The name shown for a peer whose name the teacher rejected.
 pub const REJECTED_NAME: &str = "(name hidden by the teacher)";
-
-/// How to start a node.
-#[derive(Clone, Debug)]
-pub struct NodeConfig {
-    pub listen: Multiaddr,
-    pub join: Vec<Multiaddr>,
-    pub code: ClassCode,
-    /// The display name, already cleaned.
-    pub name: String,
-    /// Kademlia's k: small (2–4) in class so lookups take several rounds.
-    pub bucket_size: usize,
-    /// How many peers hold each piece.
-    pub replication: usize,
-    /// Look for the class by mDNS on the local network.
-    pub mdns: bool,
-    /// The teacher's node: it keeps the class registry (rendezvous point) and gives orders.
-    pub teacher: bool,
-    /// Upload cap in bytes per second, so capacity shows on loopback (None: no cap).
-    pub upload_limit: Option<u64>,
-    /// How often held pieces are checked and copied again.
-    pub repair_every: Duration,
-    /// Log in at the teacher's registry (a short-lived visitor such as `swarm put` does not).
-    pub register: bool,
-    /// How long a log-in at the teacher's registry lasts unless renewed (students renew it every
-    /// third of this), so a laptop closed without logging out is gone from the registry — and
-    /// from the first neighbours it hands newcomers — within this time.
-    pub registration_ttl: Duration,
-}
-
-impl NodeConfig {
-    /// A node with the class defaults: k = 3, r = 3, no mDNS, no upload cap, repair every 5 s.
-    pub fn new(code: ClassCode, name: &str, join: Vec<Multiaddr>) -> NodeConfig {
-        NodeConfig {
-            listen: "/ip4/127.0.0.1/tcp/0".parse().expect("a valid multiaddr"),
-            teacher: join.is_empty(),
-            join,
-            code,
-            name: clean_name(name),
-            bucket_size: 3,
-            replication: 3,
-            mdns: false,
-            upload_limit: None,
-            repair_every: Duration::from_secs(5),
-            register: true,
-            registration_ttl: REGISTRATION_TTL,
-        }
-    }
-}
 
 /// Something that happened, as `netlens swarm node` prints it (one JSON object per line).
 #[derive(Clone, Debug, PartialEq, Serialize)]

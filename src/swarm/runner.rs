@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, watch};
 
 use super::client::Client;
-use super::node::{Node, NodeConfig, NodeEvent, NodeState};
+use super::config::NodeConfig;
+use super::node::{Node, NodeEvent, NodeState};
 
 /// How often the state is published at most (and at least, through the node's own tick).
 const STATE_EVERY: Duration = Duration::from_millis(250);

@@ -4,7 +4,7 @@
 use crate::packet::fast_hash::FastMap;
 use std::net::IpAddr;
 
-use super::{Conversation, NO_CONVERSATION, PacketFate, Trace, TracePacket};
+use super::packets::{Conversation, NO_CONVERSATION, PacketFate, Trace, TracePacket};
 use crate::packet::{Analysis, Decoded, LabelKind, TcpAnalyzer, Transport, decode_ip};
 
 type Endpoint = (IpAddr, Option<u16>);

@@ -1,6 +1,7 @@
 //! Turns a simulator run into a trace: the client is the left lane, the server the right.
 
-use super::{LaneState, PacketFate, Trace, TraceBuilder};
+use super::builder::TraceBuilder;
+use super::packets::{LaneState, PacketFate, Trace, Truth};
 use crate::sim::{Side, SimRun};
 
 /// Saved simulator runs are stamped as if they ran at 2026-01-01 00:00:00 UTC, so the same
@@ -122,7 +123,7 @@ pub fn captured_at(run: &SimRun, point: CapturePoint) -> Option<Trace> {
     let mut truth = Vec::with_capacity(seen.len());
     for (t_us, packet) in seen {
         builder.push(&packet.bytes, packet.bytes.len(), t_us, PacketFate::Sim(packet.fate));
-        truth.push(super::truth::Truth { kind: whole[packet.number - 1], fate: packet.fate });
+        truth.push(Truth { kind: whole[packet.number - 1], fate: packet.fate });
     }
     let mut trace = builder.finish(None);
     trace.truth = truth;
@@ -132,4 +133,20 @@ pub fn captured_at(run: &SimRun, point: CapturePoint) -> Option<Trace> {
 /// A capture on `side`'s own card (see `captured_at`).
 pub fn trace_at(run: &SimRun, side: Side) -> Trace {
     captured_at(run, side.into()).unwrap_or_else(|| trace_of(run.clone()))
+}
+
+impl Trace {
+    pub fn from_sim(run: SimRun) -> Trace {
+        trace_of(run)
+    }
+
+    /// A simulator run as a capture taken on one end's own network card (see `trace_at`).
+    pub fn from_sim_at(run: &SimRun, side: crate::sim::Side) -> Trace {
+        trace_at(run, side)
+    }
+
+    /// A simulator run as captured at `point`; None for the router of a one-hop run.
+    pub fn captured_at(run: &SimRun, point: CapturePoint) -> Option<Trace> {
+        captured_at(run, point)
+    }
 }

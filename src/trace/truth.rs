@@ -6,16 +6,7 @@
 use crate::packet::LabelKind;
 use crate::sim::Fate;
 
-use super::Trace;
-
-/// The simulator's account of one captured packet.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Truth {
-    /// Its label in the whole run, where the analyzer saw every packet as it was sent: a
-    /// retransmission there is one the sender really made.
-    pub kind: LabelKind,
-    pub fate: Fate,
-}
+use super::packets::Trace;
 
 /// Where the simulator's truth about packet `index` differs from its label in this capture, a
 /// few words saying what really happened; None where they agree or there is no truth to tell.

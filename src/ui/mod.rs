@@ -6,6 +6,7 @@ pub mod lessons;
 pub mod network;
 pub mod packets;
 pub mod palette;
+pub mod render;
 pub mod swarm;
 pub mod theme;
 pub mod widgets;

@@ -1,5 +1,6 @@
 //! Colours with a meaning, the same everywhere: one per phase of an exchange (waterfall, legend,
-//! steps), one per class of status code, and the marks for bytes that are not plain text.
+//! steps), one per class of status code, and the marks for bytes that are not plain text; and
+//! the fonts every window and every headless drawing use.
 
 use egui::Color32;
 
@@ -111,6 +112,16 @@ pub fn packet_legend() -> Vec<(&'static str, crate::packet::LabelKind, crate::tr
         ("network copy", K::Data, F::Sim(Fate::Duplicate)),
         ("reordered", K::Data, F::Sim(Fate::Reordered)),
     ]
+}
+
+/// egui's built-in fonts (bundled, so the app looks the same on every machine), with the
+/// monospace font as a last fallback for proportional text: it has the arrows and box symbols.
+pub fn install_fonts(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
+    if let Some(monospace) = fonts.families.get(&egui::FontFamily::Monospace).and_then(|f| f.first()).cloned() {
+        fonts.families.entry(egui::FontFamily::Proportional).or_default().push(monospace);
+    }
+    ctx.set_fonts(fonts);
 }
 
 #[cfg(test)]

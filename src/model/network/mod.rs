@@ -13,8 +13,8 @@ use std::net::SocketAddr;
 use crate::netsim::live_world::MAX_LIVE_NODES;
 use crate::netsim::world::KEPT_EVENTS;
 use crate::netsim::{Action, Graph, InFlight, LogEvent, SceneKind, SceneState};
-use crate::record::Command;
-use crate::record::live::{LiveCommand, LiveSnapshot, LiveStart, LiveUpdate, SessionId, WireFrame};
+use crate::worker_api::Command;
+use crate::worker_api::live::{LiveCommand, LiveSnapshot, LiveStart, LiveUpdate, SessionId, WireFrame};
 use timeline::Timeline;
 
 /// Speeds offered: how much virtual time one second on screen shows.

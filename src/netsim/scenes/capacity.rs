@@ -3,14 +3,13 @@
 //! uploads it too, so the time grows only slowly with n. The animated run is the swarm; the
 //! state compares both for growing numbers of nodes.
 
-use serde::Serialize;
-
+use crate::netsim::state::{CapacityState, ComparisonRow};
 use crate::netsim::world::{Item, SceneMessage, World};
 use crate::netsim::{Action, EventKind, Graph, MessageKind, NetScene, Role, SceneKind, SceneState};
 use crate::sim::rng::SimRng;
 
 pub const PIECES: usize = 8;
-pub const MAX_NODES: usize = 2_000;
+pub const MAX_NODES: usize = *SceneKind::Capacity.node_range().end();
 /// One upload of one piece takes a round.
 pub const ROUND_US: u64 = 10_000;
 
@@ -24,23 +23,6 @@ impl SceneMessage for Msg {
     fn kind(&self) -> MessageKind {
         MessageKind::Piece
     }
-}
-
-/// Completion time with one server and with a swarm, for one number of nodes.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct ComparisonRow {
-    pub nodes: usize,
-    pub client_server_ms: u64,
-    pub p2p_ms: u64,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct CapacityState {
-    pub pieces: usize,
-    pub round_ms: u64,
-    pub comparison: Vec<ComparisonRow>,
-    /// When the animated swarm finished, once it has.
-    pub swarm_finished_ms: Option<u64>,
 }
 
 /// Which pieces each node has; node 0 is the seeding server.

@@ -5,10 +5,7 @@
 //! closest to the destination without passing it, so a message needs at most about log2 N
 //! hops, and only local knowledge.
 
-use std::collections::BTreeMap;
-
-use serde::Serialize;
-
+use crate::netsim::state::{OverlayState, RoutedState};
 use crate::netsim::world::{Item, SceneMessage, World};
 use crate::netsim::{Action, EventKind, Graph, MessageKind, NetScene, Role, SceneKind, SceneState};
 
@@ -18,7 +15,7 @@ pub enum Mode {
     Routing,
 }
 
-pub const MAX_PEERS: usize = 20_000;
+pub const MAX_PEERS: usize = *SceneKind::Overlay.node_range().end();
 const MESSAGE_GAP_US: u64 = 40_000;
 
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
@@ -35,27 +32,6 @@ impl SceneMessage for Msg {
             Msg::Route { .. } => MessageKind::Route,
         }
     }
-}
-
-/// One routed message as the state reports it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct RoutedState {
-    pub from: String,
-    pub to: String,
-    pub hops: usize,
-    pub path: Vec<String>,
-    pub delivered: bool,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct OverlayState {
-    pub peers: usize,
-    /// The most hops a message needs while every peer is alive (ceil log2 N).
-    pub hop_bound: usize,
-    /// Every peer's neighbour table, by name.
-    pub neighbours: BTreeMap<String, Vec<String>>,
-    pub messages: Vec<RoutedState>,
-    pub messages_delivered: u64,
 }
 
 #[derive(Clone, Debug)]

@@ -5,16 +5,18 @@
 
 use std::collections::BTreeSet;
 
-use serde::Serialize;
 use xxhash_rust::xxh3::xxh3_128;
 
+use crate::netsim::state::{PieceState, StorageState};
 use crate::netsim::world::{Item, SceneMessage, World};
 use crate::netsim::{Action, EventKind, Graph, MessageKind, NetScene, Role, SceneKind, SceneState};
 
 pub const REPLICATION: usize = 3;
 pub const PIECES: usize = 12;
 pub const PIECE_BYTES: usize = 1024;
-pub const MAX_PEERS: usize = 1_000;
+pub const MAX_PEERS: usize = *SceneKind::ReplicatedStorage.node_range().end();
+// The scene needs a peer beyond the r holders of a piece to copy it to after a failure.
+const _: () = assert!(REPLICATION + 1 == *SceneKind::ReplicatedStorage.node_range().start());
 /// How long the tracker takes to notice that a peer stopped answering.
 const DETECT_US: u64 = 200_000;
 
@@ -36,40 +38,6 @@ impl SceneMessage for Msg {
             Msg::CopyTo { .. } => MessageKind::Copy,
             Msg::Piece { .. } => MessageKind::Piece,
         }
-    }
-}
-
-/// One piece and the live peers that hold its bytes.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct PieceState {
-    pub id: usize,
-    pub holders: Vec<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct StorageState {
-    pub replication: usize,
-    pub pieces: Vec<PieceState>,
-    pub hash_before: String,
-    /// The hash of the file as it reads back from live peers now; none if a piece is missing.
-    pub hash_after: Option<String>,
-    pub lost_pieces: Vec<usize>,
-    pub file_bytes: usize,
-}
-
-impl StorageState {
-    /// Pieces that have all r copies now.
-    pub fn full_pieces(&self) -> usize {
-        self.pieces.iter().filter(|p| p.holders.len() >= self.replication).count()
-    }
-
-    /// True once any piece has reached a peer.
-    pub fn placed(&self) -> bool {
-        self.pieces.iter().any(|p| !p.holders.is_empty())
-    }
-
-    pub fn intact(&self) -> bool {
-        self.hash_after.as_deref() == Some(self.hash_before.as_str())
     }
 }
 

@@ -5,12 +5,11 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-
+use crate::netsim::state::{RegistryEntry, SupernodesState};
 use crate::netsim::world::{Item, SceneMessage, World};
 use crate::netsim::{Action, EventKind, Graph, MessageKind, NetScene, Role, SceneKind, SceneState};
 
-pub const MAX_PEERS: usize = 2_000;
+pub const MAX_PEERS: usize = *SceneKind::Supernodes.node_range().end();
 const WANTED_NEIGHBOURS: usize = 3;
 const LOGIN_GAP_US: u64 = 20_000;
 /// How long the supernodes take to notice a peer died without logging out.
@@ -43,23 +42,6 @@ impl SceneMessage for Msg {
             Msg::WantNeighbour => MessageKind::Lookup,
         }
     }
-}
-
-/// One registry entry: a peer online, and the supernode it logged in through.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct RegistryEntry {
-    pub peer: String,
-    pub supernode: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct SupernodesState {
-    pub supernodes: Vec<String>,
-    /// The first supernode's copy of the registry.
-    pub registry: Vec<RegistryEntry>,
-    pub online: usize,
-    pub registry_copies_agree: bool,
-    pub neighbours: BTreeMap<String, Vec<String>>,
 }
 
 const TAG_LOGIN: u64 = 1;

@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use super::tab_body::{BodyKind, body_kind};
 use crate::model::steps::{Step, steps};
 use crate::record::{Exchange, ExchangeState, LoadId};
 use crate::ui::widgets::byte_view::ByteLines;
@@ -28,6 +27,33 @@ impl DnsLayout {
 
 /// What identifies a version of an exchange: any change of bytes, state or outcome.
 type Version = (u64, u64, u64, ExchangeState, bool);
+
+/// How to show a body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyKind {
+    Text,
+    Image(&'static str),
+    Binary,
+}
+
+/// Decides from the Content-Type, and from the bytes when the type says nothing useful.
+pub fn body_kind(content_type: Option<&str>, bytes: &[u8]) -> BodyKind {
+    let mime =
+        content_type.map(|ct| ct.split(';').next().unwrap_or(ct).trim().to_ascii_lowercase()).unwrap_or_default();
+    match mime.as_str() {
+        "image/png" => return BodyKind::Image("png"),
+        "image/jpeg" => return BodyKind::Image("jpg"),
+        "image/gif" => return BodyKind::Image("gif"),
+        m if m.starts_with("text/") || m.ends_with("json") || m.ends_with("javascript") || m.ends_with("xml") => {
+            return BodyKind::Text;
+        }
+        _ => {}
+    }
+    let sample = &bytes[..bytes.len().min(4096)];
+    let text_like =
+        std::str::from_utf8(sample).is_ok() || sample.utf8_chunks().map(|c| c.invalid().len()).sum::<usize>() < 4;
+    if !sample.is_empty() && text_like && !sample.contains(&0) { BodyKind::Text } else { BodyKind::Binary }
+}
 
 /// Everything derived from one version of one exchange.
 pub struct CacheEntry {
@@ -98,5 +124,18 @@ impl ViewCache {
             *entry = CacheEntry::build(exchange);
         }
         entry
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_come_from_the_type_then_the_bytes() {
+        assert_eq!(body_kind(Some("text/html; charset=utf-8"), b""), BodyKind::Text);
+        assert_eq!(body_kind(Some("image/png"), b"\x89PNG"), BodyKind::Image("png"));
+        assert_eq!(body_kind(Some("application/octet-stream"), b"plain words"), BodyKind::Text);
+        assert_eq!(body_kind(None, b"\x00\x01\x02binary"), BodyKind::Binary);
     }
 }

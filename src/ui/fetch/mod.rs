@@ -4,6 +4,7 @@
 //! The view only draws and returns [`FetchIntent`]s; the app turns them into worker commands.
 
 mod cache;
+mod intent;
 mod tab_body;
 mod tab_dns;
 mod tab_headers;
@@ -16,27 +17,15 @@ use std::sync::Arc;
 
 use egui::{RichText, Ui};
 
+pub use intent::{FetchContext, FetchIntent};
+pub use toolbar::AddressBar;
+
 use crate::export::{ExportFile, ExportKind, ExportRequest, file_stem};
-use crate::model::navigation::Navigation;
-use crate::model::page_load::{FetchModel, LoadState, PageLoad};
-use crate::model::settings::Settings;
+use crate::model::page_load::{LoadState, PageLoad};
 use crate::record::bytes::human_size;
 use crate::record::{DemoAddresses, Exchange, ExchangeState};
 use crate::ui::theme;
 use crate::wire::status;
-
-/// What the user asked the Fetch view to do.
-#[derive(Clone, Debug, PartialEq)]
-pub enum FetchIntent {
-    /// Load this address (as typed: the app validates it).
-    Load(String),
-    Stop,
-    Back,
-    Forward,
-    Reload,
-    /// Carry the selected exchange's exact bytes into the packet simulator.
-    ShowAsPackets(Box<crate::sim::Scene>),
-}
 
 /// The detail tabs for the selected request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,21 +56,10 @@ impl DetailTab {
     }
 }
 
-/// What the Fetch view needs to read from the rest of the app.
-pub struct FetchContext<'a> {
-    pub model: &'a FetchModel,
-    pub navigation: &'a Navigation,
-    pub demo: Option<&'a DemoAddresses>,
-    pub settings: &'a mut Settings,
-}
-
 /// The Fetch view's own state: what is typed, selected and shown.
 pub struct FetchView {
-    pub url_text: String,
-    /// True until the user edits the URL bar, so the demo's real address can replace the default.
-    pub url_is_default: bool,
-    /// The address bar has been given the keyboard focus once, at start-up.
-    focused_once: bool,
+    /// What the address bar holds.
+    pub address: AddressBar,
     selected: usize,
     /// The load the selection belongs to; a new load selects its page again.
     selected_load: u64,
@@ -119,9 +97,7 @@ impl FetchView {
 
     pub fn new(url_text: String) -> Self {
         Self {
-            url_text,
-            url_is_default: true,
-            focused_once: false,
+            address: AddressBar::new(url_text),
             selected: 0,
             selected_load: 0,
             tab: DetailTab::Steps,
@@ -140,7 +116,7 @@ impl FetchView {
         let mut intents = Vec::new();
         let running = cx.model.running_load().is_some();
         egui::Panel::top("fetch_toolbar").show(ui, |ui| {
-            toolbar::show(ui, self, &mut cx, running, &mut intents);
+            toolbar::show(ui, &mut self.address, &mut cx, running, &mut intents);
         });
 
         let Some(load) = cx.model.current.as_ref() else {

@@ -3,37 +3,10 @@
 
 use egui::{RichText, Ui};
 
-use super::cache::CacheEntry;
+use super::cache::{BodyKind, CacheEntry};
 use crate::record::bytes::{human_size, lossless_text};
 use crate::record::{Exchange, LoadId};
 use crate::ui::widgets::byte_view::{show_hex, show_text};
-
-/// How to show a body.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BodyKind {
-    Text,
-    Image(&'static str),
-    Binary,
-}
-
-/// Decides from the Content-Type, and from the bytes when the type says nothing useful.
-pub fn body_kind(content_type: Option<&str>, bytes: &[u8]) -> BodyKind {
-    let mime =
-        content_type.map(|ct| ct.split(';').next().unwrap_or(ct).trim().to_ascii_lowercase()).unwrap_or_default();
-    match mime.as_str() {
-        "image/png" => return BodyKind::Image("png"),
-        "image/jpeg" => return BodyKind::Image("jpg"),
-        "image/gif" => return BodyKind::Image("gif"),
-        m if m.starts_with("text/") || m.ends_with("json") || m.ends_with("javascript") || m.ends_with("xml") => {
-            return BodyKind::Text;
-        }
-        _ => {}
-    }
-    let sample = &bytes[..bytes.len().min(4096)];
-    let text_like =
-        std::str::from_utf8(sample).is_ok() || sample.utf8_chunks().map(|c| c.invalid().len()).sum::<usize>() < 4;
-    if !sample.is_empty() && text_like && !sample.contains(&0) { BodyKind::Text } else { BodyKind::Binary }
-}
 
 pub fn show(ui: &mut Ui, load: LoadId, exchange: &Exchange, entry: &CacheEntry) {
     let Some(body) = &exchange.body else {
@@ -76,18 +49,5 @@ pub fn show(ui: &mut Ui, load: LoadId, exchange: &Exchange, entry: &CacheEntry) 
             });
         }
         _ => show_hex(ui, "body_hex", &bytes[..bytes.len().min(1 << 20)], None, ui.available_height(), None),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn kinds_come_from_the_type_then_the_bytes() {
-        assert_eq!(body_kind(Some("text/html; charset=utf-8"), b""), BodyKind::Text);
-        assert_eq!(body_kind(Some("image/png"), b"\x89PNG"), BodyKind::Image("png"));
-        assert_eq!(body_kind(Some("application/octet-stream"), b"plain words"), BodyKind::Text);
-        assert_eq!(body_kind(None, b"\x00\x01\x02binary"), BodyKind::Binary);
     }
 }

@@ -3,9 +3,24 @@
 
 use egui::{Key, KeyboardShortcut, Modifiers, RichText, Ui};
 
-use super::{FetchContext, FetchIntent, FetchView};
+use super::intent::{FetchContext, FetchIntent};
 use crate::model::settings::Settings;
 use crate::record::DnsMode;
+
+/// What the address bar holds.
+pub struct AddressBar {
+    pub text: String,
+    /// True until the user edits it, so the demo's real address can replace the default.
+    pub is_default: bool,
+    /// The bar has been given the keyboard focus once, at start-up.
+    focused_once: bool,
+}
+
+impl AddressBar {
+    pub fn new(text: String) -> Self {
+        Self { text, is_default: true, focused_once: false }
+    }
+}
 
 /// The demo pages worth a button: path and what it teaches.
 const DEMO_PAGES: [(&str, &str, &str); 8] = [
@@ -21,7 +36,7 @@ const DEMO_PAGES: [(&str, &str, &str); 8] = [
 
 pub fn show(
     ui: &mut Ui,
-    view: &mut FetchView,
+    view: &mut AddressBar,
     cx: &mut FetchContext<'_>,
     running: bool,
     intents: &mut Vec<FetchIntent>,
@@ -45,14 +60,14 @@ pub fn show(
             intents.push(FetchIntent::Stop);
         }
         let right_width = 240.0;
-        let url_edit = egui::TextEdit::singleline(&mut view.url_text)
+        let url_edit = egui::TextEdit::singleline(&mut view.text)
             .id(url_id)
             .hint_text("Type a URL, such as http://www.demo.test:8080/")
             .font(egui::TextStyle::Monospace)
             .desired_width((ui.available_width() - right_width).max(200.0));
         let response = ui.add(url_edit).on_hover_text("The address to fetch (Ctrl+L)");
         if response.changed() {
-            view.url_is_default = false;
+            view.is_default = false;
         }
         // The address bar has the keyboard from the start, so a teacher can just press Enter.
         if !view.focused_once {
@@ -62,7 +77,7 @@ pub fn show(
         let nothing_focused = ui.memory(|m| m.focused().is_none());
         let entered = (response.lost_focus() || nothing_focused) && ui.input(|i| i.key_pressed(Key::Enter));
         if ui.button(RichText::new("Go").strong()).clicked() || entered {
-            intents.push(FetchIntent::Load(view.url_text.clone()));
+            intents.push(FetchIntent::Load(view.text.clone()));
         }
         history_menu(ui, &cx.settings.url_history, intents);
         options_menu(ui, cx.settings);

@@ -11,7 +11,14 @@ use crate::netsim::live_world::MAX_LIVE_NODES;
 use crate::netsim::{Action, Role, SceneKind};
 use crate::ui::theme;
 
-pub fn show(ui: &mut Ui, view: &mut NetworkView, model: &NetworkModel, intents: &mut Vec<NetworkIntent>) {
+impl NetworkView {
+    /// The controls bar: scene, mode, seed, nodes, step or live controls.
+    pub(super) fn controls(&mut self, ui: &mut Ui, model: &NetworkModel, intents: &mut Vec<NetworkIntent>) {
+        show(ui, self, model, intents);
+    }
+}
+
+fn show(ui: &mut Ui, view: &mut NetworkView, model: &NetworkModel, intents: &mut Vec<NetworkIntent>) {
     let config = model.config().clone();
     ui.horizontal_wrapped(|ui| {
         session_controls(ui, view, &config, intents);

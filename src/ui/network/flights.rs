@@ -6,7 +6,7 @@
 //! scene is paused mid-flight, the dot waits where the message is.
 
 use crate::netsim::InFlight;
-use crate::record::live::SessionId;
+use crate::worker_api::live::SessionId;
 
 use super::graph::FlightDraw;
 

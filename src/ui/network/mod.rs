@@ -15,8 +15,8 @@ use egui::{Pos2, RichText, Sense, Ui};
 use crate::export::{ExportFile, ExportKind, ExportRequest, file_stem};
 use crate::model::network::{NetworkIntent, NetworkModel};
 use crate::netsim::{Action, Graph, Role};
-use crate::record::live::SessionId;
 use crate::ui::widgets::sketch::Sketch;
+use crate::worker_api::live::SessionId;
 
 /// Node positions, made for one session's graph.
 #[derive(Default)]
@@ -97,14 +97,14 @@ impl NetworkView {
                 intents.push(NetworkIntent::Step);
             }
         }
-        egui::Panel::top("network_controls").show(ui, |ui| controls::show(ui, self, model, &mut intents));
+        egui::Panel::top("network_controls").show(ui, |ui| self.controls(ui, model, &mut intents));
         // The side panel takes a share of the window, so on a projector the graph keeps room.
         let width = ui.available_width();
         egui::Panel::right("network_side")
             .resizable(true)
             .default_size((width * 0.33).clamp(220.0, 380.0))
             .size_range(200.0..=(width * 0.6).max(220.0))
-            .show(ui, |ui| side::show(ui, self, model, &mut intents));
+            .show(ui, |ui| self.side_panel(ui, model, &mut intents));
         egui::CentralPanel::default().show(ui, |ui| self.canvas(ui, model));
         intents
     }

@@ -9,8 +9,8 @@ use egui_plot::{Legend, Line, Plot, Points};
 
 use super::graph::message_color;
 use crate::netsim::MessageKind;
-use crate::netsim::scenes::capacity::CapacityState;
-use crate::netsim::scenes::client_server::{ClientServerState, SeriesPoint};
+use crate::netsim::state::CapacityState;
+use crate::netsim::state::{ClientServerState, SeriesPoint};
 use crate::ui::palette::Hue;
 
 fn series(state: &ClientServerState, value: impl Fn(&SeriesPoint) -> f64) -> Vec<[f64; 2]> {
@@ -66,7 +66,7 @@ pub fn client_server(ui: &mut Ui, state: &ClientServerState, live: bool) {
 
 pub fn capacity(ui: &mut Ui, state: &CapacityState) {
     let dark = ui.visuals().dark_mode;
-    let rows = |value: fn(&crate::netsim::scenes::capacity::ComparisonRow) -> u64| -> Vec<[f64; 2]> {
+    let rows = |value: fn(&crate::netsim::state::ComparisonRow) -> u64| -> Vec<[f64; 2]> {
         state.comparison.iter().map(|r| [r.nodes as f64, value(r) as f64]).collect()
     };
     ui.label("Time until every node has the file (ms) against the number of nodes");

@@ -7,13 +7,20 @@ use egui::{RichText, Ui};
 use super::NetworkView;
 use super::plots;
 use crate::model::network::{NetworkIntent, NetworkModel};
-use crate::netsim::scenes::overlay::OverlayState;
-use crate::netsim::scenes::storage::StorageState;
-use crate::netsim::scenes::supernodes::SupernodesState;
+use crate::netsim::state::OverlayState;
+use crate::netsim::state::StorageState;
+use crate::netsim::state::SupernodesState;
 use crate::netsim::{SceneKind, SceneState};
 use crate::ui::theme;
 
-pub fn show(ui: &mut Ui, view: &mut NetworkView, model: &NetworkModel, intents: &mut Vec<NetworkIntent>) {
+impl NetworkView {
+    /// The side panel: the selected node, the node list, the log, wire frames and plots.
+    pub(super) fn side_panel(&mut self, ui: &mut Ui, model: &NetworkModel, intents: &mut Vec<NetworkIntent>) {
+        show(ui, self, model, intents);
+    }
+}
+
+fn show(ui: &mut Ui, view: &mut NetworkView, model: &NetworkModel, intents: &mut Vec<NetworkIntent>) {
     // The event log keeps its own strip at the bottom, so plots can never push it off screen;
     // everything else scrolls above it.
     if view.presenting {

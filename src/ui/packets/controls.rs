@@ -1,67 +1,250 @@
 //! The Packets view's controls: where the packets come from (scene, capture file, save), the
 //! link's impairments (re-run when a slider is released, not on every pixel of a drag),
-//! playback, and the interactive ladder area (zoom, pan, click, right-click).
+//! and playback (the ladder itself is `ladder_area.rs`).
 
-use egui::{RichText, Sense, Ui};
+use egui::{RichText, Ui};
 
-use super::ladder::{self, Geometry, LadderInput, TimeWindow};
+use super::ladder::TimeWindow;
 use super::{PacketsIntent, PacketsView};
-use crate::export::{self, ExportFile, ExportKind, ExportRequest, file_stem};
 use crate::model::packets::{PacketsModel, Source};
 use crate::model::playback::SPEEDS;
-use crate::sim::{OverrideAction, Scene};
+use crate::sim::Scene;
 use crate::trace::{CapturePoint, Trace};
-use crate::ui::theme;
-use crate::ui::widgets::sketch::Sketch;
 
-pub fn source_bar(ui: &mut Ui, view: &mut PacketsView, model: &PacketsModel, intents: &mut Vec<PacketsIntent>) {
-    ui.horizontal_wrapped(|ui| {
-        let current = match &model.source {
-            Source::Scene(scene) => scene.name.clone(),
-            Source::Capture(path) => path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-        };
-        egui::ComboBox::new("scene-picker", "scene").selected_text(current).width(150.0).show_ui(ui, |ui| {
-            for scene in Scene::built_in() {
-                if ui.selectable_label(false, format!("{} — {}", scene.name, scene.title)).clicked() {
-                    intents.push(PacketsIntent::RunScene(Box::new(scene)));
+impl PacketsView {
+    pub(super) fn source_bar(&mut self, ui: &mut Ui, model: &PacketsModel, intents: &mut Vec<PacketsIntent>) {
+        ui.horizontal_wrapped(|ui| {
+            let current = match &model.source {
+                Source::Scene(scene) => scene.name.clone(),
+                Source::Capture(path) => path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            };
+            egui::ComboBox::new("scene-picker", "scene").selected_text(current).width(150.0).show_ui(ui, |ui| {
+                for scene in Scene::built_in() {
+                    if ui.selectable_label(false, format!("{} — {}", scene.name, scene.title)).clicked() {
+                        intents.push(PacketsIntent::RunScene(Box::new(scene)));
+                    }
                 }
+            });
+            if model.scene().is_some() {
+                capture_point_picker(ui, model, intents);
+            }
+            ui.separator();
+            if ui.button("Open capture…").on_hover_text("Choose a pcap or pcapng file").clicked() {
+                intents.push(PacketsIntent::AskForFile { saving: false });
+            }
+            ui.add(
+                egui::TextEdit::singleline(&mut self.open_path)
+                    .hint_text("path to a .pcap or .pcapng (or drop a file here)")
+                    .desired_width(220.0),
+            );
+            if ui.button("Open").on_hover_text("Open the file named in the box").clicked()
+                && !self.open_path.trim().is_empty()
+            {
+                intents.push(PacketsIntent::Open(self.open_path.trim().into()));
+            }
+            ui.separator();
+            ui.add(egui::TextEdit::singleline(&mut self.save_path).desired_width(200.0))
+                .on_hover_text("Where to save the shown run; .pcapng or .pcap");
+            if ui
+                .button("Save")
+                .on_hover_text("Save as pcap or pcapng (by the file name's extension) for Wireshark or tshark")
+                .clicked()
+            {
+                intents.push(PacketsIntent::Save(self.save_path.clone()));
+            }
+            if ui.button("Save as…").on_hover_text("Choose where to save with the desktop's dialog").clicked() {
+                intents.push(PacketsIntent::AskForFile { saving: true });
+            }
+            ui.separator();
+            ui.checkbox(&mut self.relative, "relative seq").on_hover_text(
+                "Sequence numbers counted from each side's first one (as Wireshark does), or the raw 32-bit values",
+            );
+        });
+    }
+
+    pub(super) fn conversation_picker(&mut self, ui: &mut Ui, trace: &Trace) {
+        if trace.conversations.len() < 2 {
+            return;
+        }
+        let describe = |i: usize| {
+            let c = &trace.conversations[i];
+            format!("{} {} ↔ {} · {} packets · {} bytes", c.protocol_name(), c.a_text(), c.b_text(), c.packets, c.bytes)
+        };
+        let mut picked = None;
+        ui.horizontal(|ui| {
+            ui.label(format!("{} conversations", trace.conversations.len()));
+            let shown = (self.conversation as usize).min(trace.conversations.len() - 1);
+            egui::ComboBox::new("conversation", "conversation").selected_text(describe(shown)).width(520.0).show_ui(
+                ui,
+                |ui| {
+                    // Long lists scroll; only the first few thousand are offered.
+                    for i in 0..trace.conversations.len().min(5000) {
+                        if ui.selectable_label(i as u32 == self.conversation, describe(i)).clicked() {
+                            picked = Some(i as u32);
+                        }
+                    }
+                },
+            );
+        });
+        if let Some(c) = picked {
+            self.select_conversation(trace, c);
+        }
+    }
+
+    pub(super) fn impairments(&mut self, ui: &mut Ui, model: &PacketsModel, intents: &mut Vec<PacketsIntent>) {
+        let Some(shown) = model.scene() else { return };
+        let mut scene = self.draft.clone().unwrap_or_else(|| shown.clone());
+        let mut edits = SliderEdits::default();
+        let mut cleared = false;
+        // A grid as wide as the window allows, so on a projector the sliders wrap onto more rows
+        // instead of running off the right edge.
+        ui.spacing_mut().slider_width = 110.0;
+        let columns = ((ui.available_width() / IMPAIRMENT_CELL_WIDTH).floor() as usize).clamp(1, 8);
+        let mut cell = 0;
+        let mut next_cell = |ui: &mut Ui| {
+            cell += 1;
+            if cell % columns == 0 {
+                ui.end_row();
+            }
+        };
+        egui::Grid::new("impairments").num_columns(columns).show(ui, |ui| {
+            let link = &mut scene.link;
+            let mut percent = |ui: &mut Ui, label: &str, value: &mut f64, max: f64, hint: &str| {
+                let mut p = *value * 100.0;
+                let r = ui
+                    .add(egui::Slider::new(&mut p, 0.0..=max).text(label).suffix("%").fixed_decimals(0))
+                    .on_hover_text(hint);
+                if edits.track(&r) {
+                    *value = p / 100.0;
+                }
+            };
+            percent(ui, "loss", &mut link.loss, 50.0, "Chance that the link loses each packet");
+            next_cell(ui);
+            percent(ui, "dup", &mut link.duplicate, 50.0, "Chance that the link delivers an extra copy");
+            next_cell(ui);
+            percent(ui, "reorder", &mut link.reorder, 50.0, "Chance that a packet is held back and overtaken");
+            next_cell(ui);
+            let mut delay = link.delay_us as f64 / 1000.0;
+            let r = ui
+                .add(egui::Slider::new(&mut delay, 0.0..=500.0).text("delay").suffix(" ms"))
+                .on_hover_text("One-way delay");
+            if edits.track(&r) {
+                link.delay_us = (delay * 1000.0) as u64;
+            }
+            next_cell(ui);
+            let mut jitter = link.jitter_us as f64 / 1000.0;
+            let r = ui.add(egui::Slider::new(&mut jitter, 0.0..=100.0).text("jitter").suffix(" ms"));
+            if edits.track(&r) {
+                link.jitter_us = (jitter * 1000.0) as u64;
+            }
+            next_cell(ui);
+            let mut mbps = link.bandwidth_bps as f64 / 1e6;
+            let r = ui
+                .add(egui::Slider::new(&mut mbps, 0.1..=1000.0).logarithmic(true).text("bandwidth").suffix(" Mbit/s"));
+            if edits.track(&r) {
+                link.bandwidth_bps = (mbps * 1e6) as u64;
+            }
+            next_cell(ui);
+            let r = ui.add(egui::Slider::new(&mut link.mtu, 576..=9000).text("MTU"));
+            edits.track(&r);
+            next_cell(ui);
+            ui.horizontal(|ui| {
+                let r = ui
+                    .add(egui::DragValue::new(&mut scene.seed).prefix("seed "))
+                    .on_hover_text("Another seed, other losses");
+                edits.track(&r);
+                if !scene.overrides.is_empty() {
+                    let n = scene.overrides.len();
+                    let text = format!("{n} packet override{} ✖", if n == 1 { "" } else { "s" });
+                    if ui.button(text).on_hover_text("Forget the right-click drops, delays and duplicates").clicked() {
+                        scene.overrides.clear();
+                        cleared = true;
+                    }
+                }
+            });
+        });
+        // The sliders set the whole path: both directions, and on a two-hop path each hop.
+        if let Some(reverse) = scene.reverse_link.as_mut() {
+            *reverse = scene.link.clone();
+        }
+        if let Some(hop) = scene.second_hop.as_mut() {
+            *hop = scene.link.clone();
+        }
+        if shown.second_hop.is_some() {
+            ui.label(RichText::new("Two hops (client ↔ router ↔ server): each setting applies to each hop.").weak());
+        }
+        if edits.dragging && !edits.commit {
+            // Held: keep the edited scene as a draft and run nothing yet.
+            self.draft = Some(scene);
+        } else if cleared || edits.commit || self.draft.is_some() {
+            // Released (or a click, a typed value, a cleared override): one run.
+            self.draft = None;
+            if scene != *shown {
+                intents.push(PacketsIntent::RunScene(Box::new(scene)));
+            }
+        }
+        egui::CollapsingHeader::new(RichText::new(&shown.title).strong()).id_salt("scene-explanation").default_open(true).show(ui, |ui| {
+            ui.label(&shown.explanation);
+            ui.label(
+                RichText::new(
+                    "smoltcp, the real TCP/IP stack at both ends, waits at least 1 s before retransmitting on a timeout, keeps TIME-WAIT for a fixed 10 s (the run ends before it), and sends SACK blocks but does not use them for recovery. Right-click a packet to drop, delay or duplicate it.",
+                )
+                .weak(),
+            );
+            if let Some(run) = model.trace().and_then(|t| t.sim.as_ref()) {
+                ui.label(RichText::new(format!("Run: {}", run.outcome)).weak());
             }
         });
-        if model.scene().is_some() {
-            capture_point_picker(ui, model, intents);
+    }
+
+    pub(super) fn playback_bar(&mut self, ui: &mut Ui, trace: &Trace) {
+        let mut step = None;
+        ui.horizontal(|ui| {
+            if ui.button("⏮").on_hover_text("Back to the start (Home)").clicked() {
+                self.playback.reset(trace, self.conversation);
+                self.selected = None;
+            }
+            if ui.button("◀").on_hover_text("Step back one packet (←)").clicked() {
+                step = Some(false);
+            }
+            let play = if self.playback.playing { "⏸ Pause" } else { "▶ Play" };
+            if ui.button(play).on_hover_text("Play or pause (Space)").clicked() {
+                self.playback.toggle();
+            }
+            if ui.button("▶|").on_hover_text("Step forward one packet (→)").clicked() {
+                step = Some(true);
+            }
+            let speed_text =
+                |s: f64| if s >= 1.0 { format!("{s}× real time") } else { format!("1/{}×", (1.0 / s).round()) };
+            egui::ComboBox::new("speed", "speed").selected_text(speed_text(self.playback.speed)).show_ui(ui, |ui| {
+                for s in SPEEDS {
+                    ui.selectable_value(&mut self.playback.speed, s, speed_text(s));
+                }
+            });
+            let mut t = self.playback.playhead_us as f64;
+            let end = self.playback.end_us.max(1) as f64;
+            let width = (ui.available_width() - 260.0).max(120.0);
+            ui.spacing_mut().slider_width = width;
+            if ui
+                .add(egui::Slider::new(&mut t, 0.0..=end).show_value(false))
+                .on_hover_text("Drag to scrub through time")
+                .changed()
+            {
+                self.playback.seek(t as u64);
+            }
+            ui.monospace(format!(
+                "{} / {}",
+                crate::trace::ladder_text::format_time(self.playback.playhead_us as f64),
+                crate::trace::ladder_text::format_time(end)
+            ));
+            if ui.button("Fit").on_hover_text("Show the whole run").clicked() {
+                self.window = TimeWindow::fit(self.playback.end_us);
+            }
+        });
+        if let Some(forward) = step {
+            self.step(trace, forward);
         }
-        ui.separator();
-        if ui.button("Open capture…").on_hover_text("Choose a pcap or pcapng file").clicked() {
-            intents.push(PacketsIntent::AskForFile { saving: false });
-        }
-        ui.add(
-            egui::TextEdit::singleline(&mut view.open_path)
-                .hint_text("path to a .pcap or .pcapng (or drop a file here)")
-                .desired_width(220.0),
-        );
-        if ui.button("Open").on_hover_text("Open the file named in the box").clicked()
-            && !view.open_path.trim().is_empty()
-        {
-            intents.push(PacketsIntent::Open(view.open_path.trim().into()));
-        }
-        ui.separator();
-        ui.add(egui::TextEdit::singleline(&mut view.save_path).desired_width(200.0))
-            .on_hover_text("Where to save the shown run; .pcapng or .pcap");
-        if ui
-            .button("Save")
-            .on_hover_text("Save as pcap or pcapng (by the file name's extension) for Wireshark or tshark")
-            .clicked()
-        {
-            intents.push(PacketsIntent::Save(view.save_path.clone()));
-        }
-        if ui.button("Save as…").on_hover_text("Choose where to save with the desktop's dialog").clicked() {
-            intents.push(PacketsIntent::AskForFile { saving: true });
-        }
-        ui.separator();
-        ui.checkbox(&mut view.relative, "relative seq").on_hover_text(
-            "Sequence numbers counted from each side's first one (as Wireshark does), or the raw 32-bit values",
-        );
-    });
+    }
 }
 
 /// "captured at": the whole run as the simulator saw it, or what a capture would hold at the
@@ -93,35 +276,6 @@ fn capture_point_picker(ui: &mut Ui, model: &PacketsModel, intents: &mut Vec<Pac
     }
 }
 
-pub fn conversation_picker(ui: &mut Ui, view: &mut PacketsView, trace: &Trace) {
-    if trace.conversations.len() < 2 {
-        return;
-    }
-    let describe = |i: usize| {
-        let c = &trace.conversations[i];
-        format!("{} {} ↔ {} · {} packets · {} bytes", c.protocol_name(), c.a_text(), c.b_text(), c.packets, c.bytes)
-    };
-    let mut picked = None;
-    ui.horizontal(|ui| {
-        ui.label(format!("{} conversations", trace.conversations.len()));
-        let shown = (view.conversation as usize).min(trace.conversations.len() - 1);
-        egui::ComboBox::new("conversation", "conversation").selected_text(describe(shown)).width(520.0).show_ui(
-            ui,
-            |ui| {
-                // Long lists scroll; only the first few thousand are offered.
-                for i in 0..trace.conversations.len().min(5000) {
-                    if ui.selectable_label(i as u32 == view.conversation, describe(i)).clicked() {
-                        picked = Some(i as u32);
-                    }
-                }
-            },
-        );
-    });
-    if let Some(c) = picked {
-        view.select_conversation(trace, c);
-    }
-}
-
 /// Tracks a row of sliders: while one is dragged the edited scene is kept as a draft; the run
 /// starts when the drag ends (or at once for a click or a typed value).
 #[derive(Default)]
@@ -140,325 +294,3 @@ impl SliderEdits {
 
 /// Room one impairment slider takes, with its value and name (points).
 const IMPAIRMENT_CELL_WIDTH: f32 = 300.0;
-
-pub fn impairments(ui: &mut Ui, view: &mut PacketsView, model: &PacketsModel, intents: &mut Vec<PacketsIntent>) {
-    let Some(shown) = model.scene() else { return };
-    let mut scene = view.draft.clone().unwrap_or_else(|| shown.clone());
-    let mut edits = SliderEdits::default();
-    let mut cleared = false;
-    // A grid as wide as the window allows, so on a projector the sliders wrap onto more rows
-    // instead of running off the right edge.
-    ui.spacing_mut().slider_width = 110.0;
-    let columns = ((ui.available_width() / IMPAIRMENT_CELL_WIDTH).floor() as usize).clamp(1, 8);
-    let mut cell = 0;
-    let mut next_cell = |ui: &mut Ui| {
-        cell += 1;
-        if cell % columns == 0 {
-            ui.end_row();
-        }
-    };
-    egui::Grid::new("impairments").num_columns(columns).show(ui, |ui| {
-        let link = &mut scene.link;
-        let mut percent = |ui: &mut Ui, label: &str, value: &mut f64, max: f64, hint: &str| {
-            let mut p = *value * 100.0;
-            let r = ui
-                .add(egui::Slider::new(&mut p, 0.0..=max).text(label).suffix("%").fixed_decimals(0))
-                .on_hover_text(hint);
-            if edits.track(&r) {
-                *value = p / 100.0;
-            }
-        };
-        percent(ui, "loss", &mut link.loss, 50.0, "Chance that the link loses each packet");
-        next_cell(ui);
-        percent(ui, "dup", &mut link.duplicate, 50.0, "Chance that the link delivers an extra copy");
-        next_cell(ui);
-        percent(ui, "reorder", &mut link.reorder, 50.0, "Chance that a packet is held back and overtaken");
-        next_cell(ui);
-        let mut delay = link.delay_us as f64 / 1000.0;
-        let r = ui
-            .add(egui::Slider::new(&mut delay, 0.0..=500.0).text("delay").suffix(" ms"))
-            .on_hover_text("One-way delay");
-        if edits.track(&r) {
-            link.delay_us = (delay * 1000.0) as u64;
-        }
-        next_cell(ui);
-        let mut jitter = link.jitter_us as f64 / 1000.0;
-        let r = ui.add(egui::Slider::new(&mut jitter, 0.0..=100.0).text("jitter").suffix(" ms"));
-        if edits.track(&r) {
-            link.jitter_us = (jitter * 1000.0) as u64;
-        }
-        next_cell(ui);
-        let mut mbps = link.bandwidth_bps as f64 / 1e6;
-        let r =
-            ui.add(egui::Slider::new(&mut mbps, 0.1..=1000.0).logarithmic(true).text("bandwidth").suffix(" Mbit/s"));
-        if edits.track(&r) {
-            link.bandwidth_bps = (mbps * 1e6) as u64;
-        }
-        next_cell(ui);
-        let r = ui.add(egui::Slider::new(&mut link.mtu, 576..=9000).text("MTU"));
-        edits.track(&r);
-        next_cell(ui);
-        ui.horizontal(|ui| {
-            let r = ui
-                .add(egui::DragValue::new(&mut scene.seed).prefix("seed "))
-                .on_hover_text("Another seed, other losses");
-            edits.track(&r);
-            if !scene.overrides.is_empty() {
-                let n = scene.overrides.len();
-                let text = format!("{n} packet override{} ✖", if n == 1 { "" } else { "s" });
-                if ui.button(text).on_hover_text("Forget the right-click drops, delays and duplicates").clicked() {
-                    scene.overrides.clear();
-                    cleared = true;
-                }
-            }
-        });
-    });
-    // The sliders set the whole path: both directions, and on a two-hop path each hop.
-    if let Some(reverse) = scene.reverse_link.as_mut() {
-        *reverse = scene.link.clone();
-    }
-    if let Some(hop) = scene.second_hop.as_mut() {
-        *hop = scene.link.clone();
-    }
-    if shown.second_hop.is_some() {
-        ui.label(RichText::new("Two hops (client ↔ router ↔ server): each setting applies to each hop.").weak());
-    }
-    if edits.dragging && !edits.commit {
-        // Held: keep the edited scene as a draft and run nothing yet.
-        view.draft = Some(scene);
-    } else if cleared || edits.commit || view.draft.is_some() {
-        // Released (or a click, a typed value, a cleared override): one run.
-        view.draft = None;
-        if scene != *shown {
-            intents.push(PacketsIntent::RunScene(Box::new(scene)));
-        }
-    }
-    egui::CollapsingHeader::new(RichText::new(&shown.title).strong()).id_salt("scene-explanation").default_open(true).show(ui, |ui| {
-        ui.label(&shown.explanation);
-        ui.label(
-            RichText::new(
-                "smoltcp, the real TCP/IP stack at both ends, waits at least 1 s before retransmitting on a timeout, keeps TIME-WAIT for a fixed 10 s (the run ends before it), and sends SACK blocks but does not use them for recovery. Right-click a packet to drop, delay or duplicate it.",
-            )
-            .weak(),
-        );
-        if let Some(run) = model.trace().and_then(|t| t.sim.as_ref()) {
-            ui.label(RichText::new(format!("Run: {}", run.outcome)).weak());
-        }
-    });
-}
-
-pub fn playback_bar(ui: &mut Ui, view: &mut PacketsView, trace: &Trace) {
-    let mut step = None;
-    ui.horizontal(|ui| {
-        if ui.button("⏮").on_hover_text("Back to the start (Home)").clicked() {
-            view.playback.reset(trace, view.conversation);
-            view.selected = None;
-        }
-        if ui.button("◀").on_hover_text("Step back one packet (←)").clicked() {
-            step = Some(false);
-        }
-        let play = if view.playback.playing { "⏸ Pause" } else { "▶ Play" };
-        if ui.button(play).on_hover_text("Play or pause (Space)").clicked() {
-            view.playback.toggle();
-        }
-        if ui.button("▶|").on_hover_text("Step forward one packet (→)").clicked() {
-            step = Some(true);
-        }
-        let speed_text =
-            |s: f64| if s >= 1.0 { format!("{s}× real time") } else { format!("1/{}×", (1.0 / s).round()) };
-        egui::ComboBox::new("speed", "speed").selected_text(speed_text(view.playback.speed)).show_ui(ui, |ui| {
-            for s in SPEEDS {
-                ui.selectable_value(&mut view.playback.speed, s, speed_text(s));
-            }
-        });
-        let mut t = view.playback.playhead_us as f64;
-        let end = view.playback.end_us.max(1) as f64;
-        let width = (ui.available_width() - 260.0).max(120.0);
-        ui.spacing_mut().slider_width = width;
-        if ui
-            .add(egui::Slider::new(&mut t, 0.0..=end).show_value(false))
-            .on_hover_text("Drag to scrub through time")
-            .changed()
-        {
-            view.playback.seek(t as u64);
-        }
-        ui.monospace(format!(
-            "{} / {}",
-            ladder::format_time(view.playback.playhead_us as f64),
-            ladder::format_time(end)
-        ));
-        if ui.button("Fit").on_hover_text("Show the whole run").clicked() {
-            view.window = TimeWindow::fit(view.playback.end_us);
-        }
-    });
-    if let Some(forward) = step {
-        view.step(trace, forward);
-    }
-}
-
-pub struct LadderArea<'a> {
-    pub trace: &'a Trace,
-    pub order: &'a [u32],
-    pub max_flight_us: u64,
-    pub lanes: [String; 2],
-    pub window: &'a mut TimeWindow,
-    pub selected: Option<u32>,
-    pub relative: bool,
-    pub playhead_us: Option<u64>,
-    pub gaps: &'a [crate::trace::gaps::Gap],
-}
-
-/// What happened in the ladder area this frame.
-#[derive(Default)]
-pub struct LadderOutcome {
-    pub clicked: Option<u32>,
-    /// A right-click override: packet number and what to do with it.
-    pub action: Option<(u32, OverrideAction)>,
-    pub export: Option<ExportRequest>,
-}
-
-/// The ladder with its interactions and its legend (with the Export menu).
-pub fn ladder_area(ui: &mut Ui, area: LadderArea<'_>, simulated: bool) -> LadderOutcome {
-    let legend_texts: Vec<String> = theme::packet_legend().iter().map(|(name, _, _)| format!("━ {name}")).collect();
-    let legend_height = crate::ui::widgets::legend::height(ui, &legend_texts, 0.0);
-    let size = ui.available_size() - egui::vec2(0.0, legend_height);
-    let (rect, response) = ui.allocate_exact_size(size.max(egui::vec2(200.0, 120.0)), Sense::click_and_drag());
-    let geometry = Geometry::new(rect, *area.window);
-    // Scroll pans in time; Ctrl + scroll (or pinch) zooms around the pointer.
-    if response.hovered() {
-        let (scroll, zoom, pointer) = ui.input(|i| (i.smooth_scroll_delta.y, i.zoom_delta(), i.pointer.hover_pos()));
-        if zoom != 1.0 {
-            let anchor = pointer.map_or(area.window.start_us + area.window.span_us / 2.0, |p| geometry.t_at(p.y));
-            area.window.zoom(1.0 / f64::from(zoom), anchor);
-        } else if scroll != 0.0 {
-            area.window.start_us -= f64::from(scroll / geometry.height()) * area.window.span_us;
-        }
-    }
-    if response.dragged() {
-        area.window.start_us -= f64::from(response.drag_delta().y / geometry.height()) * area.window.span_us;
-    }
-    let input = LadderInput {
-        trace: area.trace,
-        order: area.order,
-        max_flight_us: area.max_flight_us,
-        lanes: area.lanes,
-        window: *area.window,
-        playhead_us: area.playhead_us,
-        selected: area.selected,
-        relative: area.relative,
-        dark: ui.visuals().dark_mode,
-        gaps: area.gaps,
-    };
-    let painter = ui.painter_at(rect);
-    let mut sketch = Sketch::new(&painter);
-    let hits = ladder::paint(&mut sketch, &geometry, &input, response.hover_pos());
-    let mut clicked = None;
-    if let Some(hovered) = hits.hovered {
-        let p = &area.trace.packets[hovered as usize];
-        let truth = crate::trace::truth::disagreement(area.trace, hovered as usize)
-            .map_or_else(String::new, |t| format!(" (simulator's truth: {t})"));
-        response.clone().on_hover_text(format!(
-            "#{} {}{truth} — click to inspect{}",
-            p.number,
-            p.label_text(),
-            if simulated { ", right-click to change its fate" } else { "" }
-        ));
-        if response.clicked() {
-            clicked = Some(hovered);
-        }
-    }
-    let menu_id = ui.scope_id().with("ladder-menu-packet");
-    if response.secondary_clicked() {
-        ui.memory_mut(|m| m.data.insert_temp(menu_id, hits.hovered));
-    }
-    let mut action = None;
-    if simulated {
-        response.context_menu(|ui| {
-            let Some(Some(index)) = ui.memory(|m| m.data.get_temp::<Option<u32>>(menu_id)) else {
-                ui.label("Right-click a packet to change its fate.");
-                return;
-            };
-            let number = area.trace.packets[index as usize].number;
-            ui.label(RichText::new(format!("Packet #{number}")).strong());
-            if ui.button("Drop it").clicked() {
-                action = Some((number, OverrideAction::Drop));
-                ui.close();
-            }
-            if ui.button("Delay it by 50 ms").clicked() {
-                action = Some((number, OverrideAction::DelayUs(50_000)));
-                ui.close();
-            }
-            if ui.button("Duplicate it").clicked() {
-                action = Some((number, OverrideAction::Duplicate));
-                ui.close();
-            }
-        });
-    }
-    let mut export = None;
-    ui.horizontal_wrapped(|ui| {
-        let dark = ui.visuals().dark_mode;
-        for (name, kind, fate) in theme::packet_legend() {
-            ui.colored_label(theme::packet_color(kind, fate, dark), format!("━ {name}"));
-        }
-        if hits.dense {
-            ui.label(RichText::new("(dense: zoom in)").weak());
-        }
-        ui.separator();
-        export = export_menu(ui, &sketch, rect, &input, &hits.shown);
-    });
-    // Painted after the menu so an export holds exactly this frame's drawing.
-    sketch.paint();
-    LadderOutcome { clicked, action, export }
-}
-
-/// The ladder's Export menu: SVG and Mermaid of what is shown (range, playhead, selection), to a
-/// file or the clipboard, and the window as PNG.
-fn export_menu(
-    ui: &mut Ui,
-    sketch: &Sketch<'_>,
-    rect: egui::Rect,
-    input: &LadderInput<'_>,
-    shown: &[u32],
-) -> Option<ExportRequest> {
-    let mut request = None;
-    let name = file_stem(&input.trace.sim.as_ref().map_or_else(|| "capture".to_string(), |r| r.scene.clone()));
-    let mermaid = || export::mermaid::ladder_diagram(input.trace, &input.lanes, shown, input.relative);
-    ui.menu_button("Export ▾", |ui| {
-        if ui
-            .button("Ladder as SVG…")
-            .on_hover_text("The ladder exactly as shown, as a vector picture for slides")
-            .clicked()
-        {
-            let background = ui.visuals().panel_fill;
-            let svg = export::svg::document(&sketch.shapes, rect, background);
-            request = Some(ExportRequest::File(ExportFile {
-                kind: ExportKind::LadderSvg,
-                name: format!("{name}-ladder.svg"),
-                bytes: svg.into_bytes(),
-            }));
-            ui.close();
-        }
-        if ui.button("Ladder as Mermaid…").on_hover_text("A sequenceDiagram: one arrow per packet shown").clicked() {
-            request = Some(ExportRequest::File(ExportFile {
-                kind: ExportKind::LadderMermaid,
-                name: format!("{name}-ladder.mmd"),
-                bytes: mermaid().into_bytes(),
-            }));
-            ui.close();
-        }
-        if ui
-            .button("Copy ladder as Mermaid")
-            .on_hover_text("Paste it into Markdown between ```mermaid fences")
-            .clicked()
-        {
-            ui.ctx().copy_text(mermaid());
-            ui.close();
-        }
-        ui.separator();
-        if ui.button("Window as PNG…").clicked() {
-            request = Some(ExportRequest::Screenshot);
-            ui.close();
-        }
-    });
-    request
-}

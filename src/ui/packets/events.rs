@@ -46,7 +46,7 @@ pub fn show(
             let color = theme::packet_color(p.analysis.kind, p.fate, dark);
             let text = format!(
                 "{:>11}  {arrow} #{:<5} {:<9} {}",
-                super::ladder::format_time(p.t_us as f64),
+                crate::trace::ladder_text::format_time(p.t_us as f64),
                 p.number,
                 if p.is_tcp() { flag_names(p.flags) } else { String::from("UDP/IP") },
                 p.label_text()

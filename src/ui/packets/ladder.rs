@@ -4,10 +4,10 @@
 
 use egui::{Align2, Color32, FontId, Pos2, Rect, Shape, Stroke, pos2, vec2};
 
-use crate::packet::flag_names;
 use crate::sim::Fate;
 use crate::trace::gaps::Gap;
-use crate::trace::{PacketFate, Trace, TracePacket};
+use crate::trace::ladder_text::{format_time, label};
+use crate::trace::{PacketFate, Trace};
 use crate::ui::theme;
 use crate::ui::widgets::sketch::Sketch;
 
@@ -121,27 +121,6 @@ fn distance_to_segment(p: Pos2, a: Pos2, b: Pos2) -> f32 {
     let ab = b - a;
     let t = if ab.length_sq() == 0.0 { 0.0 } else { ((p - a).dot(ab) / ab.length_sq()).clamp(0.0, 1.0) };
     p.distance(a + ab * t)
-}
-
-/// The lane names: "address:port" of each end of `conversation` (client and server in a run).
-pub fn lane_names(trace: &Trace, conversation: u32) -> [String; 2] {
-    let Some(c) = trace.conversations.get(conversation as usize) else {
-        return [String::from("A"), String::from("B")];
-    };
-    if trace.sim.is_some() {
-        [format!("client {}", c.a_text()), format!("server {}", c.b_text())]
-    } else {
-        [c.a_text(), c.b_text()]
-    }
-}
-
-/// An arrow's text: flags, sequence and acknowledgment numbers, length and label.
-pub fn label(p: &TracePacket, relative: bool) -> String {
-    if !p.is_tcp() {
-        return p.label_text();
-    }
-    let (seq, ack) = if relative { (p.analysis.rel_seq, p.analysis.rel_ack) } else { (p.seq, p.ack) };
-    format!("{}  seq={seq} ack={ack} len={}  · {}", flag_names(p.flags), p.len, p.label_text())
 }
 
 /// Draws the ladder into `sketch` within `geometry.rect`; `pointer` is for hovering.
@@ -385,13 +364,6 @@ fn paint_gaps(sketch: &mut Sketch<'_>, g: &Geometry, input: &LadderInput<'_>, pl
             }
         }
     }
-}
-
-/// "12.345 ms" or "1.234 s".
-pub fn format_time(t_us: f64) -> String {
-    // No "-0.000 ms" from rounding.
-    let t_us = if t_us.abs() < 0.5 { 0.0 } else { t_us };
-    if t_us.abs() >= 1e6 { format!("{:.4} s", t_us / 1e6) } else { format!("{:.3} ms", t_us / 1e3) }
 }
 
 fn time_axis(sketch: &mut Sketch<'_>, g: &Geometry, color: Color32) {

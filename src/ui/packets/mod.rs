@@ -7,6 +7,7 @@ mod controls;
 mod events;
 mod inspector;
 pub mod ladder;
+mod ladder_area;
 mod stream;
 
 use std::path::PathBuf;
@@ -161,7 +162,7 @@ impl PacketsView {
 
     /// The lane names: "address:port" of each end of the shown conversation.
     pub fn lanes(&self, trace: &Trace) -> [String; 2] {
-        ladder::lane_names(trace, self.conversation)
+        crate::trace::ladder_text::lane_names(trace, self.conversation)
     }
 
     fn select(&mut self, trace: &Trace, packet: u32) {
@@ -242,14 +243,14 @@ impl PacketsView {
                     ui.label(RichText::new(format!("{} · link: {}", scene.name, scene.link.summary())).strong());
                 }
             } else {
-                controls::source_bar(ui, self, model, &mut intents);
+                self.source_bar(ui, model, &mut intents);
                 if let Some(trace) = trace {
-                    controls::conversation_picker(ui, self, trace);
+                    self.conversation_picker(ui, trace);
                 }
-                controls::impairments(ui, self, model, &mut intents);
+                self.impairments(ui, model, &mut intents);
             }
             if let Some(trace) = trace {
-                controls::playback_bar(ui, self, trace);
+                self.playback_bar(ui, trace);
             }
             if let Some(error) = &model.error {
                 ui.colored_label(theme::error_color(ui.visuals().dark_mode), error);
@@ -331,7 +332,7 @@ impl PacketsView {
                 });
         }
         let simulated = model.scene().is_some();
-        let area = controls::LadderArea {
+        let area = ladder_area::LadderArea {
             trace,
             order: &playback.order,
             max_flight_us: self.max_flight_us,
@@ -343,7 +344,7 @@ impl PacketsView {
             gaps: &self.gaps,
         };
         egui::CentralPanel::default().show(ui, |ui| {
-            let outcome = controls::ladder_area(ui, area, simulated);
+            let outcome = ladder_area::ladder_area(ui, area, simulated);
             if clicked.is_none() {
                 clicked = outcome.clicked;
             }

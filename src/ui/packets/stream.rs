@@ -80,7 +80,7 @@ pub fn show(ui: &mut Ui, trace: &Trace, receiver: Side, snapshot: Option<Option<
                     };
                     ui.monospace(format!(
                         "{:>10}  #{:<4} bytes {}..{}{note}",
-                        crate::ui::packets::ladder::format_time(a.t_us as f64),
+                        crate::trace::ladder_text::format_time(a.t_us as f64),
                         a.number,
                         a.rel_seq,
                         a.rel_seq + a.len

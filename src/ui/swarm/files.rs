@@ -4,10 +4,18 @@
 
 use egui::{RichText, Ui};
 
-use super::{SwarmView, peer_label};
+use super::SwarmView;
+use super::peer_label::peer_label;
 use crate::model::swarm::{SwarmIntent, SwarmModel};
 
-pub fn show(ui: &mut Ui, model: &SwarmModel, view: &mut SwarmView, intents: &mut Vec<SwarmIntent>) {
+impl SwarmView {
+    /// The Files tab: share a file, download one, and every piece of every file with its holders.
+    pub(super) fn files_tab(&mut self, ui: &mut Ui, model: &SwarmModel, intents: &mut Vec<SwarmIntent>) {
+        show(ui, model, self, intents);
+    }
+}
+
+fn show(ui: &mut Ui, model: &SwarmModel, view: &mut SwarmView, intents: &mut Vec<SwarmIntent>) {
     ui.label(format!(
         "Sharing cuts a file into pieces and stores each on the {} peers closest to its hash. When a \
          holder leaves, the others copy the piece again until it has {} copies.",

@@ -5,7 +5,7 @@
 use egui::{RichText, Ui};
 
 use crate::model::swarm::SwarmIntent;
-use crate::record::swarm::SwarmStart;
+use crate::worker_api::swarm::SwarmStart;
 
 pub struct JoinForm {
     pub name: String,

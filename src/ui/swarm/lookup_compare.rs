@@ -6,10 +6,11 @@
 
 use egui::{Align2, Color32, FontId, Pos2, Rect, RichText, Sense, Stroke, Ui, pos2, vec2};
 
-use super::peer_label;
+use super::peer_label::peer_label;
 use crate::model::swarm::SwarmModel;
 use crate::netsim::scenes::overlay::{hop_bound, relay_once};
-use crate::swarm::lookup::{LookupTrace, round_bound};
+use crate::swarm::lookup::round_bound;
+use crate::swarm::lookup_trace::LookupTrace;
 use crate::ui::palette::{Hue, node_color};
 
 /// Seconds between one round (and one hop) and the next.

@@ -10,6 +10,7 @@ mod files;
 mod join;
 mod lookup_compare;
 mod panels;
+mod peer_label;
 
 use egui::{RichText, Ui};
 
@@ -135,7 +136,7 @@ impl SwarmView {
             SwarmTab::Table => panels::routing_table(ui, model),
             SwarmTab::Lookup => panels::lookup(ui, model, &mut self.lookup_target, intents),
             SwarmTab::Registry => panels::registry(ui, model, intents),
-            SwarmTab::Files => files::show(ui, model, self, intents),
+            SwarmTab::Files => self.files_tab(ui, model, intents),
         });
     }
 }
@@ -173,23 +174,4 @@ fn header(ui: &mut Ui, model: &SwarmModel, intents: &mut Vec<SwarmIntent>) {
             intents.push(SwarmIntent::Leave);
         }
     });
-}
-
-/// A peer's name from what the node knows, or its id's tail.
-pub(crate) fn peer_label(model: &SwarmModel, peer: &str) -> String {
-    if peer == model.state.peer_id {
-        return format!("{} (you)", model.state.name);
-    }
-    let tail: String = peer.chars().rev().take(6).collect::<Vec<_>>().into_iter().rev().collect();
-    match model
-        .state
-        .class
-        .iter()
-        .find(|c| c.peer == peer)
-        .map(|c| c.name.clone())
-        .or_else(|| model.state.names.get(peer).cloned())
-    {
-        Some(name) => format!("{name} …{tail}"),
-        None => format!("…{tail}"),
-    }
 }

@@ -3,7 +3,7 @@
 
 use egui::{RichText, Ui};
 
-use super::peer_label;
+use super::peer_label::peer_label;
 use crate::model::swarm::{SwarmIntent, SwarmModel};
 use crate::swarm::NodeEvent;
 use crate::swarm::lookup::round_bound;

@@ -9,7 +9,7 @@ use tokio::sync::mpsc;
 
 use super::{LiveConfig, run};
 use crate::netsim::{Action, NetScene};
-use crate::record::live::{LiveCommand, LiveUpdate};
+use crate::worker_api::live::{LiveCommand, LiveUpdate};
 
 type Outcome = Result<Box<dyn NetScene>, String>;
 

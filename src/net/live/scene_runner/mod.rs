@@ -21,7 +21,7 @@ use tokio::sync::mpsc;
 use crate::netsim::live_world::Frame;
 pub use crate::netsim::live_world::MAX_LIVE_NODES;
 use crate::netsim::{Action, NetScene};
-use crate::record::live::{LiveCommand, LiveSnapshot, LiveUpdate, WireFrame};
+use crate::worker_api::live::{LiveCommand, LiveSnapshot, LiveUpdate, WireFrame};
 pub use listener::Limits;
 use listener::{Incoming, NodeListener, listen};
 use writers::Writers;

@@ -4,29 +4,8 @@
 //! each answer out by trial division when it is asked, so a larger n takes it longer. Clients
 //! get the same bytes from both, which is the point of a protocol.
 
-use serde::Serialize;
-
 /// The largest n a client asks about.
 pub const MAX_N: u32 = 500;
-
-/// How a server finds its answer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Implementation {
-    /// Looks the answer up in a table sieved at start-up; constant service time.
-    Table,
-    /// Computes every answer by trial division; service time grows with the work.
-    Compute,
-}
-
-impl Implementation {
-    pub fn describe(self) -> &'static str {
-        match self {
-            Implementation::Table => "looks the answer up in a table built at start",
-            Implementation::Compute => "works out every answer by trial division",
-        }
-    }
-}
 
 /// The protocol's request line for `n`.
 pub fn request_line(n: u32) -> String {

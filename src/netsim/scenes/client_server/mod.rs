@@ -9,15 +9,14 @@ pub mod stats;
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-
 use crate::netsim::admission::{Admission, Admit};
+use crate::netsim::state::{Agreement, ClientServerState, Implementation, ServerState};
 use crate::netsim::world::{Item, SceneMessage, World};
 use crate::netsim::{Action, EventKind, Graph, MessageKind, NetScene, Role, SceneKind, SceneState};
-use implementations::{Implementation, MAX_N, PrimeTable, nth_prime_by_trial_division, request_line, response_bytes};
-pub use stats::{ClientsRow, SeriesPoint, percentile};
+use implementations::{MAX_N, PrimeTable, nth_prime_by_trial_division, request_line, response_bytes};
+pub use stats::percentile;
 
-pub const MAX_CLIENTS: usize = 200;
+pub const MAX_CLIENTS: usize = *SceneKind::ClientServer.node_range().end();
 /// Worker slots and queue places of the step-mode server.
 pub const CAPACITY: usize = 4;
 pub const QUEUE_LIMIT: usize = 8;
@@ -75,42 +74,6 @@ struct Server {
     busy: BTreeMap<u64, (usize, u32)>,
     served: u64,
     implementation: Implementation,
-}
-
-/// One server as the state reports it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct ServerState {
-    pub name: String,
-    pub implementation: Implementation,
-    pub alive: bool,
-    pub capacity: usize,
-    pub queue_limit: usize,
-    pub busy: usize,
-    pub queued: usize,
-    pub served: u64,
-}
-
-/// Whether the two implementations answered alike (modularity only).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Agreement {
-    /// Values of n that both servers have answered.
-    pub both_answered: usize,
-    /// Every such answer was the same bytes from both.
-    pub identical: bool,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct ClientServerState {
-    pub clients: usize,
-    pub servers: Vec<ServerState>,
-    pub requests: u64,
-    pub responses: u64,
-    pub refusals: u64,
-    pub failures: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub agreement: Option<Agreement>,
-    pub series: Vec<SeriesPoint>,
-    pub latency_vs_clients: Vec<ClientsRow>,
 }
 
 /// A request on its way: which client sent it, when, and for which n.

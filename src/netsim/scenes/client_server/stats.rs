@@ -7,37 +7,15 @@
 use std::collections::{BTreeMap, VecDeque};
 
 use hdrhistogram::Histogram;
-use serde::Serialize;
 
 use crate::netsim::History;
+use crate::netsim::state::{ClientsRow, SeriesPoint};
 
 pub const BUCKET_US: u64 = 100_000;
 /// Buckets a bounded history keeps: one minute.
 pub const KEPT_BUCKETS: usize = 600;
 /// The slowest latency a histogram records exactly enough (an hour, in microseconds).
 const HISTOGRAM_MAX_US: u64 = 3_600_000_000;
-
-/// One point of the time series, as the plots and the CLI's JSON have it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct SeriesPoint {
-    pub t_ms: u64,
-    pub rps: f64,
-    pub p50_ms: f64,
-    pub p95_ms: f64,
-    pub queue: usize,
-    pub refused: u64,
-    pub failed: u64,
-    pub clients: usize,
-}
-
-/// Latency at one number of clients.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct ClientsRow {
-    pub clients: usize,
-    pub p50_ms: f64,
-    pub p95_ms: f64,
-    pub responses: u64,
-}
 
 /// Percentile of sorted values (nearest rank); 0 when empty.
 pub fn percentile(sorted: &[u64], p: f64) -> u64 {

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::swarm::lookup::LookupTrace;
+use crate::swarm::lookup_trace::LookupTrace;
 use crate::swarm::share::{GetReport, PutReport};
 use crate::swarm::telemetry::Order;
 use crate::swarm::{NodeEvent, NodeState};

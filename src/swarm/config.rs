@@ -1,0 +1,60 @@
+//! How to start a class swarm node: where it listens, whom it joins, the class code, its name,
+//! Kademlia's k, the replication factor, and the timing of repair and of the registry's log-in.
+
+use std::time::Duration;
+
+use libp2p::Multiaddr;
+
+use super::code::ClassCode;
+use super::names::clean_name;
+
+/// How long a log-in at the teacher's registry lasts unless renewed (libp2p's default is two
+/// hours, far longer than a lesson's laptop stays closed).
+pub const REGISTRATION_TTL: Duration = Duration::from_secs(60);
+/// How to start a node.
+#[derive(Clone, Debug)]
+pub struct NodeConfig {
+    pub listen: Multiaddr,
+    pub join: Vec<Multiaddr>,
+    pub code: ClassCode,
+    /// The display name, already cleaned.
+    pub name: String,
+    /// Kademlia's k: small (2–4) in class so lookups take several rounds.
+    pub bucket_size: usize,
+    /// How many peers hold each piece.
+    pub replication: usize,
+    /// Look for the class by mDNS on the local network.
+    pub mdns: bool,
+    /// The teacher's node: it keeps the class registry (rendezvous point) and gives orders.
+    pub teacher: bool,
+    /// Upload cap in bytes per second, so capacity shows on loopback (None: no cap).
+    pub upload_limit: Option<u64>,
+    /// How often held pieces are checked and copied again.
+    pub repair_every: Duration,
+    /// Log in at the teacher's registry (a short-lived visitor such as `swarm put` does not).
+    pub register: bool,
+    /// How long a log-in at the teacher's registry lasts unless renewed (students renew it every
+    /// third of this), so a laptop closed without logging out is gone from the registry — and
+    /// from the first neighbours it hands newcomers — within this time.
+    pub registration_ttl: Duration,
+}
+
+impl NodeConfig {
+    /// A node with the class defaults: k = 3, r = 3, no mDNS, no upload cap, repair every 5 s.
+    pub fn new(code: ClassCode, name: &str, join: Vec<Multiaddr>) -> NodeConfig {
+        NodeConfig {
+            listen: "/ip4/127.0.0.1/tcp/0".parse().expect("a valid multiaddr"),
+            teacher: join.is_empty(),
+            join,
+            code,
+            name: clean_name(name),
+            bucket_size: 3,
+            replication: 3,
+            mdns: false,
+            upload_limit: None,
+            repair_every: Duration::from_secs(5),
+            register: true,
+            registration_ttl: REGISTRATION_TTL,
+        }
+    }
+}
