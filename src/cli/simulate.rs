@@ -214,3 +214,14 @@ fn find_scene(name_or_path: &str) -> Result<Scene, String> {
     }
     Ok(scene)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_scene_names_the_choices() {
+        let err = find_scene("nope").unwrap_err();
+        assert!(err.contains("handshake"), "{err}");
+    }
+}

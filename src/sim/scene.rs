@@ -224,10 +224,4 @@ mod tests {
         assert_eq!(bytes.len(), 40);
         assert!(bytes.starts_with(b"0000000 netlens\n0000016 netlens\n"));
     }
-
-    #[test]
-    fn unknown_scene_names_the_choices() {
-        let err = Scene::find("nope").unwrap_err();
-        assert!(err.contains("handshake"), "{err}");
-    }
 }
