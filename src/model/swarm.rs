@@ -272,7 +272,7 @@ mod tests {
 
     #[test]
     fn class_files_are_listed_once_with_their_manifest_holders_and_not_when_already_here() {
-        use crate::swarm::node::ClassPeer;
+        use crate::swarm::state::ClassPeer;
         let note =
             |id: char, name: &str| FileNote { id: id.to_string().repeat(64), name: name.into(), size: 1, pieces: 1 };
         let peer = |id: &str, files: Vec<FileNote>| ClassPeer {

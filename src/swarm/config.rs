@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use libp2p::Multiaddr;
+use libp2p::multiaddr::Protocol;
 
 use super::code::ClassCode;
 use super::names::clean_name;
@@ -57,4 +58,18 @@ impl NodeConfig {
             registration_ttl: REGISTRATION_TTL,
         }
     }
+}
+
+/// Addresses a class swarm may listen on: loopback and the local network, never the internet.
+pub fn is_local(addr: &Multiaddr) -> bool {
+    addr.iter().any(|p| match p {
+        Protocol::Ip4(ip) => ip.is_loopback() || ip.is_private() || ip.is_link_local() || ip.is_unspecified(),
+        Protocol::Ip6(ip) => {
+            ip.is_loopback()
+                || ip.is_unspecified()
+                || (ip.segments()[0] & 0xfe00) == 0xfc00
+                || ip.is_unicast_link_local()
+        }
+        _ => false,
+    })
 }

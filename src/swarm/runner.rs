@@ -9,7 +9,9 @@ use tokio::sync::{mpsc, watch};
 
 use super::client::Client;
 use super::config::NodeConfig;
-use super::node::{Node, NodeEvent, NodeState};
+use super::events::NodeEvent;
+use super::node::Node;
+use super::state::NodeState;
 
 /// How often the state is published at most (and at least, through the node's own tick).
 const STATE_EVERY: Duration = Duration::from_millis(250);

@@ -35,6 +35,18 @@ pub enum Request {
     FindNode { target: Key },
 }
 
+impl Request {
+    /// Its kind as the message events name it, and its payload size.
+    pub fn kind_and_size(&self) -> (&'static str, usize) {
+        match self {
+            Request::Store { data, .. } => ("store", data.len()),
+            Request::Has { .. } => ("has", 0),
+            Request::Fetch { .. } => ("fetch", 0),
+            Request::FindNode { .. } => ("find_node", 0),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Response {
     Stored,

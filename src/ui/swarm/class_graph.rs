@@ -11,8 +11,8 @@ use egui::{Align2, Color32, FontId, Pos2, Sense, Stroke, Ui, vec2};
 
 use crate::model::swarm::SwarmModel;
 use crate::swarm::NodeEvent;
-use crate::swarm::node::ClassPeer;
 use crate::swarm::share::Repair;
+use crate::swarm::state::ClassPeer;
 use crate::ui::palette::{Hue, node_color};
 
 /// How long a message stays on screen, in seconds.

@@ -1,0 +1,137 @@
+//! The class registry: on the teacher's node the rendezvous point that keeps who is logged in; on
+//! a student's node the log-in there (renewed before it lapses, so a closed laptop drops out
+//! within `registration_ttl`), the first few neighbours it hands a newcomer, and knowing which
+//! peer is the teacher's.
+
+use std::time::Instant;
+
+use libp2p::swarm::dial_opts::DialOpts;
+use libp2p::{Multiaddr, PeerId, identify, rendezvous};
+
+use super::{Node, REJECTED_NAME};
+use crate::swarm::behaviour::PROTOCOL_VERSION;
+use crate::swarm::config::is_local;
+use crate::swarm::events::NodeEvent;
+use crate::swarm::names::clean_name;
+
+/// The class registry's namespace at the teacher's rendezvous point.
+const NAMESPACE: &str = "netlens-class";
+/// How many neighbours a newcomer dials from the registry.
+const FIRST_NEIGHBOURS: usize = 3;
+
+fn namespace() -> rendezvous::Namespace {
+    rendezvous::Namespace::from_static(NAMESPACE)
+}
+
+impl Node {
+    /// A peer said who it is: refuse another protocol version, learn its addresses, bootstrap the
+    /// first time a peer is known, and log in at the teacher's registry once it is found.
+    pub(super) fn identified(&mut self, peer_id: PeerId, info: identify::Info, now: Instant) -> Option<NodeEvent> {
+        if info.protocol_version != PROTOCOL_VERSION {
+            let _ = self.swarm.disconnect_peer_id(peer_id);
+            return Some(NodeEvent::Refused {
+                peer: peer_id.to_string(),
+                reason: format!(
+                    "it speaks {:?}, this node {PROTOCOL_VERSION:?}: update netlens",
+                    clean_name(&info.protocol_version)
+                ),
+            });
+        }
+        for addr in info.listen_addrs.into_iter().filter(is_local) {
+            self.swarm.behaviour_mut().kad.add_address(&peer_id, addr);
+        }
+        if self.schedule.bootstraps() == 0 {
+            self.bootstrap();
+        }
+        // The teacher's node is the one that keeps the registry: log in there, once.
+        if !self.config.teacher && self.teacher.is_none() && info.protocols.contains(&rendezvous::PROTOCOL_NAME) {
+            self.teacher = Some(peer_id);
+            // Orders and the registry's log-out on a closed laptop both ride this connection.
+            self.swarm.behaviour_mut().keep.keep(peer_id);
+            self.log_in(now);
+        }
+        let name = if self.rejected_names.contains(&peer_id) {
+            REJECTED_NAME.to_string()
+        } else {
+            clean_name(info.agent_version.split_once(' ').map_or("", |(_, name)| name))
+        };
+        self.set_name(peer_id, name.clone());
+        Some(NodeEvent::Identified { peer: peer_id.to_string(), name })
+    }
+
+    /// Logs in at the teacher's registry, or renews the log-in (see `registration_ttl`).
+    pub(super) fn log_in(&mut self, now: Instant) {
+        let (Some(teacher), true) = (self.teacher, self.config.register) else { return };
+        let ttl = self.config.registration_ttl.as_secs().max(1);
+        if self.swarm.behaviour_mut().rendezvous.register(namespace(), teacher, Some(ttl)).is_ok() {
+            self.schedule.logged_in(now);
+        }
+    }
+
+    /// Leaves the registry on the way out.
+    pub(super) fn leave_registry(&mut self) {
+        if let Some(teacher) = self.teacher {
+            self.swarm.behaviour_mut().rendezvous.unregister(namespace(), teacher);
+        }
+    }
+
+    /// The registry confirmed a log-in. Renewals are quiet: only the first asks for neighbours
+    /// and is told.
+    pub(super) fn registered_at(&mut self, rendezvous_node: PeerId) -> Option<NodeEvent> {
+        if self.registered {
+            return None;
+        }
+        self.registered = true;
+        self.swarm.behaviour_mut().rendezvous.discover(Some(namespace()), None, Some(32), rendezvous_node);
+        Some(NodeEvent::Registered { teacher: rendezvous_node.to_string() })
+    }
+
+    /// The registry's answer: the first few classmates to dial.
+    pub(super) fn first_neighbours(&mut self, registrations: Vec<rendezvous::Registration>) -> NodeEvent {
+        let me = *self.swarm.local_peer_id();
+        let mut neighbours = Vec::new();
+        for registration in registrations {
+            let peer = registration.record.peer_id();
+            if peer == me || self.banned.contains(&peer) {
+                continue;
+            }
+            // Only the first few: Kademlia finds the rest itself, and every address handed to it
+            // for a full bucket makes it dial an older neighbour to check.
+            if neighbours.len() == FIRST_NEIGHBOURS {
+                break;
+            }
+            // Kademlia may have met some of them already; the others are dialed.
+            if !self.swarm.is_connected(&peer) {
+                let addrs: Vec<Multiaddr> =
+                    registration.record.addresses().iter().filter(|a| is_local(a)).cloned().collect();
+                for addr in &addrs {
+                    self.swarm.behaviour_mut().kad.add_address(&peer, addr.clone());
+                }
+                let _ = self.swarm.dial(DialOpts::peer_id(peer).addresses(addrs).build());
+            }
+            neighbours.push(peer.to_string());
+        }
+        NodeEvent::Neighbours { peers: neighbours }
+    }
+
+    /// On the teacher's node: a student logged in (a renewal is not a new log-in).
+    pub(super) fn peer_registered(
+        &mut self,
+        peer: PeerId,
+        registration: &rendezvous::Registration,
+    ) -> Option<NodeEvent> {
+        if self.banned.contains(&peer) {
+            return None;
+        }
+        let addrs = registration.record.addresses().iter().filter(|a| is_local(a)).take(8).cloned().collect();
+        self.swarm.behaviour_mut().keep.keep(peer);
+        self.registry.insert(peer, addrs).is_none().then(|| NodeEvent::LoggedIn { peer: peer.to_string() })
+    }
+
+    /// On the teacher's node: a student left the registry (logged out, or its log-in expired).
+    /// Told once, however many ways it left.
+    pub(super) fn log_out(&mut self, peer: PeerId) -> Option<NodeEvent> {
+        self.swarm.behaviour_mut().keep.release(&peer);
+        self.registry.remove(&peer).map(|_| NodeEvent::LoggedOut { peer: peer.to_string() })
+    }
+}
