@@ -1,20 +1,26 @@
 //! Client/server (S10, S18, S19) and modularity (S16): clients send requests in a loop to a
 //! server with a few worker slots and a short queue. Beyond capacity requests wait, then are
 //! refused; a killed server fails every request until it is restarted. Every request asks for
-//! the n-th prime; in the modularity variant two servers that work differently inside
-//! (`implementations`) answer it with the same bytes, and the scene checks that they do.
+//! the n-th prime (`protocol.rs`); in the modularity variant two server programs that work
+//! differently inside (`table_server.rs`, `compute_server.rs`, behind one `PrimeServer` trait)
+//! answer it, and the scene compares the bytes each one sent.
 
-pub mod implementations;
+pub mod compute_server;
+pub mod protocol;
 pub mod stats;
+pub mod table_server;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::netsim::admission::{Admission, Admit};
-use crate::netsim::state::{Agreement, ClientServerState, Implementation, ServerState};
+use crate::netsim::state::{Agreement, ClientServerState, ServerState};
 use crate::netsim::world::{Item, SceneMessage, World};
 use crate::netsim::{Action, EventKind, Graph, MessageKind, NetScene, Role, SceneKind, SceneState};
-use implementations::{MAX_N, PrimeTable, nth_prime_by_trial_division, request_line, response_bytes};
+use compute_server::ComputeServer;
+use protocol::{MAX_N, PrimeServer, Work, request_line};
 pub use stats::percentile;
+use table_server::TableServer;
 
 pub const MAX_CLIENTS: usize = *SceneKind::ClientServer.node_range().end();
 /// Worker slots and queue places of the step-mode server.
@@ -70,10 +76,12 @@ struct Server {
     node: usize,
     /// The same policy the live server uses; it holds (request id, client node, n).
     admission: Admission<(u64, usize, u32)>,
-    /// Requests being served now (id → client node, n), for failing them if the server dies.
-    busy: BTreeMap<u64, (usize, u32)>,
+    /// Requests being served now (id → client node, n, the response the program wrote), for
+    /// sending when the service time is over, or failing them if the server dies.
+    busy: BTreeMap<u64, (usize, u32, String)>,
     served: u64,
-    implementation: Implementation,
+    /// The server program: shared by the scene's checkpoints (it keeps nothing per request).
+    program: Arc<dyn PrimeServer>,
 }
 
 /// A request on its way: which client sent it, when, and for which n.
@@ -88,7 +96,6 @@ struct Outstanding {
 pub struct ClientServer {
     w: World<Msg>,
     servers: Vec<Server>,
-    table: PrimeTable,
     dns: usize,
     clients: Vec<usize>,
     /// Per client: has it resolved the server's name; did its last request fail.
@@ -118,26 +125,26 @@ impl ClientServer {
         }
         let mut w = World::new(seed, 1_000, 500);
         let mut servers = Vec::new();
-        let programs: &[(&str, Implementation)] = if modular {
-            &[("server-a", Implementation::Table), ("server-b", Implementation::Compute)]
+        let table: Arc<dyn PrimeServer> = Arc::new(TableServer::start());
+        let programs: Vec<(&str, Arc<dyn PrimeServer>)> = if modular {
+            vec![("server-a", table), ("server-b", Arc::new(ComputeServer))]
         } else {
-            &[("server", Implementation::Table)]
+            vec![("server", table)]
         };
-        for &(name, implementation) in programs {
+        for (name, program) in programs {
             let node = w.add_node(name.to_string());
             servers.push(Server {
                 node,
                 admission: Admission::new(CAPACITY, QUEUE_LIMIT),
                 busy: BTreeMap::new(),
                 served: 0,
-                implementation,
+                program,
             });
         }
         let dns = w.add_node("dns".to_string());
         let mut scene = Self {
             w,
             servers,
-            table: PrimeTable::build(),
             dns,
             clients: Vec::new(),
             resolved: Vec::new(),
@@ -190,16 +197,15 @@ impl ClientServer {
         self.servers.iter().position(|s| s.node == node)
     }
 
-    /// Starts serving request `id`: how long it takes depends on the implementation.
+    /// Starts serving request `id`: the server's program writes its response now, and how long
+    /// the server is busy depends on the work that took.
     fn start_service(&mut self, server: usize, id: u64, client: usize, n: u32) {
-        self.servers[server].busy.insert(id, (client, n));
-        let service = match self.servers[server].implementation {
-            Implementation::Table => SERVICE_US + self.w.rng.up_to(SERVICE_US / 5),
-            Implementation::Compute => {
-                let divisions = nth_prime_by_trial_division(n).map_or(0, |(_, d)| d);
-                COMPUTE_BASE_US + divisions / DIVISIONS_PER_US
-            }
+        let reply = self.servers[server].program.reply(&request_line(n));
+        let service = match reply.work {
+            Work::Lookup => SERVICE_US + self.w.rng.up_to(SERVICE_US / 5),
+            Work::Divisions(divisions) => COMPUTE_BASE_US + divisions / DIVISIONS_PER_US,
         };
+        self.servers[server].busy.insert(id, (client, n, reply.response));
         let node = self.servers[server].node;
         self.w.timer(node, service, id);
     }
@@ -229,16 +235,11 @@ impl ClientServer {
 
     fn on_service_done(&mut self, server: usize, id: u64) {
         let node = self.servers[server].node;
-        let Some((client, n)) = self.servers[server].busy.remove(&id) else { return };
-        let implementation = self.servers[server].implementation;
-        let prime = match implementation {
-            Implementation::Table => self.table.nth(n),
-            Implementation::Compute => nth_prime_by_trial_division(n).map(|(p, _)| p),
-        };
+        let Some((client, n, body)) = self.servers[server].busy.remove(&id) else { return };
+        let implementation = self.servers[server].program.implementation();
         self.servers[server].served += 1;
-        match prime {
-            Some(prime) => {
-                let body = response_bytes(prime);
+        match body.strip_prefix("HTTP/1.1 200 OK\r\n").and_then(|rest| rest.split_once("\r\n\r\n")) {
+            Some((_, prime)) => {
                 let mut detail = format!("request {id}: 200 OK, prime number {n} is {prime}");
                 if self.modular {
                     detail.push_str(&format!(" (from {}, which {})", self.w.names[node], implementation.describe()));
@@ -248,7 +249,8 @@ impl ClientServer {
             }
             None => {
                 // Only a request from outside the protocol's range gets here.
-                self.w.record(EventKind::Failure, node, client, format!("request {id}: n = {n} is out of range"));
+                let status = body.lines().next().unwrap_or_default().to_string();
+                self.w.record(EventKind::Failure, node, client, format!("request {id}: n = {n}: {status}"));
                 self.w.send(node, client, Msg::Failed { id });
             }
         }
@@ -301,7 +303,7 @@ impl ClientServer {
         self.w.alive[node] = false;
         let s = &mut self.servers[server];
         let mut dropped: Vec<(u64, usize)> =
-            std::mem::take(&mut s.busy).into_iter().map(|(id, (c, _))| (id, c)).collect();
+            std::mem::take(&mut s.busy).into_iter().map(|(id, (c, _, _))| (id, c)).collect();
         dropped.extend(s.admission.reset().into_iter().map(|(id, c, _)| (id, c)));
         dropped.sort();
         let detail = format!("{} stops; {} requests in progress are cut off", self.w.names[node], dropped.len());
@@ -434,7 +436,7 @@ impl NetScene for ClientServer {
             .iter()
             .map(|s| ServerState {
                 name: self.w.names[s.node].clone(),
-                implementation: s.implementation,
+                implementation: s.program.implementation(),
                 alive: self.w.alive[s.node],
                 capacity: s.admission.capacity,
                 queue_limit: s.admission.queue_limit,
@@ -468,7 +470,7 @@ impl NetScene for ClientServer {
                 ("served".into(), s.served.to_string()),
             ];
             if self.modular {
-                node.details.push(("inside".into(), s.implementation.describe().into()));
+                node.details.push(("inside".into(), s.program.implementation().describe().into()));
             }
         }
         nodes[self.dns].role = Role::Dns;
