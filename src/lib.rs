@@ -32,6 +32,8 @@ pub mod cli;
 pub mod export;
 pub mod fuzzing;
 #[cfg(feature = "gui")]
+pub mod headless;
+#[cfg(feature = "gui")]
 pub mod jobs;
 pub mod lesson;
 #[cfg(feature = "gui")]

@@ -215,12 +215,28 @@ fn the_computing_server_is_slower_for_larger_numbers() {
 
 #[test]
 fn the_swarm_beats_the_server_as_nodes_grow() {
+    // Measured from the run: at 1 s the swarm of 64 has finished and the server has not.
+    let (_, early) = run_scene("capacity", Some(64), &[], 1_000);
+    let last = early["comparison"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["nodes"], 64);
+    assert!(last["p2p_ms"].as_u64().is_some_and(|ms| ms < 1_000), "{last}");
+    assert!(last["client_server_ms"].is_null(), "the server is still sending at 1 s: {last}");
     let (_, state) = run_scene("capacity", Some(64), &[], 60_000);
     let rows = state["comparison"].as_array().unwrap();
     let last = rows.last().unwrap();
     assert_eq!(last["nodes"], 64);
     assert!(last["p2p_ms"].as_u64().unwrap() * 4 < last["client_server_ms"].as_u64().unwrap());
-    assert_eq!(state["swarm_finished_ms"], last["p2p_ms"], "the animated swarm matches its row");
+    // One upload of one piece a round: the server alone needs 64 × 8 rounds of 10 ms.
+    assert_eq!(last["client_server_ms"], 64 * 8 * 10);
+    assert_eq!(state["swarm_finished_ms"], last["p2p_ms"], "the animated swarm is its row");
+    // Every race of the comparison finished in the run, the swarm sooner at every size above 2.
+    for row in rows {
+        let (p2p, server) = (row["p2p_ms"].as_u64().unwrap(), row["client_server_ms"].as_u64().unwrap());
+        assert!(p2p <= server, "{row}");
+        if row["nodes"].as_u64().unwrap() > 2 {
+            assert!(p2p < server, "{row}");
+        }
+    }
 }
 
 #[test]

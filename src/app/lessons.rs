@@ -4,7 +4,7 @@
 //! there; after a page is asked for, opening its tab waits until it has loaded.
 
 use super::{NetlensApp, Tab};
-use crate::lesson::{Lesson, LessonAction, View};
+use crate::lesson::{FETCHED_SCENE, Lesson, LessonAction, View};
 use crate::model::lesson::LessonPlayer;
 use crate::model::network::{Mode, NetworkIntent, SessionConfig};
 use crate::ui::lessons::LessonIntent;
@@ -117,6 +117,8 @@ impl NetlensApp {
         match action {
             LessonAction::Packet(_) | LessonAction::Field(_) => self.packets_model.busy(),
             LessonAction::Tab(_) => self.fetch_model.running_load().is_some(),
+            // The replay of the fetched page needs the page.
+            LessonAction::Packets(run) if run.scene == FETCHED_SCENE => self.fetch_model.running_load().is_some(),
             LessonAction::Fetch(_) => {
                 self.demo_addresses().is_none() && matches!(self.demo, super::DemoStatus::Starting)
             }
@@ -135,7 +137,11 @@ impl NetlensApp {
             }
             LessonAction::Packets(run) => {
                 let lesson = self.lessons.player.as_ref().map(|p| &p.lesson).ok_or("no lesson is open")?;
-                let scene = lesson.scene(&run.scene).ok_or(format!("no packet scene {:?}", run.scene))?;
+                let scene = if run.scene == FETCHED_SCENE {
+                    self.fetched_page_replay()?
+                } else {
+                    lesson.scene(&run.scene).ok_or(format!("no packet scene {:?}", run.scene))?
+                };
                 // The capture point first: it applies to the run when its result arrives.
                 self.packets(PacketsIntent::CaptureAt(run.at));
                 self.packets(PacketsIntent::RunScene(Box::new(run.build(scene)?)));
@@ -161,9 +167,9 @@ impl NetlensApp {
                 }
             }
             LessonAction::Act(action) => self.network(NetworkIntent::Act(action)),
-            LessonAction::Fetch(path) => {
-                let home = self.demo_addresses().map(|a| a.home_url()).ok_or("the demo site is not running")?;
-                let url = format!("{}{path}", home.trim_end_matches('/'));
+            LessonAction::Fetch(target) => {
+                let port = self.demo_addresses().map(|a| a.http.port()).ok_or("the demo site is not running")?;
+                let url = target.url(port);
                 self.fetch_view.address.text = url.clone();
                 self.load_url(&url);
             }
@@ -172,6 +178,21 @@ impl NetlensApp {
             }
         }
         Ok(())
+    }
+}
+
+impl NetlensApp {
+    /// The replay of the page the Fetch view loaded last: its first exchange's exact bytes.
+    fn fetched_page_replay(&self) -> Result<crate::sim::Scene, String> {
+        let load = self.fetch_model.current.as_ref().ok_or("nothing was fetched to show as packets")?;
+        let exchange =
+            load.exchanges.first().filter(|e| !e.request.is_empty()).ok_or("the fetch sent no request to show")?;
+        Ok(crate::sim::Scene::fetch_replay(
+            &exchange.url,
+            exchange.request.kept().to_vec(),
+            exchange.response.kept().to_vec(),
+            exchange.response.is_truncated(),
+        ))
     }
 }
 

@@ -85,6 +85,25 @@ impl PacketsRun {
     }
 }
 
+/// A page of the demo site to fetch: its path, on a name in the demo zone (`www.demo.test`
+/// unless the step names another, such as one that does not exist).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FetchPage {
+    pub path: String,
+    pub name: String,
+}
+
+impl FetchPage {
+    pub fn new(path: &str) -> FetchPage {
+        FetchPage { path: path.to_string(), name: format!("www.{}", crate::record::request::DEMO_ZONE) }
+    }
+
+    /// The URL on the demo site listening on `port`.
+    pub fn url(&self, port: u16) -> String {
+        format!("http://{}:{port}{}", self.name, self.path)
+    }
+}
+
 /// One thing a step does.
 #[derive(Clone, Debug, PartialEq)]
 pub enum LessonAction {
@@ -104,8 +123,8 @@ pub enum LessonAction {
     Events(u64),
     /// Network: kill or restart a node, or set the number of clients.
     Act(Action),
-    /// Fetch this path of the demo site (starts the Fetch view afresh).
-    Fetch(String),
+    /// Fetch this page of the demo site (starts the Fetch view afresh).
+    Fetch(FetchPage),
     /// Fetch: open this detail tab (steps, raw, headers, body, dns).
     Tab(String),
 }
@@ -129,6 +148,7 @@ impl LessonAction {
         let allowed: &[&str] = match *key {
             "packets" => &["packets", "seed", "loss", "dup", "reorder", "delay_ms", "mtu", "drop", "at"],
             "network" => &["network", "seed", "nodes"],
+            "fetch" => &["fetch", "name"],
             other => &[other][..],
         };
         if let Some(extra) = keys.iter().find(|k| !allowed.contains(k)) {
@@ -213,7 +233,17 @@ impl LessonAction {
                 if !path.starts_with('/') {
                     return Err(format!("fetch takes a path of the demo site, such as \"/missing\", not {path:?}"));
                 }
-                LessonAction::Fetch(path.to_string())
+                let mut page = FetchPage::new(path);
+                if table.contains_key("name") {
+                    let name = text("name")?.to_ascii_lowercase();
+                    if !crate::record::request::is_demo_name(&name) || name.contains(['/', ':', '@']) {
+                        return Err(format!(
+                            "name is a name in the demo zone, such as \"nosuch.demo.test\", not {name:?}"
+                        ));
+                    }
+                    page.name = name;
+                }
+                LessonAction::Fetch(page)
             }
             "tab" => {
                 let tab = text("tab")?;
@@ -267,5 +297,10 @@ mod tests {
         assert!(parse("{ network = \"nope\" }").unwrap_err().contains("no scene called"));
         assert!(parse("{ tab = \"everything\" }").unwrap_err().contains("raw"));
         assert!(parse("{ fetch = \"missing\" }").unwrap_err().contains("path"));
+        assert_eq!(
+            parse("{ fetch = \"/\", name = \"nosuch.demo.test\" }"),
+            Ok(LessonAction::Fetch(FetchPage { path: "/".into(), name: "nosuch.demo.test".into() }))
+        );
+        assert!(parse("{ fetch = \"/\", name = \"example.com\" }").unwrap_err().contains("demo zone"));
     }
 }

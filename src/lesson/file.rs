@@ -158,7 +158,13 @@ pub fn parse(name: &str, text: &str) -> Result<Lesson, String> {
             let span = action.span();
             let action = LessonAction::from_table(action.get_ref()).map_err(|e| source.error(span.clone(), e))?;
             if let LessonAction::Packets(run) = &action {
-                let scene = lesson.scene(&run.scene).ok_or_else(|| {
+                let scene = if run.scene == super::FETCHED_SCENE {
+                    // The page is only known when the step runs; its settings are checked now.
+                    Some(Scene::fetch_replay("", b"GET / HTTP/1.1\r\n\r\n".to_vec(), Vec::new(), false))
+                } else {
+                    lesson.scene(&run.scene)
+                };
+                let scene = scene.ok_or_else(|| {
                     let names: Vec<String> =
                         Scene::names().map(String::from).chain(lesson.scenes.keys().cloned()).collect();
                     source.error(
@@ -233,6 +239,9 @@ fn validate_order(lesson: &Lesson, source: &Source<'_>) -> Result<(), String> {
         let at = |problem: String| format!("{}:{}: {problem}", source.name, step.line);
         for action in &step.actions {
             match action {
+                LessonAction::Packets(run) if run.scene == super::FETCHED_SCENE && !fetch => {
+                    return Err(at("the fetched page is shown as packets before anything was fetched".into()));
+                }
                 LessonAction::Packets(_) => packets = true,
                 LessonAction::Network { .. } => network = true,
                 LessonAction::Fetch(_) => fetch = true,
@@ -302,6 +311,16 @@ do = [{ packet = 2 }]
     }
 
     #[test]
+    fn the_fetched_page_can_be_shown_as_packets_after_a_fetch() {
+        let text =
+            GOOD.replace("{ packets = \"handshake\" }", "{ fetch = \"/\" }, { packets = \"fetched\", loss = 0.1 }");
+        let lesson = parse("fetched.toml", &text).unwrap();
+        let resolved = lesson.resolved(0);
+        assert!(matches!(&resolved[0], LessonAction::Fetch(page) if page.path == "/"), "the page first: {resolved:?}");
+        assert!(matches!(&resolved[1], LessonAction::Packets(run) if run.scene == "fetched"), "{resolved:?}");
+    }
+
+    #[test]
     fn problems_name_the_file_and_the_line() {
         let cases = [
             (GOOD.replace("schema = 1", "schema = 2"), ":2: schema 2"),
@@ -312,6 +331,7 @@ do = [{ packet = 2 }]
             (GOOD.replace("equals = \"SYN\"", "equal = \"SYN\""), ":11: unknown field `equal`"),
             (GOOD.replace("caption = \"SYN-ACK.\"", "caption = \"SYN-ACK.\"\nbogus = 1"), "unknown field `bogus`"),
             (GOOD.replace("{ packets = \"handshake\" }, ", ""), ":8: a packet is selected before"),
+            (GOOD.replace("\"handshake\" }", "\"fetched\" }"), ":8: the fetched page is shown as packets before"),
         ];
         for (text, expected) in cases {
             let error = parse("lesson.toml", &text).unwrap_err();

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-pub use action::{LessonAction, PacketsRun, View};
+pub use action::{FetchPage, LessonAction, PacketsRun, View};
 pub use check::Check;
 
 use crate::sim::Scene;
@@ -58,6 +58,10 @@ impl Group {
         Self::ALL.into_iter().find(|g| g.name() == text)
     }
 }
+
+/// The packet scene a `{ packets = "fetched" }` action names: the replay, byte for byte, of the
+/// page the Fetch view fetched last (what its "Show as packets" button runs).
+pub const FETCHED_SCENE: &str = "fetched";
 
 /// The seed concepts S1–S24 (`PRODUCT.md`).
 pub const CONCEPTS: u8 = 24;
@@ -104,7 +108,8 @@ impl Lesson {
     }
 
     /// The complete list of actions that builds step `index`'s state from nothing: for each
-    /// view, what was done since it was last started afresh, then which view to show.
+    /// view, what was done since it was last started afresh, then which view to show. The Fetch
+    /// view's actions come first, so a replay of the fetched page has its page.
     pub fn resolved(&self, index: usize) -> Vec<LessonAction> {
         let mut packets = Vec::new();
         let mut network = Vec::new();
@@ -130,9 +135,9 @@ impl Lesson {
                 LessonAction::Tab(_) => fetch.push(action.clone()),
             }
         }
-        let mut all = packets;
+        let mut all = fetch;
+        all.extend(packets);
         all.extend(network);
-        all.extend(fetch);
         all.extend(view.map(LessonAction::View));
         all
     }

@@ -27,10 +27,16 @@ pub fn packets(trace: &Trace, selected: Option<u32>, field: Option<&str>) -> Val
     let intact = trace.sim.as_ref().map(|run| run.received[1] == run.sent[0] && run.received[0] == run.sent[1]);
     if let Value::Object(map) = &mut doc {
         map.insert("selected".into(), json!(packet.map(|p| p.number)));
+        // The selected packet's own row, as `packets` lists it, so a check can say which packet
+        // the field was read from (where it went, its label, its sequence number).
+        let row = selected.and_then(|i| map.get("packets").and_then(|p| p.get(i as usize)).cloned());
+        map.insert("selected_packet".into(), row.unwrap_or(Value::Null));
         map.insert("fields".into(), Value::Array(table));
         map.insert("field".into(), chosen.unwrap_or(Value::Null));
         map.insert("labels".into(), json!(labels));
         map.insert("largest_packet_bytes".into(), json!(trace.packets.iter().map(|p| p.wire_len).max()));
+        // Segments that carry the applications' bytes (resent ones included).
+        map.insert("data_packets".into(), json!(trace.packets.iter().filter(|p| p.len > 0).count()));
         map.insert("stream_intact".into(), json!(intact));
         // Wireshark's "previous segment not captured": holes a capture point cannot see into.
         let gaps = trace.count(crate::packet::LabelKind::LostSegment);

@@ -111,8 +111,9 @@ pub struct ClientsRow {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ComparisonRow {
     pub nodes: usize,
-    pub client_server_ms: u64,
-    pub p2p_ms: u64,
+    /// When the last node had the file, as measured in this run; None until it happens.
+    pub client_server_ms: Option<u64>,
+    pub p2p_ms: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -141,8 +142,10 @@ pub struct OverlayState {
     pub peers: usize,
     /// The most hops a message needs while every peer is alive (ceil log2 N).
     pub hop_bound: usize,
-    /// Every peer's neighbour table, by name.
+    /// Every peer's neighbour table, by name (what the peer was set up to know).
     pub neighbours: BTreeMap<String, Vec<String>>,
+    /// Per peer, the peers whose hello it heard in this run, as they arrived.
+    pub greetings: BTreeMap<String, Vec<String>>,
     pub messages: Vec<RoutedState>,
     pub messages_delivered: u64,
 }

@@ -1,7 +1,9 @@
 //! Capacity (S20): the same file goes to every node. Served by one server with one upload at a
 //! time, the last node finishes after n × pieces rounds; in a swarm every node that has a piece
-//! uploads it too, so the time grows only slowly with n. The animated run is the swarm; the
-//! state compares both for growing numbers of nodes.
+//! uploads it too, so the time grows only slowly with n. The animated run is the swarm; beside
+//! it, on the same clock, the scene races the same file to 1, 2, 4, … nodes both ways, and the
+//! state's comparison fills in as each race finishes — measured from the run, not worked out
+//! beforehand.
 
 use crate::netsim::state::{CapacityState, ComparisonRow};
 use crate::netsim::world::{Item, SceneMessage, World};
@@ -79,24 +81,42 @@ impl Swarm {
     }
 }
 
-/// Rounds until every one of `peers` nodes has the file.
-fn rounds_to_finish(peers: usize, seed: u64, only_server: bool) -> u64 {
-    let mut swarm = Swarm::new(peers);
-    let mut rng = SimRng::new(seed);
-    let mut rounds = 0;
-    while !swarm.complete() {
-        let uploads = swarm.round(&mut rng, only_server);
-        swarm.apply(&uploads);
-        rounds += 1;
+/// One race the comparison measures: the file to `nodes` nodes, by the server alone or by the
+/// swarm, a round at a time on the scene's clock (not drawn).
+#[derive(Clone)]
+struct Race {
+    nodes: usize,
+    only_server: bool,
+    swarm: Swarm,
+    rng: SimRng,
+    finished_us: Option<u64>,
+}
+
+impl Race {
+    fn new(nodes: usize, only_server: bool, seed: u64) -> Race {
+        Race { nodes, only_server, swarm: Swarm::new(nodes), rng: SimRng::new(seed), finished_us: None }
     }
-    rounds
+
+    /// The round at `now`: done if everyone has the file, else one more round of uploads.
+    fn round(&mut self, now: u64) {
+        if self.finished_us.is_some() {
+            return;
+        }
+        if self.swarm.complete() {
+            self.finished_us = Some(now);
+            return;
+        }
+        let uploads = self.swarm.round(&mut self.rng, self.only_server);
+        self.swarm.apply(&uploads);
+    }
 }
 
 #[derive(Clone)]
 pub struct Capacity {
     w: World<Msg>,
     swarm: Swarm,
-    rows: Vec<ComparisonRow>,
+    /// The comparison's races, for 1, 2, 4, … and this many nodes, both ways.
+    races: Vec<Race>,
     finished_at: Option<u64>,
 }
 
@@ -113,16 +133,33 @@ impl Capacity {
         let mut sizes: Vec<usize> =
             std::iter::successors(Some(1usize), |n| Some(n * 2)).take_while(|&n| n < peers).collect();
         sizes.push(peers);
-        let rows = sizes
+        // The swarm of `peers` nodes is the animated run itself; every other race runs unseen.
+        let races = sizes
             .into_iter()
-            .map(|n| {
-                let server = rounds_to_finish(n, seed, true) * ROUND_US;
-                let swarm = rounds_to_finish(n, seed, false) * ROUND_US;
-                ComparisonRow { nodes: n, client_server_ms: server / 1000, p2p_ms: swarm / 1000 }
-            })
+            .flat_map(|n| [Some(Race::new(n, true, seed)), (n < peers).then(|| Race::new(n, false, seed))])
+            .flatten()
             .collect();
         w.timer(0, 0, 0);
-        Ok(Self { w, swarm: Swarm::new(peers), rows, finished_at: None })
+        Ok(Self { w, swarm: Swarm::new(peers), races, finished_at: None })
+    }
+
+    /// The comparison so far: per number of nodes, each way's finish time once measured.
+    fn comparison(&self) -> Vec<ComparisonRow> {
+        let animated = self.swarm.have.len() - 1;
+        let finished = |nodes: usize, only_server: bool| {
+            let finished_us = if nodes == animated && !only_server {
+                self.finished_at
+            } else {
+                self.races.iter().find(|r| r.nodes == nodes && r.only_server == only_server)?.finished_us
+            };
+            finished_us.map(|t| t / 1000)
+        };
+        let mut sizes: Vec<usize> = self.races.iter().map(|r| r.nodes).collect();
+        sizes.dedup();
+        sizes
+            .into_iter()
+            .map(|n| ComparisonRow { nodes: n, client_server_ms: finished(n, true), p2p_ms: finished(n, false) })
+            .collect()
     }
 
     /// Whether a message off a live socket makes sense: a piece that exists, between two nodes.
@@ -145,16 +182,25 @@ impl NetScene for Capacity {
         let Some(item) = self.w.pop() else { return false };
         match item {
             Item::Timer { .. } => {
-                if self.swarm.complete() {
-                    self.finished_at = Some(self.w.now);
-                    self.w.record(EventKind::Complete, 0, 0, format!("every peer has all {PIECES} pieces"));
-                    return true;
+                let now = self.w.now;
+                for race in &mut self.races {
+                    race.round(now);
                 }
-                let uploads = self.swarm.round(&mut self.w.rng, false);
-                for &(from, to, piece) in &uploads {
-                    self.w.send(from, to, Msg::Piece { piece });
+                if self.finished_at.is_none() {
+                    if self.swarm.complete() {
+                        self.finished_at = Some(now);
+                        self.w.record(EventKind::Complete, 0, 0, format!("every peer has all {PIECES} pieces"));
+                    } else {
+                        let uploads = self.swarm.round(&mut self.w.rng, false);
+                        for &(from, to, piece) in &uploads {
+                            self.w.send(from, to, Msg::Piece { piece });
+                        }
+                    }
                 }
-                self.w.timer(0, ROUND_US, 0);
+                // The clock runs on while a race of the comparison has not finished.
+                if self.finished_at.is_none() || self.races.iter().any(|r| r.finished_us.is_none()) {
+                    self.w.timer(0, ROUND_US, 0);
+                }
             }
             Item::Deliver { from, to, msg: Msg::Piece { piece } } => {
                 let Some(have) = self.swarm.have.get_mut(to).and_then(|h| h.get_mut(piece)) else { return true };
@@ -174,7 +220,7 @@ impl NetScene for Capacity {
         SceneState::Capacity(CapacityState {
             pieces: PIECES,
             round_ms: ROUND_US / 1000,
-            comparison: self.rows.clone(),
+            comparison: self.comparison(),
             swarm_finished_ms: self.finished_at.map(|t| t / 1000),
         })
     }

@@ -47,6 +47,8 @@ pub struct Overlay {
     w: World<Msg>,
     mode: Mode,
     neighbours: Vec<Vec<usize>>,
+    /// Per peer, the peers whose hello it heard, as they arrived (a dead peer hears none).
+    greeted_by: Vec<Vec<usize>>,
     messages: Vec<Routed>,
     /// Messages still to launch (routing).
     to_send: usize,
@@ -67,7 +69,8 @@ impl Overlay {
             w.add_node(format!("peer-{}", i + 1));
         }
         let neighbours = finger_tables(peers);
-        let mut scene = Self { w, mode, neighbours, messages: Vec::new(), to_send: 0 };
+        let mut scene =
+            Self { w, mode, neighbours, greeted_by: vec![Vec::new(); peers], messages: Vec::new(), to_send: 0 };
         match mode {
             Mode::Overlay => {
                 for peer in 0..peers {
@@ -204,8 +207,13 @@ impl NetScene for Overlay {
                 }
             }
             Item::Deliver { from, to, msg: Msg::Hello } => {
-                let known = self.neighbours[to].len();
-                self.w.record(EventKind::Hello, from, to, format!("{} knows {known} neighbours", self.w.names[to]));
+                if self.w.alive[to] {
+                    self.greeted_by[to].push(from);
+                    let heard = self.greeted_by[to].len();
+                    let detail =
+                        format!("{} has heard from {heard} peers that keep it as a neighbour", self.w.names[to]);
+                    self.w.record(EventKind::Hello, from, to, detail);
+                }
             }
             Item::Deliver { to, msg: Msg::Route { id }, .. } => {
                 if id >= self.messages.len() {
@@ -243,6 +251,7 @@ impl NetScene for Overlay {
         let names = &self.w.names;
         let named = |list: &[usize]| list.iter().map(|&n| names[n].clone()).collect::<Vec<_>>();
         let neighbours = self.neighbours.iter().enumerate().map(|(i, list)| (names[i].clone(), named(list))).collect();
+        let greetings = self.greeted_by.iter().enumerate().map(|(i, list)| (names[i].clone(), named(list))).collect();
         let messages = self
             .messages
             .iter()
@@ -258,6 +267,7 @@ impl NetScene for Overlay {
             peers: self.neighbours.len(),
             hop_bound: hop_bound(self.neighbours.len()),
             neighbours,
+            greetings,
             messages,
             messages_delivered: self.w.messages_delivered,
         })

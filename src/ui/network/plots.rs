@@ -66,8 +66,9 @@ pub fn client_server(ui: &mut Ui, state: &ClientServerState, live: bool) {
 
 pub fn capacity(ui: &mut Ui, state: &CapacityState) {
     let dark = ui.visuals().dark_mode;
-    let rows = |value: fn(&crate::netsim::state::ComparisonRow) -> u64| -> Vec<[f64; 2]> {
-        state.comparison.iter().map(|r| [r.nodes as f64, value(r) as f64]).collect()
+    let rows = |value: fn(&crate::netsim::state::ComparisonRow) -> Option<u64>| -> Vec<[f64; 2]> {
+        // Only what the run has measured so far: the lines grow as each race finishes.
+        state.comparison.iter().filter_map(|r| value(r).map(|v| [r.nodes as f64, v as f64])).collect()
     };
     ui.label("Time until every node has the file (ms) against the number of nodes");
     Plot::new("capacity").height(260.0).legend(Legend::default()).allow_scroll(false).x_axis_label("nodes").show(
