@@ -237,17 +237,40 @@ fn https_with_an_untrusted_certificate_fails_at_the_tls_step() {
 }
 
 #[test]
-fn stopping_a_load_from_another_thread_ends_it_promptly_as_cancelled() {
-    let demo = common::start_demo();
-    let loader = PageLoader::new(&FetchOptions { subresources: false, ..demo.options() }).unwrap();
+fn stopping_a_load_from_another_thread_ends_it_before_the_server_answers_as_cancelled() {
+    // A server that reads the request, says so, and never answers: the load is then surely
+    // blocked waiting when the stop comes. (After 60 s it hangs up — a guard against a hang; a
+    // load ended that way would not be "cancelled", so the test would fail, not wait forever.)
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (read_tx, read_rx) = std::sync::mpsc::channel::<()>();
+    let server = std::thread::spawn(move || {
+        let (mut socket, _) = listener.accept().unwrap();
+        let mut request = Vec::new();
+        let mut buf = [0u8; 1024];
+        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = std::io::Read::read(&mut socket, &mut buf).unwrap();
+            assert!(n > 0, "the client hung up before its request was whole");
+            request.extend_from_slice(&buf[..n]);
+        }
+        read_tx.send(()).unwrap();
+        // Wait for the client to hang up (the stop closes its socket), or the guard.
+        socket.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+        matches!(std::io::Read::read(&mut socket, &mut buf), Ok(0))
+    });
+    let loader = PageLoader::new(&FetchOptions { subresources: false, ..FetchOptions::default() }).unwrap();
     let stop = loader.stop_handle();
     let stopper = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_millis(200));
+        read_rx.recv().expect("the server read the request");
         stop.stop();
     });
-    let result = loader.run(&FetchRequest::parse(&demo.url("/slow?ms=20000")).unwrap(), &mut |_| {});
+    let result = loader.run(&FetchRequest::parse(&format!("http://{addr}/")).unwrap(), &mut |_| {});
     stopper.join().unwrap();
     assert_eq!(result.error.map(|e| e.kind), Some(ErrorKind::Cancelled));
+    let exchange = &result.exchanges[0];
+    assert!(exchange.request.kept().starts_with(b"GET / HTTP/1.1\r\n"), "the request went out");
+    assert!(exchange.head.is_none() && exchange.response.is_empty(), "no answer was ever sent");
+    assert!(server.join().unwrap(), "the stop closed the connection the load was waiting on");
 }
 
 #[test]

@@ -249,11 +249,31 @@ fn an_idle_connection_is_not_closed_by_the_frame_timeout() {
     }
     let mut stream = TcpStream::connect(listening[1]).unwrap();
     let local = stream.local_addr().unwrap();
-    std::thread::sleep(FRAME_TIMEOUT * 3);
-    // peer-1 greets peer-2, its neighbour: a real message of this scene.
+    // Idle for three frame timeouts, listening all the while for the close that a timeout on
+    // quiet connections would bring.
+    stream.set_read_timeout(Some(FRAME_TIMEOUT * 3)).unwrap();
+    let mut byte = [0u8; 1];
+    match stream.read(&mut byte) {
+        Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
+        Ok(0) => panic!("the node closed the idle connection"),
+        other => panic!("the node sent something to an idle connection: {other:?}"),
+    }
+    // peer-1 greets peer-2, its neighbour: a real message of this scene (the routing scene sends
+    // no greetings of its own, so a hello from peer-1 to peer-2 is this one).
     let hello = Frame::encode(0, 1, MessageKind::Hello, b"\"Hello\"");
     stream.write_all(&hello.bytes).unwrap();
-    std::thread::sleep(Duration::from_millis(300));
+    let deadline = Instant::now() + PATIENCE;
+    'delivered: loop {
+        if let Some(LiveUpdate::Snapshot(snapshot)) = live.recv_timeout(Duration::from_millis(50)) {
+            for e in &snapshot.new_events {
+                assert!(!(e.kind == "rejected" && e.from == local.to_string()), "rejected: {}", e.detail);
+                if e.kind == "hello" && e.from == "peer-1" && e.to == "peer-2" {
+                    break 'delivered;
+                }
+            }
+        }
+        assert!(Instant::now() < deadline, "the frame sent after the idle time was never delivered");
+    }
     let scene = live.stop().unwrap();
     assert!(
         !scene.events().iter().any(|e| e.kind == "rejected" && e.from == local.to_string()),

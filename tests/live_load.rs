@@ -34,7 +34,13 @@ fn a_killed_server_fails_every_request_and_a_restarted_one_answers_again() {
         assert!(before.rps > 0.0 && before.failed == 0);
         let addr = server.addr;
         drop(server); // kill: stop listening, drop connections
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        // Dead once a new connection is refused (not after some sleep): until then a request
+        // might still be answered by the listener's last moments.
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while tokio::net::TcpStream::connect(addr).await.is_ok() {
+            assert!(std::time::Instant::now() < deadline, "the killed server still accepts connections");
+            tokio::task::yield_now().await;
+        }
         let dead = measure(addr, 2, Duration::from_millis(300)).await;
         assert_eq!(dead.rps, 0.0, "nothing is answered: {dead:?}");
         assert!(dead.failed > 0);

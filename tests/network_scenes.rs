@@ -42,10 +42,45 @@ fn routing_delivers_every_message_within_the_hop_bound() {
 #[test]
 fn routing_goes_around_a_dead_peer() {
     let (_, state) = run_scene("routing", Some(20), &[(0, "kill:peer-5")], 10_000);
-    for m in state["messages"].as_array().unwrap() {
-        let path = m["path"].as_array().unwrap();
-        assert!(!path.iter().any(|p| p == "peer-5") || m["from"] == "peer-5" || m["to"] == "peer-5", "{m}");
+    let messages = state["messages"].as_array().unwrap();
+    assert!(!messages.is_empty());
+    // The path each message would take with every peer alive: greedy along the ring through the
+    // neighbour tables, as the scene routes.
+    let tables = state["neighbours"].as_object().unwrap();
+    let index = |name: &str| name.trim_start_matches("peer-").parse::<usize>().unwrap() - 1;
+    let ahead = |from: usize, to: usize| (to + 20 - from) % 20;
+    let greedy = |from: usize, to: usize| {
+        let mut path = vec![from];
+        let mut at = from;
+        while at != to && path.len() < 25 {
+            let next = tables[&format!("peer-{}", at + 1)]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| index(n.as_str().unwrap()))
+                .filter(|&n| ahead(at, n) <= ahead(at, to))
+                .max_by_key(|&n| ahead(at, n))
+                .unwrap();
+            path.push(next);
+            at = next;
+        }
+        path
+    };
+    let mut detours = 0;
+    for m in messages {
+        let (from, to) = (index(m["from"].as_str().unwrap()), index(m["to"].as_str().unwrap()));
+        if from == 4 || to == 4 {
+            continue;
+        }
+        let path: Vec<usize> = m["path"].as_array().unwrap().iter().map(|p| index(p.as_str().unwrap())).collect();
+        assert!(!path.contains(&4), "a message went through the dead peer: {m}");
+        if greedy(from, to).contains(&4) {
+            // It would have gone through peer-5: it still arrives, another way.
+            assert_eq!(m["delivered"], true, "{m}");
+            detours += 1;
+        }
     }
+    assert!(detours > 0, "no message would have crossed peer-5, so nothing was shown");
 }
 
 #[test]
@@ -72,7 +107,9 @@ fn login_and_logout_update_the_registry_on_every_supernode() {
     assert_eq!(registry.len(), 11);
     assert_eq!(state["registry_copies_agree"], true);
     // Nobody still counts the departed peer as a neighbour.
-    for (peer, list) in state["neighbours"].as_object().unwrap() {
+    let neighbours = state["neighbours"].as_object().unwrap();
+    assert!(neighbours.len() >= 10, "{neighbours:?}");
+    for (peer, list) in neighbours {
         if peer != "peer-2" {
             assert!(!list.as_array().unwrap().iter().any(|n| n == "peer-2"), "{peer} still lists peer-2");
         }
@@ -85,15 +122,29 @@ fn login_and_logout_update_the_registry_on_every_supernode() {
 
 #[test]
 fn a_dead_peer_is_noticed_and_removed_from_the_registry() {
-    let (_, state) = run_scene("supernodes", Some(12), &[(600_000, "kill:peer-5")], 10_000);
-    let registry = state["registry"].as_array().unwrap();
-    assert!(!registry.iter().any(|r| r["peer"] == "peer-5"));
+    let listed = |state: &Value| state["registry"].as_array().unwrap().iter().any(|r| r["peer"] == "peer-5");
+    // Just before it dies, peer-5 is logged in: otherwise its absence later would prove nothing.
+    let (_, before) = run_scene("supernodes", Some(12), &[], 599);
+    assert!(listed(&before), "peer-5 had logged in by 0.6 s: {}", before["registry"]);
+    let (scene, state) = run_scene("supernodes", Some(12), &[(600_000, "kill:peer-5")], 10_000);
+    assert!(!listed(&state), "{}", state["registry"]);
+    let (_, alive) = run_scene("supernodes", Some(12), &[], 10_000);
+    assert!(listed(&alive), "without the kill it would still be there");
+    assert!(scene.events().iter().any(|e| e.kind == "kill" && e.from == "peer-5"));
 }
 
 #[test]
 fn replication_restores_r_copies_and_the_file_hash_after_a_peer_dies() {
+    let (_, placed) = run_scene("replicated-storage", Some(8), &[], 499);
+    let held_by_3 = placed["pieces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["holders"].as_array().unwrap().iter().any(|h| h == "peer-3"));
+    assert!(held_by_3.count() > 0, "peer-3 held pieces before it died");
     let (_, state) = run_scene("replicated-storage", Some(8), &[(500_000, "kill:peer-3")], 10_000);
     assert_eq!(state["replication"], REPLICATION);
+    assert_eq!(state["pieces"].as_array().unwrap().len(), 12);
     for piece in state["pieces"].as_array().unwrap() {
         let holders = piece["holders"].as_array().unwrap();
         assert_eq!(holders.len(), REPLICATION, "{piece}");
@@ -121,7 +172,9 @@ fn killing_every_holder_of_a_piece_reports_it_lost() {
     assert!(lost.iter().any(|p| p == 0), "piece 0 is reported lost: {lost:?}");
     assert!(state["hash_after"].is_null(), "the file cannot be read back");
     // Pieces that kept a survivor are back at r copies.
-    for piece in state["pieces"].as_array().unwrap() {
+    let pieces = state["pieces"].as_array().unwrap();
+    assert!(pieces.iter().filter(|p| !lost.contains(&p["id"])).count() > 0, "some pieces kept a survivor");
+    for piece in pieces {
         if !lost.contains(&piece["id"]) {
             assert_eq!(piece["holders"].as_array().unwrap().len(), REPLICATION, "{piece}");
         }

@@ -21,6 +21,8 @@ struct Node {
     child: Child,
     addr: String,
     state: PathBuf,
+    /// Every line it printed after its address: one JSON event each.
+    events: std::sync::mpsc::Receiver<String>,
 }
 
 impl Drop for Node {
@@ -47,11 +49,14 @@ fn start_with(dir: &Path, name: &str, code: &str, join: Option<&str>, extra: &[&
     let mut child = command.stdout(Stdio::piped()).stderr(stderr).spawn().expect("netlens starts");
     // Read the first line, then keep draining: the node prints an event per line.
     let (tx, rx) = std::sync::mpsc::channel();
+    let (events_tx, events) = std::sync::mpsc::channel();
     let stdout = child.stdout.take().unwrap();
     std::thread::spawn(move || {
         let mut lines = BufReader::new(stdout).lines();
         let _ = tx.send(lines.next().and_then(Result::ok).unwrap_or_default());
-        for _ in lines {}
+        for line in lines.map_while(Result::ok) {
+            let _ = events_tx.send(line);
+        }
     });
     let addr = rx.recv_timeout(PATIENCE).unwrap_or_default().trim().to_string();
     assert!(
@@ -59,7 +64,7 @@ fn start_with(dir: &Path, name: &str, code: &str, join: Option<&str>, extra: &[&
         "{name}: first line is the address: {addr:?} ({})",
         std::fs::read_to_string(&errors).unwrap_or_default()
     );
-    Node { child, addr, state }
+    Node { child, addr, state, events }
 }
 
 fn state(node: &Node) -> Option<serde_json::Value> {
@@ -111,9 +116,20 @@ fn five_processes_form_one_swarm_and_a_wrong_code_cannot_join() {
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(said.contains("a different class code"), "{said}");
     assert_eq!(said.trim().lines().count(), 1, "one line: {said}");
-    // The teacher never counted it.
-    std::thread::sleep(Duration::from_millis(500));
-    assert_eq!(state(&teacher).unwrap()["connected"].as_array().unwrap().len(), 4);
+    // The teacher's side of that handshake: it reports the stranger turned away (an accepted
+    // stranger would have been a connection instead), and still counts four students.
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        match teacher.events.recv_timeout(Duration::from_millis(500)) {
+            Ok(line) if line.contains("\"event\":\"incoming_refused\"") => break,
+            Ok(_) | Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+            Err(e) => panic!("the teacher's output ended: {e}"),
+        }
+        assert!(Instant::now() < deadline, "the teacher never reported the refused handshake");
+    }
+    let after = state(&teacher).unwrap();
+    assert_eq!(after["connected"].as_array().unwrap().len(), 4);
+    assert_eq!(after["names"].as_object().unwrap().len(), 4, "nobody new identified itself");
 
     // Nothing listening, a bad code, a public listen address: one line, exit 1.
     let unreachable = teacher.addr.replacen(&teacher.addr.split('/').nth(4).unwrap().to_string(), "1", 1);

@@ -90,11 +90,47 @@ fn a_refused_connection_is_shown_at_the_connect_step() {
 
 #[test]
 fn a_malformed_address_gets_a_clear_message_not_a_request() {
+    // A server that reports the request line of every connection it gets, and answers each.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (lines_tx, lines) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for socket in listener.incoming() {
+            let Ok(mut socket) = socket else { return };
+            let mut request = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match std::io::Read::read(&mut socket, &mut buf) {
+                    Ok(n) if n > 0 => request.extend_from_slice(&buf[..n]),
+                    _ => break,
+                }
+            }
+            let line = String::from_utf8_lossy(&request).lines().next().unwrap_or_default().to_string();
+            let _ = std::io::Write::write_all(&mut socket, b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n");
+            if lines_tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
     let mut harness = start_app();
-    type_url_and_enter(&mut harness, "ftp://www.demo.test/");
+    type_url_and_enter(&mut harness, &format!("ftp://127.0.0.1:{port}/malformed"));
     run_until(&mut harness, "the reason is shown", |h| {
         has_label_containing(h, "netlens fetches http:// and https:// URLs")
     });
+    let failed = harness.state().fetch_model().current.as_ref().expect("the failure is the current load");
+    assert!(failed.exchanges.is_empty(), "no exchange was begun");
+    // Then a good address to the same server: the first request it ever sees must be that one,
+    // so nothing was sent for the malformed one.
+    type_url_and_enter(&mut harness, &format!("http://127.0.0.1:{port}/after"));
+    let first = std::cell::RefCell::new(None);
+    run_until(&mut harness, "the good request reaches the server", |_| {
+        let mut first = first.borrow_mut();
+        if first.is_none() {
+            *first = lines.try_recv().ok();
+        }
+        first.is_some()
+    });
+    assert_eq!(first.into_inner().as_deref(), Some("GET /after HTTP/1.1"));
 }
 
 #[test]

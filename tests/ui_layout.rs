@@ -67,18 +67,24 @@ fn check_view(tab: &str) {
         harness.run_steps(2);
         harness.key_press(egui::Key::Enter);
         harness.get_by_label(tab).click();
-        for _ in 0..40 {
+        // Measure the view only once it shows what it is about: the page loaded, the packet
+        // scene's run installed (its ladder, events and inspector drawn), the Network scene open.
+        let ready = |h: &Harness<'_, NetlensApp>| match tab {
+            "Fetch" => h.query_all_by_label_contains("Done:").next().is_some(),
+            "Packets" => {
+                let model = h.state().packets_model();
+                model.trace().is_some() && !model.busy() && h.query_all_by_label_contains("Events:").next().is_some()
+            }
+            _ => !h.state().network_model().graph().nodes.is_empty(),
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while !ready(&harness) {
+            assert!(std::time::Instant::now() < deadline, "the {tab} view never showed its content");
             harness.step();
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
-        if tab == "Fetch" {
-            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-            while harness.query_all_by_label_contains("Done:").next().is_none() {
-                assert!(std::time::Instant::now() < deadline, "the demo page did not load");
-                harness.step();
-                std::thread::sleep(std::time::Duration::from_millis(20));
-            }
-        }
+        // One more frame laid out with the content in place.
+        harness.run_steps(2);
         let bad = outside(&harness, width, height);
         assert!(bad.is_empty(), "{tab} at {pixels:?} and {}%: cut off: {bad:#?}", zoom * 100.0);
     }

@@ -374,6 +374,11 @@ impl NetlensApp {
         &self.settings
     }
 
+    /// The Fetch view's model (tests read what was loaded, or that nothing was).
+    pub fn fetch_model(&self) -> &FetchModel {
+        &self.fetch_model
+    }
+
     /// Where the built-in services listen, once they do.
     pub fn demo_addresses(&self) -> Option<&DemoAddresses> {
         match &self.demo {

@@ -38,6 +38,12 @@ pub enum NodeEvent {
         addr: String,
         reason: String,
     },
+    /// Someone dialled this node and was turned away before joining (another class code, or
+    /// not a netlens swarm at all).
+    IncomingRefused {
+        addr: String,
+        reason: String,
+    },
     /// mDNS saw a peer on the local network.
     Discovered {
         peer: String,

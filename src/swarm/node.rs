@@ -378,6 +378,10 @@ impl Node {
                 }
                 Some(NodeEvent::DialFailed { addr: peer_id.map_or_else(String::new, |p| p.to_string()), reason })
             }
+            SwarmEvent::IncomingConnectionError { send_back_addr, error, .. } => Some(NodeEvent::IncomingRefused {
+                addr: send_back_addr.to_string(),
+                reason: describe_dial_error(&error.to_string()),
+            }),
             SwarmEvent::Behaviour(event) => self.behaviour_event(event, now),
             _ => None,
         }

@@ -25,6 +25,16 @@ impl Drop for Demo {
     }
 }
 
+/// A test that cannot run here says why and returns — except with `CI=true`, where a skipped
+/// test is a failure (`.ci/run` installs what every test needs).
+pub fn skip(reason: &str) {
+    assert!(
+        !std::env::var("CI").is_ok_and(|v| v == "true"),
+        "CI=true, and this test cannot run: {reason} (.ci/run installs what the tests need)"
+    );
+    eprintln!("skipped: {reason}");
+}
+
 /// Starts the demo site (http and https) and DNS responder on free loopback ports.
 pub fn start_demo() -> Demo {
     let (ready_tx, ready_rx) = mpsc::channel();
