@@ -1,7 +1,10 @@
 //! Hostile bytes to every listener of a headless live scene: each broken connection is turned
 //! away with one visible "rejected frame" event, no node is marked dead because of it, and the
 //! scene still tells its story — replicated storage gets back to r copies with the same hash
-//! after a real kill.
+//! after a real kill. Most attacks open with a real node's preamble (the test knows the session's
+//! key, as a buggy node of the session would), so that the frame after it is what is judged;
+//! three attack the preamble itself: none at all, a node's name without its token, and a
+//! connection that says it is one node and then speaks for another (posing as the tracker).
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
@@ -9,8 +12,8 @@ use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
 use netlens::net::live::scene_runner::handle::LiveHandle;
-use netlens::net::live::scene_runner::{Limits, LiveConfig};
-use netlens::netsim::live_world::{Frame, MAX_FRAME};
+use netlens::net::live::scene_runner::{Limits, LiveConfig, SessionKey};
+use netlens::netsim::live_world::{Frame, MAX_FRAME, encode_preamble};
 use netlens::netsim::{Action, MessageKind, create};
 use netlens::worker_api::live::LiveUpdate;
 
@@ -18,10 +21,28 @@ const PATIENCE: Duration = Duration::from_secs(60);
 /// Short, so the trickle and the unfinished frame are cut off quickly in this test.
 const FRAME_TIMEOUT: Duration = Duration::from_millis(400);
 
-/// One kind of hostile connection: a name and the bytes it sends to node `to` (then it waits).
+/// The session's key, known to this test.
+const KEY: [u8; 16] = *b"hostile-test-key";
+
+/// How a hostile connection opens.
+#[derive(Clone, Copy, PartialEq)]
+enum Opening {
+    /// With the preamble of the node it sends as, token and all.
+    Own,
+    /// Straight into a frame.
+    Nothing,
+    /// With a node's name and a made-up token.
+    WithoutToken,
+    /// With the preamble of this sender, token and all (one the scene does not have).
+    OwnAs(u16),
+}
+
+/// One kind of hostile connection: a name, how it opens, and the bytes it then sends as node
+/// `from` to node `to` (then it waits).
 struct Attack {
     name: &'static str,
-    bytes: fn(to: u16) -> Vec<u8>,
+    opening: Opening,
+    bytes: fn(from: u16, to: u16) -> Vec<u8>,
     /// Send one byte at a time, slowly.
     trickle: bool,
     /// Close the connection right after sending.
@@ -46,27 +67,55 @@ fn body(from: u16, to: u16, kind: &[u8], payload: &[u8]) -> Vec<u8> {
 fn attacks() -> Vec<Attack> {
     vec![
         Attack {
+            name: "no preamble",
+            opening: Opening::Nothing,
+            bytes: |from, to| framed(&body(from, to, b"hello", b"\"Hello\"")),
+            trickle: false,
+            close: false,
+        },
+        Attack {
+            name: "a node's name without its token",
+            opening: Opening::WithoutToken,
+            bytes: |from, to| framed(&body(from, to, b"hello", b"\"Hello\"")),
+            trickle: false,
+            close: false,
+        },
+        Attack {
+            name: "posing as another node (the tracker) on a node's connection",
+            opening: Opening::Own,
+            bytes: |from, to| {
+                let other = if from == 0 { 2 } else { 0 };
+                framed(&body(if to == other { from + 3 } else { other }, to, b"store", b"{}"))
+            },
+            trickle: false,
+            close: false,
+        },
+        Attack {
             name: "bad UTF-8 kind",
-            bytes: |to| framed(&body(0, to, &[0xff, 0xff], b"{}")),
+            opening: Opening::Own,
+            bytes: |from, to| framed(&body(from, to, &[0xff, 0xff], b"{}")),
             trickle: false,
             close: false,
         },
         Attack {
             name: "the 11 bytes of the issue",
-            bytes: |_| vec![0, 0, 0, 7, 0, 0, 0, 1, 2, 0xff, 0xff],
+            opening: Opening::Own,
+            bytes: |_, _| vec![0, 0, 0, 7, 0, 0, 0, 1, 2, 0xff, 0xff],
             trickle: false,
             close: false,
         },
         Attack {
             name: "unknown kind",
-            bytes: |to| framed(&body(0, to, b"explode", b"{}")),
+            opening: Opening::Own,
+            bytes: |from, to| framed(&body(from, to, b"explode", b"{}")),
             trickle: false,
             close: false,
         },
         Attack {
             name: "length longer than what follows",
-            bytes: |to| {
-                let mut b = framed(&body(0, to, b"store", b"{}"));
+            opening: Opening::Own,
+            bytes: |from, to| {
+                let mut b = framed(&body(from, to, b"store", b"{}"));
                 b[3] = 200;
                 b
             },
@@ -75,8 +124,9 @@ fn attacks() -> Vec<Attack> {
         },
         Attack {
             name: "length shorter than the kind",
-            bytes: |to| {
-                let mut b = framed(&body(0, to, b"store", b"{\"Store\":{}}"));
+            opening: Opening::Own,
+            bytes: |from, to| {
+                let mut b = framed(&body(from, to, b"store", b"{\"Store\":{}}"));
                 b[3] = 6;
                 b
             },
@@ -85,43 +135,50 @@ fn attacks() -> Vec<Attack> {
         },
         Attack {
             name: "unknown sender",
-            bytes: |to| framed(&body(999, to, b"hello", b"\"Hello\"")),
+            opening: Opening::OwnAs(999),
+            bytes: |_, to| framed(&body(999, to, b"hello", b"\"Hello\"")),
             trickle: false,
             close: false,
         },
         Attack {
             name: "addressed to another node",
-            bytes: |to| framed(&body(0, to + 1, b"store", b"{}")),
+            opening: Opening::Own,
+            bytes: |from, to| framed(&body(from, to + 1, b"store", b"{}")),
             trickle: false,
             close: false,
         },
         Attack {
             name: "garbage JSON",
-            bytes: |to| framed(&body(0, to, b"store", b"{not json at all")),
+            opening: Opening::Own,
+            bytes: |from, to| framed(&body(from, to, b"store", b"{not json at all")),
             trickle: false,
             close: false,
         },
         Attack {
             name: "a message of the wrong shape",
-            bytes: |to| framed(&body(0, to, b"store", b"{\"Store\":{\"piece\":99,\"bytes\":[1,2,3]}}")),
+            opening: Opening::Own,
+            bytes: |from, to| framed(&body(from, to, b"store", b"{\"Store\":{\"piece\":99,\"bytes\":[1,2,3]}}")),
             trickle: false,
             close: false,
         },
         Attack {
             name: "1 MiB",
-            bytes: |to| framed(&body(0, to, b"store", &vec![b'x'; 1 << 20])),
+            opening: Opening::Own,
+            bytes: |from, to| framed(&body(from, to, b"store", &vec![b'x'; 1 << 20])),
             trickle: false,
             close: false,
         },
         Attack {
             name: "a trickle",
-            bytes: |to| framed(&body(0, to, b"store", &[b' '; 64])),
+            opening: Opening::Own,
+            bytes: |from, to| framed(&body(from, to, b"store", &[b' '; 64])),
             trickle: true,
             close: false,
         },
         Attack {
             name: "closed in the middle of a frame",
-            bytes: |to| framed(&body(0, to, b"store", b"{\"Store\":"))[..10].to_vec(),
+            opening: Opening::Own,
+            bytes: |from, to| framed(&body(from, to, b"store", b"{\"Store\":"))[..10].to_vec(),
             trickle: false,
             close: true,
         },
@@ -132,7 +189,16 @@ fn attacks() -> Vec<Attack> {
 fn attack(addr: SocketAddr, to: u16, attack: &Attack) -> SocketAddr {
     let mut stream = TcpStream::connect(addr).unwrap();
     let local = stream.local_addr().unwrap();
-    let bytes = (attack.bytes)(to);
+    let key = SessionKey::from_secret(KEY);
+    // A node of the session, not the one attacked.
+    let from: u16 = if to == 0 { 1 } else { 0 };
+    let mut bytes = match attack.opening {
+        Opening::Own => encode_preamble(from, &key.token(from.into())).to_vec(),
+        Opening::OwnAs(sender) => encode_preamble(sender, &key.token(sender.into())).to_vec(),
+        Opening::Nothing => Vec::new(),
+        Opening::WithoutToken => encode_preamble(from, &[7; 16]).to_vec(),
+    };
+    bytes.extend((attack.bytes)(from, to));
     // A refused write just means the node already closed us, as it should.
     if attack.trickle {
         for byte in bytes {
@@ -156,8 +222,11 @@ fn attack(addr: SocketAddr, to: u16, attack: &Attack) -> SocketAddr {
 #[test]
 fn hostile_frames_to_every_listener_are_rejected_and_the_scene_still_repairs() {
     const { assert!(1 << 20 > MAX_FRAME) };
-    let config =
-        LiveConfig { limits: Limits { frame_timeout: FRAME_TIMEOUT, ..Limits::default() }, ..LiveConfig::default() };
+    let config = LiveConfig {
+        limits: Limits { frame_timeout: FRAME_TIMEOUT, ..Limits::default() },
+        key: SessionKey::from_secret(KEY),
+        ..LiveConfig::default()
+    };
     let live = LiveHandle::start(create("replicated-storage", 3, Some(6)).unwrap(), config).unwrap();
     let mut listening = Vec::new();
     let deadline = Instant::now() + PATIENCE;
@@ -228,6 +297,9 @@ fn hostile_frames_to_every_listener_are_rejected_and_the_scene_still_repairs() {
         "addressed to node",
         "does not exist",
         "closed in the middle",
+        "did not open by saying which node it is",
+        "without that node's session token",
+        "but this connection is node",
     ] {
         assert!(reasons.iter().any(|r| r.contains(expected)), "no rejection says {expected:?}: {reasons:?}");
     }
@@ -238,8 +310,11 @@ fn hostile_frames_to_every_listener_are_rejected_and_the_scene_still_repairs() {
 fn an_idle_connection_is_not_closed_by_the_frame_timeout() {
     // A connection that sits idle longer than the frame timeout, then sends a good frame, is
     // still heard: the timeout bounds unfinished frames, not quiet connections.
-    let config =
-        LiveConfig { limits: Limits { frame_timeout: FRAME_TIMEOUT, ..Limits::default() }, ..LiveConfig::default() };
+    let config = LiveConfig {
+        limits: Limits { frame_timeout: FRAME_TIMEOUT, ..Limits::default() },
+        key: SessionKey::from_secret(KEY),
+        ..LiveConfig::default()
+    };
     let live = LiveHandle::start(create("routing", 1, Some(4)).unwrap(), config).unwrap();
     let mut listening = Vec::new();
     while listening.len() < 4 {
@@ -261,6 +336,7 @@ fn an_idle_connection_is_not_closed_by_the_frame_timeout() {
     // peer-1 greets peer-2, its neighbour: a real message of this scene (the routing scene sends
     // no greetings of its own, so a hello from peer-1 to peer-2 is this one).
     let hello = Frame::encode(0, 1, MessageKind::Hello, b"\"Hello\"");
+    stream.write_all(&encode_preamble(0, &SessionKey::from_secret(KEY).token(0))).unwrap();
     stream.write_all(&hello.bytes).unwrap();
     let deadline = Instant::now() + PATIENCE;
     'delivered: loop {

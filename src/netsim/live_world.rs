@@ -2,10 +2,13 @@
 //! as frames of our small protocol (to be carried over real TCP) instead of being scheduled,
 //! and frames that arrived are handed back in. The scene's own logic is untouched.
 //!
-//! A frame: `u32` length of the rest, `u16` sender, `u16` receiver, `u8` length of the kind,
-//! the kind in ASCII (one of `MessageKind`'s names), then the message as JSON. All integers
-//! big-endian. Frames come from sockets that any local process can reach, so decoding is
-//! strict: every field is checked and named in the error, and nothing here can panic.
+//! A connection opens with a preamble: the magic `NLS1`, the `u16` sender, and the sender's
+//! 16-byte token (which only the session that runs the scene can make), so every frame on that
+//! connection is bound to the node that opened it. Then frames: `u32` length of the rest, `u16`
+//! sender, `u16` receiver, `u8` length of the kind, the kind in ASCII (one of `MessageKind`'s
+//! names), then the message as JSON. All integers big-endian. Frames come from sockets that any
+//! local process can reach, so decoding is strict: every field is checked and named in the
+//! error, and nothing here can panic.
 
 use super::kinds::MessageKind;
 use super::world::{Item, SceneMessage, World};
@@ -19,6 +22,38 @@ pub const MAX_LIVE_NODES: usize = 400;
 
 /// Bytes before the kind: length (4), sender (2), receiver (2), kind length (1).
 const HEADER: usize = 9;
+
+/// What a connection opens with: magic (4), sender (2), the sender's token (16).
+pub const PREAMBLE_LEN: usize = 22;
+const PREAMBLE_MAGIC: &[u8; 4] = b"NLS1";
+
+/// A connection's preamble: which node opens it, and the token that proves it.
+pub fn encode_preamble(sender: u16, token: &[u8; 16]) -> [u8; PREAMBLE_LEN] {
+    let mut bytes = [0u8; PREAMBLE_LEN];
+    bytes[..4].copy_from_slice(PREAMBLE_MAGIC);
+    bytes[4..6].copy_from_slice(&sender.to_be_bytes());
+    bytes[6..].copy_from_slice(token);
+    bytes
+}
+
+/// How many bytes of a preamble say it is one.
+pub const PREAMBLE_MAGIC_LEN: usize = 4;
+
+/// Whether `bytes` start as a preamble does.
+pub fn has_preamble_magic(bytes: &[u8]) -> bool {
+    bytes.starts_with(PREAMBLE_MAGIC)
+}
+
+/// The sender and token a preamble names; the error says why it is not one.
+pub fn decode_preamble(bytes: &[u8; PREAMBLE_LEN]) -> Result<(usize, [u8; 16]), String> {
+    if !has_preamble_magic(bytes) {
+        return Err("the connection did not open by saying which node it is".into());
+    }
+    let sender = usize::from(u16::from_be_bytes([bytes[4], bytes[5]]));
+    let mut token = [0u8; 16];
+    token.copy_from_slice(&bytes[6..]);
+    Ok((sender, token))
+}
 
 /// One protocol message as bytes, with who sent it to whom.
 #[derive(Clone, Debug, PartialEq)]

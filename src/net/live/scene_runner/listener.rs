@@ -1,8 +1,10 @@
 //! A node's listener in live mode, and the reader for each connection it accepts. Any local
-//! process can connect, so a reader trusts nothing: frames are cut by tokio-util's
-//! `LengthDelimitedCodec` with a maximum length, decoded strictly, and must be addressed to this
-//! node. A frame that has started must finish within the timeout, though a connection may sit
-//! idle between frames for as long as it likes. Each reader hands one frame at a time to the
+//! process can connect, so a reader trusts nothing: a connection must open with the preamble of
+//! the node it speaks for, with that node's session token, and every frame on it must come from
+//! that node; frames are cut by tokio-util's `LengthDelimitedCodec` with a maximum length,
+//! decoded strictly, and must be addressed to this node. A preamble or frame that has started
+//! must finish within the timeout, though a connection may sit idle between frames for as long
+//! as it likes. Each reader hands one frame at a time to the
 //! session and waits for its verdict, so a flood is slowed to what the scene can take; any bad
 //! frame is reported once and its connection closed.
 
@@ -10,13 +12,16 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinSet;
 use tokio_util::codec::{FramedRead, LengthDelimitedCodec};
 
-use crate::netsim::live_world::{Frame, MAX_FRAME};
+use super::session_key::SessionKey;
+use crate::netsim::live_world::{
+    Frame, MAX_FRAME, PREAMBLE_LEN, PREAMBLE_MAGIC_LEN, decode_preamble, has_preamble_magic,
+};
 
 /// Limits on what one stranger can do to a listener.
 #[derive(Clone, Copy, Debug)]
@@ -56,16 +61,23 @@ pub async fn listen(
     node: usize,
     addr: SocketAddr,
     limits: Limits,
+    key: SessionKey,
     incoming: mpsc::Sender<Incoming>,
 ) -> std::io::Result<NodeListener> {
     let listener = TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     let mut tasks = JoinSet::new();
-    tasks.spawn(accept_loop(listener, node, limits, incoming));
+    tasks.spawn(accept_loop(listener, node, limits, key, incoming));
     Ok(NodeListener { addr, _tasks: tasks })
 }
 
-async fn accept_loop(listener: TcpListener, node: usize, limits: Limits, incoming: mpsc::Sender<Incoming>) {
+async fn accept_loop(
+    listener: TcpListener,
+    node: usize,
+    limits: Limits,
+    key: SessionKey,
+    incoming: mpsc::Sender<Incoming>,
+) {
     let mut readers = JoinSet::new();
     loop {
         let Ok((stream, peer)) = listener.accept().await else {
@@ -82,7 +94,7 @@ async fn accept_loop(listener: TcpListener, node: usize, limits: Limits, incomin
             }
             continue;
         }
-        readers.spawn(read_frames(stream, node, peer, limits, incoming.clone()));
+        readers.spawn(read_frames(stream, node, peer, limits, key, incoming.clone()));
     }
 }
 
@@ -91,15 +103,60 @@ fn codec() -> LengthDelimitedCodec {
     LengthDelimitedCodec::builder().length_field_length(4).big_endian().max_frame_length(MAX_FRAME).new_codec()
 }
 
+/// Which node a connection speaks for: its preamble, read in full within the frame timeout once
+/// its first byte came, with the right token for that node.
+async fn sender_of(
+    stream: &mut BufReader<TcpStream>,
+    node: usize,
+    limits: Limits,
+    key: SessionKey,
+) -> Result<usize, String> {
+    match stream.fill_buf().await {
+        Ok([]) | Err(_) => return Err("the connection closed before saying which node it is".into()),
+        Ok(_) => {}
+    }
+    // The magic first, so a stranger's frame is named for what it is without waiting for more.
+    let mut preamble = [0u8; PREAMBLE_LEN];
+    let read = async {
+        stream.read_exact(&mut preamble[..PREAMBLE_MAGIC_LEN]).await?;
+        if !has_preamble_magic(&preamble) {
+            return Ok(false);
+        }
+        stream.read_exact(&mut preamble[PREAMBLE_MAGIC_LEN..]).await.map(|_| true)
+    };
+    match tokio::time::timeout(limits.frame_timeout, read).await {
+        Err(_) => return Err(format!("the preamble was started and not finished within {:?}", limits.frame_timeout)),
+        Ok(Err(_)) => return Err("the connection closed in the middle of its preamble".into()),
+        Ok(Ok(_)) => {}
+    }
+    let (sender, token) = decode_preamble(&preamble)?;
+    if sender == node {
+        return Err(format!("it says it is node {sender}, this listener's own node"));
+    }
+    if token != key.token(sender) {
+        return Err(format!("it says it is node {sender} without that node's session token"));
+    }
+    Ok(sender)
+}
+
 async fn read_frames(
     stream: TcpStream,
     node: usize,
     peer: SocketAddr,
     limits: Limits,
+    key: SessionKey,
     incoming: mpsc::Sender<Incoming>,
 ) {
     let _ = stream.set_nodelay(true);
-    let mut framed = FramedRead::new(BufReader::new(stream), codec());
+    let mut stream = BufReader::new(stream);
+    let sender = match sender_of(&mut stream, node, limits, key).await {
+        Ok(sender) => sender,
+        Err(reason) => {
+            let _ = incoming.send(Incoming::Rejected { node, peer, reason }).await;
+            return;
+        }
+    };
+    let mut framed = FramedRead::new(stream, codec());
     let mut window_start = Instant::now();
     let mut frames_in_window = 0u32;
     loop {
@@ -115,10 +172,12 @@ async fn read_frames(
             Ok(None) => Err("the connection closed in the middle of a frame".to_string()),
             Ok(Some(Err(e))) => Err(describe_codec_error(&e)),
             Ok(Some(Ok(body))) => Frame::decode_body(&body).and_then(|frame| {
-                if frame.to == node {
-                    Ok(frame)
-                } else {
+                if frame.to != node {
                     Err(format!("addressed to node {}, but this listener is node {node}", frame.to))
+                } else if frame.from != sender {
+                    Err(format!("it claims to come from node {}, but this connection is node {sender}'s", frame.from))
+                } else {
+                    Ok(frame)
                 }
             }),
         };

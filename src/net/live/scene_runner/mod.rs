@@ -11,6 +11,7 @@
 
 pub mod handle;
 mod listener;
+pub mod session_key;
 mod writers;
 
 use std::net::SocketAddr;
@@ -24,6 +25,7 @@ use crate::netsim::{Action, NetScene};
 use crate::worker_api::live::{LiveCommand, LiveSnapshot, LiveUpdate, WireFrame};
 pub use listener::Limits;
 use listener::{Incoming, NodeListener, listen};
+pub use session_key::SessionKey;
 use writers::Writers;
 
 /// Frames kept for a snapshot between two publications.
@@ -36,11 +38,13 @@ pub struct LiveConfig {
     pub limits: Limits,
     /// Snapshots go out at most this often.
     pub publish_every: Duration,
+    /// The secret the session's nodes prove themselves with (a fresh one for every session).
+    pub key: SessionKey,
 }
 
 impl Default for LiveConfig {
     fn default() -> Self {
-        Self { limits: Limits::default(), publish_every: Duration::from_millis(50) }
+        Self { limits: Limits::default(), publish_every: Duration::from_millis(50), key: SessionKey::random() }
     }
 }
 
@@ -77,10 +81,15 @@ impl Session {
         }
         while self.listeners.len() < count {
             let node = self.listeners.len();
-            let listener =
-                listen(node, SocketAddr::from(([127, 0, 0, 1], 0)), self.config.limits, self.incoming.clone())
-                    .await
-                    .map_err(|e| format!("cannot listen on loopback: {e}"))?;
+            let listener = listen(
+                node,
+                SocketAddr::from(([127, 0, 0, 1], 0)),
+                self.config.limits,
+                self.config.key,
+                self.incoming.clone(),
+            )
+            .await
+            .map_err(|e| format!("cannot listen on loopback: {e}"))?;
             let name = scene.live_world().node_name(node).unwrap_or_default().to_string();
             report(LiveUpdate::Listening { node: name, addr: listener.addr });
             self.addresses.push(listener.addr);
@@ -177,7 +186,7 @@ impl Session {
                 let Some(i) = node.filter(|&i| self.listeners.get(i).is_some_and(Option::is_none)) else {
                     return;
                 };
-                match listen(i, self.addresses[i], self.config.limits, self.incoming.clone()).await {
+                match listen(i, self.addresses[i], self.config.limits, self.config.key, self.incoming.clone()).await {
                     Ok(listener) => self.listeners[i] = Some(listener),
                     Err(e) => self.notice = Some(format!("{name} cannot listen again: {e}")),
                 }
@@ -283,7 +292,7 @@ pub async fn run(
         listeners: Vec::new(),
         addresses: Vec::new(),
         incoming: incoming_sender,
-        writers: Writers::new(bounce_sender),
+        writers: Writers::new(bounce_sender, config.key),
         frames: Vec::new(),
         seen: Seen::default(),
         rejected: 0,
