@@ -129,3 +129,69 @@ fn a_taken_preferred_port_gives_way_but_a_named_port_must_be_free() {
         );
     });
 }
+
+/// Reads until the server closes the connection (or sends something); the deadline is a hang
+/// guard: a server that kept the connection would fail the test there.
+fn closed_by_server(stream: &mut TcpStream) -> bool {
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut buf = [0u8; 64];
+    match stream.read(&mut buf) {
+        Ok(0) => true,
+        Err(e) => !matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut),
+        Ok(_) => false,
+    }
+}
+
+#[test]
+fn a_tls_client_that_never_finishes_its_handshake_is_closed() {
+    let mut config = netlens::net::demo::DemoConfig::ephemeral();
+    config.limits.tls_handshake = Duration::from_millis(300);
+    let demo = common::start_demo_with(config);
+    // Connected, and silent: no ClientHello ever comes.
+    let mut silent = TcpStream::connect(demo.addresses.https.unwrap()).unwrap();
+    assert!(closed_by_server(&mut silent), "the server kept a handshake that never started");
+    // Half a ClientHello, then nothing.
+    let mut half = TcpStream::connect(demo.addresses.https.unwrap()).unwrap();
+    half.write_all(&[0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc]).unwrap();
+    assert!(closed_by_server(&mut half), "the server kept a handshake that never finished");
+    // And the site still serves over http.
+    assert!(get(demo.addresses.http, "/", "").starts_with("HTTP/1.1 200 OK\r\n"));
+}
+
+#[test]
+fn connections_beyond_the_cap_are_closed_at_once_and_a_freed_place_serves_again() {
+    let mut config = netlens::net::demo::DemoConfig::ephemeral();
+    config.limits.max_connections = 4;
+    let demo = common::start_demo_with(config);
+    let http = demo.addresses.http;
+    // Four connections that each got an answer (so the server surely holds them), kept open.
+    let mut held: Vec<TcpStream> = (0..4)
+        .map(|_| {
+            let mut stream = TcpStream::connect(http).unwrap();
+            stream.write_all(b"GET /missing HTTP/1.1\r\nHost: www.demo.test\r\n\r\n").unwrap();
+            let mut buf = [0u8; 12];
+            stream.read_exact(&mut buf).unwrap();
+            assert_eq!(&buf, b"HTTP/1.1 404");
+            stream
+        })
+        .collect();
+    // A fifth is closed as soon as it is accepted, without an answer.
+    let mut fifth = TcpStream::connect(http).unwrap();
+    let _ = fifth.write_all(b"GET / HTTP/1.1\r\nHost: www.demo.test\r\n\r\n");
+    assert!(closed_by_server(&mut fifth), "a fifth connection was served");
+    // One leaves: once the server has seen it go, a new connection is served again.
+    drop(held.remove(0));
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let mut stream = TcpStream::connect(http).unwrap();
+        let _ = stream.write_all(b"GET / HTTP/1.1\r\nHost: www.demo.test\r\nConnection: close\r\n\r\n");
+        stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let mut reply = Vec::new();
+        let _ = stream.read_to_end(&mut reply);
+        if reply.starts_with(b"HTTP/1.1 200 OK\r\n") {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the freed place was never taken again");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

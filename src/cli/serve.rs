@@ -41,6 +41,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
         http: choice(args.port, DEFAULT_HTTP_PORT),
         https: choice(args.https_port, DEFAULT_HTTPS_PORT),
         dns: choice(args.dns_port, DEFAULT_DNS_PORT),
+        ..DemoConfig::default()
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().thread_name("netlens-serve").build() {
         Ok(rt) => rt,

@@ -37,12 +37,17 @@ pub fn skip(reason: &str) {
 
 /// Starts the demo site (http and https) and DNS responder on free loopback ports.
 pub fn start_demo() -> Demo {
+    start_demo_with(DemoConfig::ephemeral())
+}
+
+/// Starts the demo services with `config` (free loopback ports unless it says otherwise).
+pub fn start_demo_with(config: DemoConfig) -> Demo {
     let (ready_tx, ready_rx) = mpsc::channel();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         runtime.block_on(async move {
-            let services = DemoServices::start(&DemoConfig::ephemeral()).await.expect("demo services start");
+            let services = DemoServices::start(&config).await.expect("demo services start");
             ready_tx.send((services.addresses.clone(), services.authority_pem.clone().unwrap())).unwrap();
             let _ = stop_rx.await;
             drop(services);

@@ -39,6 +39,8 @@ pub struct DemoConfig {
     pub http: PortChoice,
     pub https: PortChoice,
     pub dns: PortChoice,
+    /// What the web site takes from strangers at most.
+    pub limits: server::Limits,
 }
 
 impl Default for DemoConfig {
@@ -49,6 +51,7 @@ impl Default for DemoConfig {
             http: PortChoice::Prefer(DEFAULT_HTTP_PORT),
             https: PortChoice::Prefer(DEFAULT_HTTPS_PORT),
             dns: PortChoice::Prefer(DEFAULT_DNS_PORT),
+            limits: server::Limits::default(),
         }
     }
 }
@@ -110,9 +113,11 @@ impl DemoServices {
             None => SocketAddr::new(config.bind, 0),
         };
 
-        let mut tasks = vec![tokio::spawn(server::serve(http_listener, None, started))];
+        let limits = config.limits;
+        let mut tasks = vec![tokio::spawn(server::serve(http_listener, None, started, limits))];
         if let (Some(listener), Some(certificate)) = (https_listener, &certificate) {
-            tasks.push(tokio::spawn(server::serve(listener, Some(certificate.server_config.clone()), started)));
+            let tls = Some(certificate.server_config.clone());
+            tasks.push(tokio::spawn(server::serve(listener, tls, started, limits)));
         }
         if let Some(socket) = dns_socket {
             tasks.push(tokio::spawn(dns_responder::serve(socket, zone_addresses(config.bind))));

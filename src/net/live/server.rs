@@ -1,6 +1,8 @@
 //! A capacity-limited HTTP server on loopback (hyper): `capacity` requests are served at a
 //! time, each taking `service` (simulated work), up to `queue_limit` wait, the rest get 503.
-//! It can be killed (stops listening and drops its connections) and restarted.
+//! It can be killed (stops listening and drops its connections) and restarted. Any local program
+//! can connect: it holds at most `MAX_CONNECTIONS` at once and backs off on accept errors
+//! (`net::accept`).
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -17,7 +19,12 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::net::accept::BoundedListener;
 use crate::netsim::admission::{Admission, Admit};
+
+/// Connections held at once: more than `netlens load`'s 1,000 clients, far fewer than the
+/// file descriptors a process may open.
+pub const MAX_CONNECTIONS: usize = 1_024;
 
 type Waiting = oneshot::Sender<()>;
 
@@ -47,12 +54,14 @@ pub async fn start(config: ServerConfig, port: u16) -> std::io::Result<LiveServe
     let addr = listener.local_addr()?;
     let admission = Arc::new(Mutex::new(Admission::<Waiting>::new(config.capacity, config.queue_limit)));
     let task = tokio::spawn(async move {
+        let mut listener = BoundedListener::new(listener, MAX_CONNECTIONS, "load server");
         let mut connections = tokio::task::JoinSet::new();
         loop {
-            let Ok((stream, _)) = listener.accept().await else { continue };
+            let (stream, _, place) = listener.next().await;
             let _ = stream.set_nodelay(true);
             let admission = admission.clone();
             connections.spawn(async move {
+                let _place = place;
                 let service = service_fn(move |request| handle(request, admission.clone(), config.service));
                 let _ = http1::Builder::new().keep_alive(true).serve_connection(TokioIo::new(stream), service).await;
             });
