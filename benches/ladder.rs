@@ -1,82 +1,74 @@
-//! Frame building time of the ladder at 1k and 1M packets in one conversation: a whole egui
-//! frame (layout and shapes, not GPU work), fitted to the window and zoomed in. Prints the
-//! median and 95th percentile over many frames. Run: `cargo bench --bench ladder`.
+//! The Packets view at scale, with criterion: opening a 1,000,000-packet capture as the window
+//! does (mapped in place, decoded, labelled), and building one whole egui frame of the ladder
+//! (layout and shapes, not GPU work) for 1,000 and 1,000,000 packets in one conversation, fitted
+//! to the window and zoomed to 300 ms. Run: `cargo bench --bench ladder`; README quotes the
+//! medians it prints.
 
-use std::time::Instant;
+use criterion::{Criterion, criterion_group, criterion_main};
 
 use netlens::capture::{read_bytes, synthetic};
+use netlens::trace::Trace;
 use netlens::ui::packets::ladder::{self, Geometry, LadderInput, TimeWindow};
 
-fn frame_times(trace: &netlens::trace::Trace, window: TimeWindow, frames: usize) -> (f64, f64, usize) {
-    let order = trace.conversation_packets(0);
+/// One whole frame of the ladder over `trace`'s first conversation in `window`.
+fn ladder_frame(ctx: &egui::Context, trace: &Trace, order: &[u32], gaps: &[netlens::trace::gaps::Gap], window: TimeWindow) {
     let end = trace.end_us();
-    let max_flight = 0;
-    let ctx = egui::Context::default();
-    let gaps = netlens::trace::gaps::find_gaps(trace);
-    let mut times = Vec::with_capacity(frames);
-    let mut drawn = 0;
-    for _ in 0..frames {
-        let input = egui::RawInput {
-            screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1400.0, 900.0))),
-            ..Default::default()
-        };
-        let start = Instant::now();
-        let _ = ctx.run_ui(input, |ui| {
-            egui::CentralPanel::default().show(ui, |ui| {
-                let rect = ui.max_rect();
-                let geometry = Geometry::new(rect, window);
-                let ladder_input = LadderInput {
-                    trace,
-                    order: &order,
-                    max_flight_us: max_flight,
-                    lanes: ["client".into(), "server".into()],
-                    window,
-                    playhead_us: Some(end),
-                    selected: None,
-                    relative: true,
-                    dark: true,
-                    gaps: &gaps,
-                };
-                let mut sketch = netlens::ui::widgets::sketch::Sketch::new(ui.painter());
-                drawn = ladder::paint(&mut sketch, &geometry, &ladder_input, None).drawn;
-                sketch.paint();
-            });
+    let input = egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1400.0, 900.0))),
+        ..Default::default()
+    };
+    let _ = ctx.run_ui(input, |ui| {
+        egui::CentralPanel::default().show(ui, |ui| {
+            let rect = ui.max_rect();
+            let geometry = Geometry::new(rect, window);
+            let ladder_input = LadderInput {
+                trace,
+                order,
+                max_flight_us: 0,
+                lanes: ["client".into(), "server".into()],
+                window,
+                playhead_us: Some(end),
+                selected: None,
+                relative: true,
+                dark: true,
+                gaps,
+            };
+            let mut sketch = netlens::ui::widgets::sketch::Sketch::new(ui.painter());
+            ladder::paint(&mut sketch, &geometry, &ladder_input, None);
+            sketch.paint();
         });
-        times.push(start.elapsed().as_secs_f64() * 1000.0);
-    }
-    times.sort_by(f64::total_cmp);
-    (times[frames / 2], times[frames * 95 / 100], drawn)
+    });
 }
 
-/// Opening a capture as the window does (mapped in place, decoded, labelled).
-fn open_time(packets: usize) {
-    let path = std::env::temp_dir().join(format!("netlens-ladder-bench-{packets}.pcap"));
-    std::fs::write(&path, synthetic::many_connections(packets, 1000)).expect("write the capture");
-    let start = Instant::now();
-    let trace = netlens::capture::open(&path).expect("the capture opens");
-    let open_ms = start.elapsed().as_secs_f64() * 1000.0;
-    let start = Instant::now();
-    let busiest = (0..trace.conversations.len() as u32).max_by_key(|&c| trace.conversations[c as usize].packets);
-    let order = trace.conversation_packets(busiest.unwrap_or(0));
-    let select_ms = start.elapsed().as_secs_f64() * 1000.0;
-    println!(
-        "open {packets:>9} packets from a file: {open_ms:.0} ms; choosing a conversation ({} packets): {select_ms:.1} ms",
-        order.len()
-    );
+fn open_capture(c: &mut Criterion) {
+    let path = std::env::temp_dir().join("netlens-ladder-bench-1000000.pcap");
+    std::fs::write(&path, synthetic::many_connections(1_000_000, 1000)).expect("write the capture");
+    let mut group = c.benchmark_group("capture");
+    group.sample_size(10);
+    group.bench_function("open 1,000,000 packets", |b| {
+        b.iter(|| netlens::capture::open(&path).expect("the capture opens"));
+    });
+    group.finish();
     let _ = std::fs::remove_file(path);
 }
 
-fn main() {
-    open_time(1_000_000);
+fn ladder_frames(c: &mut Criterion) {
+    let mut group = c.benchmark_group("ladder frame");
     for packets in [1_000usize, 1_000_000] {
         let trace = read_bytes(&synthetic::many_connections(packets, 1), "bench").expect("synthetic capture reads");
+        let order = trace.conversation_packets(0);
+        let gaps = netlens::trace::gaps::find_gaps(&trace);
+        let ctx = egui::Context::default();
         let fit = TimeWindow::fit(trace.end_us());
         let zoomed = TimeWindow { start_us: trace.end_us() as f64 / 2.0, span_us: 300_000.0 };
         for (name, window) in [("fit to window", fit), ("zoomed to 300 ms", zoomed)] {
-            let (median, p95, drawn) = frame_times(&trace, window, 60);
-            println!(
-                "ladder {packets:>9} packets, {name:<17}: median {median:.3} ms, p95 {p95:.3} ms per frame ({drawn} items drawn)"
-            );
+            group.bench_function(format!("{packets} packets, {name}"), |b| {
+                b.iter(|| ladder_frame(&ctx, &trace, &order, &gaps, window));
+            });
         }
     }
+    group.finish();
 }
+
+criterion_group!(benches, open_capture, ladder_frames);
+criterion_main!(benches);
