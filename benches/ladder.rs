@@ -11,7 +11,13 @@ use netlens::trace::Trace;
 use netlens::ui::packets::ladder::{self, Geometry, LadderInput, TimeWindow};
 
 /// One whole frame of the ladder over `trace`'s first conversation in `window`.
-fn ladder_frame(ctx: &egui::Context, trace: &Trace, order: &[u32], gaps: &[netlens::trace::gaps::Gap], window: TimeWindow) {
+fn ladder_frame(
+    ctx: &egui::Context,
+    trace: &Trace,
+    order: &[u32],
+    gaps: &[netlens::trace::gaps::Gap],
+    window: TimeWindow,
+) {
     let end = trace.end_us();
     let input = egui::RawInput {
         screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1400.0, 900.0))),
