@@ -189,3 +189,39 @@ fn presenter_mode_takes_its_keys_blanks_the_screen_and_fits_1280x720_at_150_perc
     harness.run_steps(2);
     assert!(!harness.state().presenting());
 }
+
+/// Found by looking at the window: a lesson file opened at start, before the demo site is up,
+/// whose first step fetches a page and shows it as packets. The replay must wait for its page
+/// (the Fetch view's actions go first), and show that page's bytes, not the start-up scene.
+#[test]
+fn a_lesson_opened_at_start_replays_the_page_its_step_fetches() {
+    let text = r#"
+schema = 1
+id = "replay-at-start"
+title = "The page, as packets"
+group = "messages"
+concepts = ["S2"]
+summary = "s"
+
+[[steps]]
+caption = "The page just fetched, replayed byte for byte."
+do = [{ fetch = "/" }, { packets = "fetched" }, { packet = 4 }, { field = "IPv4 Destination address" }]
+checks = [
+  { of = "packets", path = "/scene", equals = "fetch-replay" },
+  { of = "packets", path = "/field/value", equals = "192.0.2.80" },
+  { of = "packets", path = "/packets/3/bytes_hex", contains = "474554202f20485454502f312e310d0a" },
+]
+"#;
+    let lesson = netlens::lesson::file::parse("replay.toml", text).unwrap();
+    let opened = lesson.clone();
+    let mut harness = Harness::builder().with_size([1280.0, 800.0]).build_eframe(move |cc| {
+        NetlensApp::new(cc, AppConfig { lesson: Some(opened.clone()), ..AppConfig::test_with_demo() })
+    });
+    settle(&mut harness, |h| h.state().demo_addresses().is_some());
+    idle(&mut harness);
+    settle(&mut harness, |h| !h.state().packets_model().busy() && h.state().packets_model().trace().is_some());
+    idle(&mut harness);
+    assert_eq!(harness.state().lesson_error(), None);
+    let failed = failures(&lesson, 0, &shown(&harness));
+    assert!(failed.is_empty(), "{failed:#?}");
+}

@@ -169,6 +169,11 @@ impl NetlensApp {
         app
     }
 
+    /// Why the last lesson action could not be done, if one could not (tests read it).
+    pub fn lesson_error(&self) -> Option<&str> {
+        self.lessons.error.as_deref()
+    }
+
     /// The open lesson, if any, for tests.
     pub fn lesson_player(&self) -> Option<&crate::model::lesson::LessonPlayer> {
         self.lessons.player.as_ref()

@@ -106,14 +106,24 @@ impl LessonPlayer {
 }
 
 /// For each view, what to do to get from `from` to `to`: nothing if it is the same, the new
-/// actions if `to` only adds to `from`, or all of `to` (which starts that view afresh).
+/// actions if `to` only adds to `from`, or all of `to` (which starts that view afresh). The Fetch
+/// view comes first, and a new page makes a replay of the fetched page run again after it.
 fn difference(from: &[LessonAction], to: &[LessonAction]) -> Vec<LessonAction> {
+    use crate::lesson::View;
     let part = |actions: &[LessonAction], view| -> Vec<LessonAction> {
         actions.iter().filter(|a| !matches!(a, LessonAction::View(_)) && a.view() == Some(view)).cloned().collect()
     };
+    let replays_the_page = |actions: &[LessonAction]| {
+        actions.iter().any(|a| matches!(a, LessonAction::Packets(run) if run.scene == crate::lesson::FETCHED_SCENE))
+    };
+    let page_changed = part(from, View::Fetch) != part(to, View::Fetch);
     let mut out = Vec::new();
-    for view in [crate::lesson::View::Packets, crate::lesson::View::Network, crate::lesson::View::Fetch] {
-        let (old, new) = (part(from, view), part(to, view));
+    for view in [View::Fetch, View::Packets, View::Network] {
+        let (mut old, new) = (part(from, view), part(to, view));
+        if view == View::Packets && page_changed && replays_the_page(&new) {
+            // The packets replay the page: a new page means a new run.
+            old.clear();
+        }
         if new.is_empty() || old == new {
             continue;
         }
@@ -131,6 +141,49 @@ fn difference(from: &[LessonAction], to: &[LessonAction]) -> Vec<LessonAction> {
 mod tests {
     use super::*;
     use crate::lesson::builtin;
+
+    #[test]
+    fn a_replay_of_the_fetched_page_comes_after_its_fetch_and_again_after_a_new_one() {
+        let text = r#"
+schema = 1
+id = "replay"
+title = "Replay"
+group = "messages"
+concepts = ["S2"]
+summary = "s"
+
+[[steps]]
+caption = "a"
+do = [{ fetch = "/" }, { packets = "fetched" }, { packet = 4 }]
+
+[[steps]]
+caption = "b"
+do = [{ fetch = "/missing" }]
+
+[[steps]]
+caption = "c"
+do = [{ packet = 5 }]
+"#;
+        let lesson = crate::lesson::file::parse("replay.toml", text).unwrap();
+        let (mut player, first) = LessonPlayer::open(lesson);
+        let kinds = |actions: &[LessonAction]| -> Vec<&'static str> {
+            actions
+                .iter()
+                .map(|a| match a {
+                    LessonAction::Fetch(_) => "fetch",
+                    LessonAction::Packets(_) => "packets",
+                    LessonAction::Packet(_) => "packet",
+                    _ => "other",
+                })
+                .filter(|k| *k != "other")
+                .collect()
+        };
+        assert_eq!(kinds(&first), ["fetch", "packets", "packet"], "the page before its replay");
+        // Another page: the replay runs again, after it.
+        assert_eq!(kinds(&player.forward()), ["fetch", "packets", "packet"]);
+        // Only the selection changes: nothing is fetched or run again.
+        assert_eq!(kinds(&player.forward()), ["packet"]);
+    }
 
     #[test]
     fn questions_come_before_their_step_and_back_rebuilds_the_earlier_moment() {

@@ -4,7 +4,7 @@
 //! the shared palette; responses, refusals and failures have the colours their messages have on
 //! the graph.
 
-use egui::Ui;
+use egui::{RichText, Ui};
 use egui_plot::{Legend, Line, Plot, Points};
 
 use super::graph::message_color;
@@ -78,4 +78,13 @@ pub fn capacity(ui: &mut Ui, state: &CapacityState) {
             plot.line(Line::new("peer-to-peer swarm", rows(|r| r.p2p_ms)).color(Hue::BluishGreen.color(dark)));
         },
     );
+    // Each point is measured as the scene's clock reaches it: say which races are still on.
+    let running = |value: fn(&crate::netsim::state::ComparisonRow) -> Option<u64>| {
+        state.comparison.iter().filter(|r| value(r).is_none()).map(|r| r.nodes.to_string()).collect::<Vec<_>>()
+    };
+    for (who, nodes) in [("One server", running(|r| r.client_server_ms)), ("The swarm", running(|r| r.p2p_ms))] {
+        if !nodes.is_empty() {
+            ui.label(RichText::new(format!("{who} is still sending to {} nodes.", nodes.join(", "))).weak());
+        }
+    }
 }
