@@ -1,12 +1,17 @@
 //! A capture file mapped into memory read-only, so a file of hundreds of megabytes is not
 //! copied before it is parsed (the kernel pages it in as the reader walks it). Falls back to
-//! reading the file when mapping is not possible.
+//! reading the file when mapping is not possible — and always on Windows, where the file is read
+//! into memory whole.
 
 use std::fs::File;
 use std::path::Path;
 
 pub enum MappedFile {
-    Mapped { address: *mut libc::c_void, len: usize },
+    #[cfg_attr(not(unix), allow(dead_code))]
+    Mapped {
+        address: *mut libc::c_void,
+        len: usize,
+    },
     Read(Vec<u8>),
 }
 
@@ -61,6 +66,7 @@ unsafe impl Sync for MappedFile {}
 
 impl Drop for MappedFile {
     fn drop(&mut self) {
+        #[cfg(unix)]
         if let MappedFile::Mapped { address, len } = self {
             // SAFETY: unmapping exactly what `open` mapped, once.
             unsafe {

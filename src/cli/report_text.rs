@@ -92,6 +92,11 @@ fn render_exchange(out: &mut String, exchange: &Exchange) {
         ms(Phase::Download),
         t.total().map_or_else(|| "-".to_string(), |s| format!("{:.2}", s.millis()))
     );
+    if let (None, Some(lacking), Some(_)) =
+        (&exchange.tcp, crate::record::exchange::TCP_STATS_UNAVAILABLE, &exchange.connect)
+    {
+        let _ = writeln!(out, "* {lacking}");
+    }
     if let Some(tcp) = &exchange.tcp {
         let _ = writeln!(
             out,

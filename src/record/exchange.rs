@@ -9,6 +9,16 @@ use super::bytes::CappedBytes;
 use super::dns::DnsLookup;
 use super::span::Span;
 
+/// What this build says where the kernel's TCP statistics would be: Linux gives them (TCP_INFO);
+/// elsewhere netlens says so instead of showing nothing.
+pub const TCP_STATS_UNAVAILABLE: Option<&str> = if cfg!(target_os = "linux") {
+    None
+} else {
+    Some(
+        "This operating system does not give netlens the kernel's statistics for a TCP connection; on Linux (TCP_INFO) they show here.",
+    )
+};
+
 /// Why this request was made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExchangeRole {

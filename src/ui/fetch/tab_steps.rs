@@ -61,6 +61,11 @@ fn details(ui: &mut Ui, exchange: &Exchange) {
             });
         });
     }
+    if let (None, Some(lacking), Some(_)) =
+        (&exchange.tcp, crate::record::exchange::TCP_STATS_UNAVAILABLE, &exchange.connect)
+    {
+        ui.label(RichText::new(lacking).weak());
+    }
     if let Some(tcp) = &exchange.tcp {
         egui::CollapsingHeader::new("The kernel's view of this TCP connection (TCP_INFO)").default_open(true).show(
             ui,
