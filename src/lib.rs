@@ -30,6 +30,7 @@ pub mod capture;
 pub mod cli;
 #[cfg(feature = "gui")]
 pub mod export;
+#[cfg(feature = "desktop")]
 pub mod fuzzing;
 #[cfg(feature = "gui")]
 pub mod headless;
@@ -38,15 +39,18 @@ pub mod jobs;
 pub mod lesson;
 #[cfg(feature = "gui")]
 pub mod model;
+#[cfg(feature = "desktop")]
 pub mod net;
 pub mod netsim;
 pub mod packet;
 pub mod record;
 pub mod sim;
+#[cfg(feature = "desktop")]
 pub mod swarm;
 pub mod trace;
 #[cfg(feature = "gui")]
 pub mod ui;
 pub mod version;
 pub mod wire;
+#[cfg(feature = "desktop")]
 pub mod worker_api;

@@ -9,7 +9,7 @@ use std::path::Path;
 pub enum MappedFile {
     #[cfg_attr(not(unix), allow(dead_code))]
     Mapped {
-        address: *mut libc::c_void,
+        address: *mut std::ffi::c_void,
         len: usize,
     },
     Read(Vec<u8>),
