@@ -9,10 +9,11 @@ use serde_json::{Value, json};
 use crate::lesson::check::{Check, Doc};
 use crate::lesson::{FETCHED_SCENE, Lesson, LessonAction, observe};
 use crate::model::network::timeline::Timeline;
+use crate::model::page_load::replay_scene;
 use crate::net::client::{PageLoader, PageResult};
 use crate::net::demo::{DemoConfig, DemoServices};
 use crate::record::{FetchOptions, FetchRequest};
-use crate::sim::{Scene, simulate};
+use crate::sim::simulate;
 use crate::trace::Trace;
 
 /// The demo site, started on first need, and the fetch options that reach it.
@@ -71,18 +72,6 @@ impl Shown {
     }
 }
 
-/// The replay of a fetched page's exchange: its exact request and response bytes, over TCP in
-/// the simulator (what the Fetch view's "Show as packets" runs).
-pub fn replay_of(url: &str, page: &PageResult) -> Result<Scene, String> {
-    let exchange = page.exchanges.first().filter(|e| !e.request.is_empty()).ok_or("the fetch sent no request")?;
-    Ok(Scene::fetch_replay(
-        url,
-        exchange.request.kept().to_vec(),
-        exchange.response.kept().to_vec(),
-        exchange.response.is_truncated(),
-    ))
-}
-
 /// Carries out `actions` (a step's resolved list, `Lesson::resolved`) from nothing and returns
 /// what the step shows.
 pub fn show(lesson: &Lesson, actions: &[LessonAction], demo: &mut Demo) -> Result<Shown, String> {
@@ -96,8 +85,8 @@ pub fn show(lesson: &Lesson, actions: &[LessonAction], demo: &mut Demo) -> Resul
             LessonAction::View(_) => {}
             LessonAction::Packets(run) => {
                 let scene = if run.scene == FETCHED_SCENE {
-                    let (url, result) = page.as_ref().ok_or("no page was fetched to show as packets")?;
-                    replay_of(url, result)?
+                    let (_, result) = page.as_ref().ok_or("no page was fetched to show as packets")?;
+                    result.exchanges.first().and_then(replay_scene).ok_or("the fetch sent no request")?
                 } else {
                     lesson.scene(&run.scene).ok_or_else(|| format!("no packet scene {:?}", run.scene))?
                 };

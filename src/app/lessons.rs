@@ -185,14 +185,8 @@ impl NetlensApp {
     /// The replay of the page the Fetch view loaded last: its first exchange's exact bytes.
     fn fetched_page_replay(&self) -> Result<crate::sim::Scene, String> {
         let load = self.fetch_model.current.as_ref().ok_or("nothing was fetched to show as packets")?;
-        let exchange =
-            load.exchanges.first().filter(|e| !e.request.is_empty()).ok_or("the fetch sent no request to show")?;
-        Ok(crate::sim::Scene::fetch_replay(
-            &exchange.url,
-            exchange.request.kept().to_vec(),
-            exchange.response.kept().to_vec(),
-            exchange.response.is_truncated(),
-        ))
+        let page = load.exchanges.first().ok_or("nothing was fetched to show as packets")?;
+        crate::model::page_load::replay_scene(page).ok_or_else(|| "the fetch sent no request to show".into())
     }
 }
 

@@ -144,6 +144,19 @@ impl FetchModel {
     }
 }
 
+/// The replay, byte for byte, of one exchange over TCP in the simulator: what the Fetch view's
+/// "Show as packets" runs, and a lesson's `{ packets = "fetched" }`. None when it sent nothing.
+pub fn replay_scene(exchange: &Exchange) -> Option<crate::sim::Scene> {
+    (!exchange.request.is_empty()).then(|| {
+        crate::sim::Scene::fetch_replay(
+            &exchange.url,
+            exchange.request.kept().to_vec(),
+            exchange.response.kept().to_vec(),
+            exchange.response.is_truncated(),
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

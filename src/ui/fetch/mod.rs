@@ -176,13 +176,9 @@ impl FetchView {
             let button = ui
                 .add_enabled(can_replay, egui::Button::new("Show as packets"))
                 .on_hover_text("Replay this request and response, byte for byte, as TCP segments in the Packets view");
-            if button.clicked() {
-                let scene = crate::sim::Scene::fetch_replay(
-                    &exchange.url,
-                    exchange.request.kept().to_vec(),
-                    exchange.response.kept().to_vec(),
-                    exchange.response.is_truncated(),
-                );
+            if button.clicked()
+                && let Some(scene) = crate::model::page_load::replay_scene(exchange)
+            {
                 self.pending_intent = Some(FetchIntent::ShowAsPackets(Box::new(scene)));
             }
             self.export_menu(ui, load, exchange);

@@ -19,6 +19,7 @@ use tokio::task::JoinSet;
 use tokio_util::codec::{FramedRead, LengthDelimitedCodec};
 
 use super::session_key::SessionKey;
+use crate::net::accept::Backoff;
 use crate::netsim::live_world::{
     Frame, MAX_FRAME, PREAMBLE_LEN, PREAMBLE_MAGIC_LEN, decode_preamble, has_preamble_magic,
 };
@@ -79,12 +80,14 @@ async fn accept_loop(
     incoming: mpsc::Sender<Incoming>,
 ) {
     let mut readers = JoinSet::new();
+    let mut backoff = Backoff::new();
     loop {
         let Ok((stream, peer)) = listener.accept().await else {
-            // Out of file descriptors, say: wait a little rather than spin.
-            tokio::time::sleep(Duration::from_millis(50)).await;
+            // Out of file descriptors, say: wait, longer each time, rather than spin.
+            tokio::time::sleep(backoff.wait()).await;
             continue;
         };
+        backoff.reset();
         while readers.try_join_next().is_some() {}
         if readers.len() >= limits.max_connections {
             let reason = format!("more than {} connections at once", limits.max_connections);
