@@ -26,13 +26,13 @@
 #[cfg(feature = "gui")]
 pub mod app;
 pub mod capture;
-#[cfg(feature = "gui")]
+#[cfg(all(feature = "gui", feature = "desktop"))]
 pub mod cli;
 #[cfg(feature = "gui")]
 pub mod export;
 #[cfg(feature = "desktop")]
 pub mod fuzzing;
-#[cfg(feature = "gui")]
+#[cfg(all(feature = "gui", feature = "desktop"))]
 pub mod headless;
 #[cfg(feature = "gui")]
 pub mod jobs;
@@ -51,6 +51,12 @@ pub mod trace;
 #[cfg(feature = "gui")]
 pub mod ui;
 pub mod version;
+#[cfg(feature = "web")]
+pub mod web;
+#[cfg(feature = "web")]
+pub mod web_entry;
 pub mod wire;
-#[cfg(feature = "desktop")]
 pub mod worker_api;
+
+#[cfg(all(feature = "gui", not(any(feature = "desktop", feature = "web"))))]
+compile_error!("the window needs a platform: build with `desktop` (the default) or `web` (scripts/web.sh)");

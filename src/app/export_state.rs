@@ -1,7 +1,7 @@
 //! Exports on their way: one waiting for the user to pick a file, a window picture being taken,
 //! and the notice that says where the last one went.
 
-use std::time::Instant;
+use web_time::Instant;
 
 use crate::export::{ExportContents, ExportKind};
 

@@ -4,7 +4,9 @@
 //! notice in the app bar says where, or why not.
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use web_time::Instant;
 
 use super::NetlensApp;
 use crate::export::{ExportContents, ExportKind, ExportRequest};

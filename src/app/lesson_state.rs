@@ -17,7 +17,14 @@ pub struct LessonState {
     pub(super) queue: VecDeque<LessonAction>,
     pub error: Option<String>,
     pub presenter: Presenter,
+    /// What the page was last told (browser build): lesson, moment, busy, error.
+    #[cfg(feature = "web")]
+    pub(super) published: Option<PublishedKey>,
 }
+
+/// The lesson, its moment (step, asking), whether it was busy or presented, and its error.
+#[cfg(feature = "web")]
+pub(super) type PublishedKey = (Option<(String, usize, bool)>, bool, bool, Option<String>);
 
 impl LessonState {
     pub fn new() -> Self {
@@ -33,6 +40,8 @@ impl LessonState {
             queue: VecDeque::new(),
             error,
             presenter: Default::default(),
+            #[cfg(feature = "web")]
+            published: None,
         }
     }
 

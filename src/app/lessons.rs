@@ -168,8 +168,7 @@ impl NetlensApp {
             }
             LessonAction::Act(action) => self.network(NetworkIntent::Act(action)),
             LessonAction::Fetch(target) => {
-                let port = self.demo_addresses().map(|a| a.http.port()).ok_or("the demo site is not running")?;
-                let url = target.url(port);
+                let url = self.demo_page_url(&target)?;
                 self.fetch_view.address.text = url.clone();
                 self.load_url(&url);
             }
@@ -182,11 +181,37 @@ impl NetlensApp {
 }
 
 impl NetlensApp {
+    /// Where a lesson's demo page is: on the built-in site, by its demo-zone name.
+    #[cfg(feature = "desktop")]
+    fn demo_page_url(&self, target: &crate::lesson::FetchPage) -> Result<String, String> {
+        let port = self.demo_addresses().map(|a| a.http.port()).ok_or("the demo site is not running")?;
+        Ok(target.url(port))
+    }
+
+    /// In a browser: the copy of the demo site beside the page. The browser resolves names
+    /// itself, so a page on another demo-zone name (one that does not exist) cannot be shown.
+    #[cfg(not(feature = "desktop"))]
+    fn demo_page_url(&self, target: &crate::lesson::FetchPage) -> Result<String, String> {
+        if target.name != crate::lesson::FetchPage::new("/").name {
+            return Err(format!(
+                "in a browser, netlens cannot ask for {}: the browser looks up names itself, and this one exists only in the desktop app's demo zone",
+                target.name
+            ));
+        }
+        Ok(crate::web::demo_url(&target.path))
+    }
+
     /// The replay of the page the Fetch view loaded last: its first exchange's exact bytes.
     fn fetched_page_replay(&self) -> Result<crate::sim::Scene, String> {
         let load = self.fetch_model.current.as_ref().ok_or("nothing was fetched to show as packets")?;
         let page = load.exchanges.first().ok_or("nothing was fetched to show as packets")?;
-        crate::model::page_load::replay_scene(page).ok_or_else(|| "the fetch sent no request to show".into())
+        crate::model::page_load::replay_scene(page).ok_or_else(|| {
+            if crate::ui::platform::IN_BROWSER {
+                "in a browser the bytes of a fetch are hidden, so they cannot be replayed as packets here; the desktop app replays them".into()
+            } else {
+                "the fetch sent no request to show".into()
+            }
+        })
     }
 }
 
@@ -225,15 +250,10 @@ impl NetlensApp {
 
     /// A lesson file dropped anywhere on the window opens.
     pub(super) fn dropped_lesson(&mut self, ui: &egui::Ui) {
-        let dropped = ui.input(|i| {
-            i.raw
-                .dropped_files
-                .iter()
-                .map(|f| f.path().to_path_buf())
-                .find(|p| p.extension().is_some_and(|e| e == "toml"))
-        });
-        if let Some(path) = dropped {
-            self.read_lesson_file(path);
+        let dropped = ui
+            .input(|i| i.raw.dropped_files.iter().find(|f| f.path().extension().is_some_and(|e| e == "toml")).cloned());
+        if let Some(file) = dropped {
+            self.read_dropped(crate::jobs::FilePurpose::OpenLesson, file);
         }
     }
 }

@@ -7,6 +7,7 @@
 mod export_state;
 mod exports;
 mod lesson_state;
+mod lesson_status;
 mod lessons;
 mod presenter;
 
@@ -22,16 +23,23 @@ use crate::model::network::{NetworkIntent, NetworkModel};
 use crate::model::packets::PacketsModel;
 use crate::model::page_load::FetchModel;
 use crate::model::settings::{Settings, Theme, ZOOM_RANGE};
+#[cfg(feature = "desktop")]
 use crate::model::swarm::{SwarmIntent, SwarmModel};
+#[cfg(feature = "desktop")]
 use crate::net::demo::DemoConfig;
+#[cfg(feature = "desktop")]
 use crate::net::worker::{Waker, WorkerHandle};
+#[cfg(feature = "desktop")]
 use crate::record::request::DEFAULT_HTTP_PORT;
 use crate::record::{DemoAddresses, ErrorKind, FetchError, FetchEvent, FetchRequest};
 use crate::ui::fetch::{FetchContext, FetchIntent, FetchView};
 use crate::ui::network::NetworkView;
 use crate::ui::packets::{PacketsIntent, PacketsView};
+#[cfg(feature = "desktop")]
 use crate::ui::swarm::SwarmView;
 use crate::ui::theme;
+#[cfg(all(feature = "web", not(feature = "desktop")))]
+use crate::web::worker::{Waker, WorkerHandle};
 use crate::worker_api::{Command, Event};
 
 /// Room the theme and zoom buttons need at the right of the app bar (points).
@@ -44,6 +52,7 @@ const SETTINGS_KEY: &str = "netlens-settings";
 /// free ports so they can run side by side.
 #[derive(Clone, Debug)]
 pub struct AppConfig {
+    #[cfg(feature = "desktop")]
     pub demo: Option<DemoConfig>,
     /// A capture to open in the Packets view at start (`netlens open FILE`).
     pub open: Option<std::path::PathBuf>,
@@ -56,12 +65,22 @@ pub struct AppConfig {
     pub export_dir: Option<std::path::PathBuf>,
 }
 
+// Derivable only in the browser build, which has no demo services to configure.
+#[cfg_attr(not(feature = "desktop"), allow(clippy::derivable_impls))]
 impl Default for AppConfig {
     fn default() -> Self {
-        Self { demo: Some(DemoConfig::default()), open: None, lesson: None, sandboxed: false, export_dir: None }
+        Self {
+            #[cfg(feature = "desktop")]
+            demo: Some(DemoConfig::default()),
+            open: None,
+            lesson: None,
+            sandboxed: false,
+            export_dir: None,
+        }
     }
 }
 
+#[cfg(feature = "desktop")]
 impl AppConfig {
     /// For tests: no demo services, sandboxed.
     pub fn test() -> Self {
@@ -99,7 +118,9 @@ pub struct NetlensApp {
     network_view: NetworkView,
     /// The Network view shows the scenes, or the class swarm.
     class_swarm: bool,
+    #[cfg(feature = "desktop")]
     swarm_model: SwarmModel,
+    #[cfg(feature = "desktop")]
     swarm_view: SwarmView,
     lessons: lesson_state::LessonState,
     exports: export_state::ExportState,
@@ -127,9 +148,15 @@ impl NetlensApp {
         let ctx = cc.egui_ctx.clone();
         // A few milliseconds of delay lets a burst of events share one repaint.
         let waker: Waker = Arc::new(move || ctx.request_repaint_after(Duration::from_millis(5)));
-        let demo = if config.demo.is_some() { DemoStatus::Starting } else { DemoStatus::Off };
-        let worker = WorkerHandle::start(config.demo, waker.clone())
-            .map_err(|e| format!("the background worker could not start: {e}"));
+        #[cfg(feature = "desktop")]
+        let (demo, worker) = (
+            if config.demo.is_some() { DemoStatus::Starting } else { DemoStatus::Off },
+            WorkerHandle::start(config.demo, waker.clone())
+                .map_err(|e| format!("the background worker could not start: {e}")),
+        );
+        // In a browser the demo site is the page's own folder, which needs nothing started.
+        #[cfg(not(feature = "desktop"))]
+        let (demo, worker) = (DemoStatus::Off, Ok(WorkerHandle::start(waker.clone())));
         let jobs = JobRunner::start(waker, !config.sandboxed)
             .map_err(|e| format!("the background job threads could not start: {e}"));
         let (packets_model, first_run) = PacketsModel::new(crate::sim::Scene::handshake());
@@ -142,13 +169,15 @@ impl NetlensApp {
             demo,
             fetch_model: FetchModel::default(),
             navigation: Navigation::default(),
-            fetch_view: FetchView::new(format!("http://www.demo.test:{DEFAULT_HTTP_PORT}/")),
+            fetch_view: FetchView::new(first_address()),
             packets_model,
             packets_view: PacketsView::new(),
             network_model: NetworkModel::new(),
             network_view: NetworkView::new(),
             class_swarm: false,
+            #[cfg(feature = "desktop")]
             swarm_model: SwarmModel::default(),
+            #[cfg(feature = "desktop")]
             swarm_view: SwarmView::default(),
             lessons: lesson_state::LessonState::new(),
             exports: export_state::ExportState::default(),
@@ -243,6 +272,11 @@ impl NetlensApp {
                 let job = self.packets_model.open(path);
                 self.submit_trace(job);
             }
+            PacketsIntent::OpenBytes { name, bytes } => {
+                let job = self.packets_model.open_bytes(name, bytes);
+                self.submit_trace(job);
+            }
+            PacketsIntent::Dropped(file) => self.read_dropped(FilePurpose::OpenCapture, file.0),
             PacketsIntent::CaptureAt(point) => self.packets_model.capture_at(point),
             PacketsIntent::Save(path) => {
                 if let Some(job) = self.packets_model.save(&path) {
@@ -284,6 +318,20 @@ impl NetlensApp {
         self.submit_file(FileJob::ReadLesson { path });
     }
 
+    /// Reads a file dropped on the window: by its path on the desktop; in a browser its bytes
+    /// are read first (asynchronously) and come back like a picked file's.
+    pub(crate) fn read_dropped(&mut self, purpose: FilePurpose, file: egui::DroppedFileHandle) {
+        #[cfg(feature = "desktop")]
+        match purpose {
+            FilePurpose::OpenLesson => self.read_lesson_file(file.path().to_path_buf()),
+            _ => self.packets(PacketsIntent::Open(file.path().to_path_buf())),
+        }
+        #[cfg(not(feature = "desktop"))]
+        if let Ok(jobs) = &self.jobs {
+            jobs.read_dropped(purpose, file);
+        }
+    }
+
     fn submit_trace(&mut self, job: TraceJob) {
         match &self.jobs {
             Ok(jobs) => jobs.submit_trace(job),
@@ -299,6 +347,7 @@ impl NetlensApp {
     }
 
     /// Does what the class swarm panel would ask for.
+    #[cfg(feature = "desktop")]
     pub fn swarm(&mut self, mut intent: SwarmIntent) {
         if let (true, SwarmIntent::Start(start)) = (self.sandboxed, &mut intent) {
             // Tests never listen beyond loopback nor send multicast on the machine's interfaces.
@@ -320,6 +369,7 @@ impl NetlensApp {
     }
 
     /// The class swarm panel's model, for tests.
+    #[cfg(feature = "desktop")]
     pub fn swarm_model(&self) -> &SwarmModel {
         &self.swarm_model
     }
@@ -360,6 +410,25 @@ impl NetlensApp {
                         (path, FilePurpose::Export(_)) => self.export_path_chosen(path),
                         (None, FilePurpose::OpenLesson) => self.lessons.error = Some(none.into()),
                         (None, _) => self.packets_model.notice = Some(none.into()),
+                    }
+                }
+                JobResult::FilePicked { purpose, name, bytes } => {
+                    self.packets_model.dialog_open = false;
+                    match purpose {
+                        FilePurpose::OpenLesson => {
+                            let result = String::from_utf8(bytes)
+                                .map_err(|_| format!("{name} is not a text file"))
+                                .and_then(|text| crate::lesson::file::parse(&name, &text));
+                            self.lesson_file_read(result);
+                        }
+                        _ => self.packets(PacketsIntent::OpenBytes { name, bytes: bytes.into() }),
+                    }
+                }
+                JobResult::PickFailed { purpose, reason } => {
+                    self.packets_model.dialog_open = false;
+                    match purpose {
+                        FilePurpose::OpenLesson => self.lessons.error = Some(reason),
+                        _ => self.packets_model.notice = Some(reason),
                     }
                 }
                 JobResult::File(FileResult::Lesson { result }) => self.lesson_file_read(result),
@@ -408,6 +477,7 @@ impl NetlensApp {
                         tracing::trace!(load, "ignored an event from a superseded page load");
                     }
                 }
+                #[cfg(feature = "desktop")]
                 Event::Swarm(update) => self.swarm_model.apply(update),
                 Event::Live { session, update } => {
                     if !self.network_model.apply_live(session, update) {
@@ -637,10 +707,7 @@ impl NetlensApp {
                     });
                 });
                 if self.class_swarm {
-                    self.swarm_view.form.sandboxed = self.sandboxed;
-                    for intent in self.swarm_view.show(ui, &self.swarm_model) {
-                        self.swarm(intent);
-                    }
+                    self.show_class_swarm_panel(ui);
                 } else {
                     for intent in self.network_view.show(ui, &self.network_model) {
                         self.network(intent);
@@ -669,6 +736,35 @@ impl NetlensApp {
     }
 }
 
+impl NetlensApp {
+    /// The class swarm: the desktop app's peer on rust-libp2p.
+    #[cfg(feature = "desktop")]
+    fn show_class_swarm_panel(&mut self, ui: &mut Ui) {
+        self.swarm_view.form.sandboxed = self.sandboxed;
+        for intent in self.swarm_view.show(ui, &self.swarm_model) {
+            self.swarm(intent);
+        }
+    }
+
+    /// A browser tab cannot listen for the class's connections: the panel says so.
+    #[cfg(not(feature = "desktop"))]
+    fn show_class_swarm_panel(&mut self, ui: &mut Ui) {
+        egui::CentralPanel::default().show(ui, |ui| {
+            ui.add_space(24.0);
+            ui.heading("Class swarm: desktop app only");
+            ui.add(egui::Label::new(crate::ui::platform::CLASS_SWARM_IN_BROWSER).wrap());
+        });
+    }
+}
+
+/// What the address bar shows first: the demo site's front page.
+fn first_address() -> String {
+    #[cfg(feature = "desktop")]
+    return format!("http://www.demo.test:{DEFAULT_HTTP_PORT}/");
+    #[cfg(not(feature = "desktop"))]
+    return crate::web::demo_url("/");
+}
+
 impl eframe::App for NetlensApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.drain_events();
@@ -679,6 +775,7 @@ impl eframe::App for NetlensApp {
         if self.tab == Tab::Network {
             let dt = ctx.input(|i| f64::from(i.stable_dt));
             self.network_model.tick(dt);
+            #[cfg(feature = "desktop")]
             self.swarm_model.tick(dt);
         }
         self.apply_theme(ctx);
@@ -690,6 +787,9 @@ impl eframe::App for NetlensApp {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         self.show_views(ui);
         self.take_exports();
+        // After the views have drawn: they settle their selection on a new run as they draw.
+        #[cfg(feature = "web")]
+        self.publish_lesson_status();
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
@@ -702,54 +802,7 @@ impl eframe::App for NetlensApp {
     }
 }
 
-/// What the window opens with, from the command line.
-#[derive(Clone, Debug, Default)]
-pub struct Startup {
-    pub open: Option<std::path::PathBuf>,
-    pub lesson: Option<crate::lesson::Lesson>,
-}
-
-/// Opens the window with a capture to show, if any.
-pub fn run_native(open: Option<std::path::PathBuf>) -> Result<(), String> {
-    run_native_with(Startup { open, lesson: None })
-}
-
-/// Opens the window. Tries the wgpu renderer first and falls back to OpenGL (glow) for machines
-/// whose GPU or driver wgpu cannot use; `NETLENS_RENDERER=glow` picks OpenGL directly.
-pub fn run_native_with(startup: Startup) -> Result<(), String> {
-    let wants_glow = std::env::var("NETLENS_RENDERER").is_ok_and(|r| r.eq_ignore_ascii_case("glow"));
-    let first = if wants_glow { eframe::Renderer::Glow } else { eframe::Renderer::Wgpu };
-    match run_with(first, startup.clone()) {
-        Ok(()) => Ok(()),
-        Err(e) if first == eframe::Renderer::Wgpu => {
-            tracing::warn!(error = %e, "wgpu could not start; trying OpenGL");
-            run_with(eframe::Renderer::Glow, startup).map_err(|e2| format!("{e}; OpenGL also failed: {e2}"))
-        }
-        Err(e) => Err(e.to_string()),
-    }
-}
-
-fn run_with(renderer: eframe::Renderer, startup: Startup) -> Result<(), String> {
-    let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("netlens")
-            .with_app_id("netlens")
-            .with_inner_size([1280.0, 800.0])
-            .with_min_inner_size([720.0, 480.0]),
-        renderer,
-        persist_window: true,
-        ..Default::default()
-    };
-    eframe::run_native(
-        "netlens",
-        options,
-        Box::new(|cc| {
-            // NETLENS_EXPORT_DIR: exports go to this folder without a dialog (preparing many
-            // slides at once, or a desktop without a file dialog).
-            let export_dir = std::env::var_os("NETLENS_EXPORT_DIR").map(std::path::PathBuf::from);
-            let config = AppConfig { open: startup.open, lesson: startup.lesson, export_dir, ..AppConfig::default() };
-            Ok(Box::new(NetlensApp::new(cc, config)))
-        }),
-    )
-    .map_err(|e| e.to_string())
-}
+#[cfg(feature = "desktop")]
+mod native;
+#[cfg(feature = "desktop")]
+pub use native::{Startup, run_native, run_native_with};

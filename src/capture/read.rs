@@ -107,6 +107,7 @@ impl Reader {
 
     /// Either format, in two stages on two threads: one walks the file's records and decodes
     /// each packet's headers, the other (this one) labels them in order and builds the trace.
+    #[cfg(not(target_arch = "wasm32"))]
     fn two_stage<'a>(
         &mut self,
         data: &'a [u8],
@@ -115,7 +116,7 @@ impl Reader {
     ) -> Result<Option<String>, String> {
         let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Frame<'_>>>(8);
         std::thread::scope(|scope| {
-            let walker = scope.spawn(move || walk(data, records_from, records, sender));
+            let walker = scope.spawn(move || walk(data, records_from, records, |chunk| sender.send(chunk).is_ok()));
             for chunk in receiver {
                 for frame in chunk {
                     self.decoded_frame(frame);
@@ -123,6 +124,22 @@ impl Reader {
             }
             walker.join().map_err(|_| "the capture reader stopped unexpectedly".to_string())
         })
+    }
+
+    /// A browser tab has one thread: the same two stages, one chunk after the other.
+    #[cfg(target_arch = "wasm32")]
+    fn two_stage<'a>(
+        &mut self,
+        data: &'a [u8],
+        records_from: &'a [u8],
+        records: impl RecordWalker<'a>,
+    ) -> Result<Option<String>, String> {
+        Ok(walk(data, records_from, records, |chunk| {
+            for frame in chunk {
+                self.decoded_frame(frame);
+            }
+            true
+        }))
     }
 }
 
@@ -139,14 +156,15 @@ struct Frame<'a> {
 /// Frames handed from the walking thread to the labelling thread at a time.
 const CHUNK: usize = 2048;
 
-/// Walks a file's records, numbering packets and decoding each one's headers, and sends them in
-/// chunks; returns the damage that stopped the walk, if any. Both formats go through here, so
-/// packet numbers, byte offsets and damage messages mean the same in each.
+/// Walks a file's records, numbering packets and decoding each one's headers, and hands them to
+/// `send` in chunks (it returns false when no one takes them any more); returns the damage that
+/// stopped the walk, if any. Both formats go through here, so packet numbers, byte offsets and
+/// damage messages mean the same in each.
 fn walk<'a>(
     data: &'a [u8],
     mut rest: &'a [u8],
     mut records: impl RecordWalker<'a>,
-    sender: std::sync::mpsc::SyncSender<Vec<Frame<'a>>>,
+    mut send: impl FnMut(Vec<Frame<'a>>) -> bool,
 ) -> Option<String> {
     let mut number = 0u64;
     let mut chunk = Vec::with_capacity(CHUNK);
@@ -172,15 +190,13 @@ fn walk<'a>(
                 let ip = link::ip_payload(linktype, frame);
                 let decoded = ip.and_then(|ip| decode_ip(ip).ok());
                 chunk.push(Frame { linktype, frame, ip, decoded, wire_len, epoch_us });
-                if chunk.len() == CHUNK
-                    && sender.send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK))).is_err()
-                {
+                if chunk.len() == CHUNK && !send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK))) {
                     return damage;
                 }
             }
         }
     }
-    let _ = sender.send(chunk);
+    send(chunk);
     damage
 }
 

@@ -8,7 +8,9 @@
 //! Authorization values are replaced unless `keep_secrets`.
 
 use std::borrow::Borrow;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
+
+use web_time::SystemTime;
 
 use base64::Engine;
 use serde_json::{Value, json};

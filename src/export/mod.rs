@@ -29,6 +29,16 @@ impl ExportKind {
         }
     }
 
+    /// The media type a browser's download is labelled with.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            ExportKind::LadderSvg | ExportKind::GraphSvg => "image/svg+xml",
+            ExportKind::LadderMermaid => "text/plain",
+            ExportKind::Har => "application/json",
+            ExportKind::Png => "image/png",
+        }
+    }
+
     /// Words for the file dialog's filter and the notice after saving.
     pub fn description(self) -> &'static str {
         match self {

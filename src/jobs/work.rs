@@ -12,14 +12,28 @@ use crate::trace::Trace;
 /// Work for the trace thread: a newer job (a higher generation) supersedes an older one.
 #[derive(Debug)]
 pub enum TraceJob {
-    Simulate { generation: u64, scene: Box<Scene> },
-    Open { generation: u64, path: PathBuf },
+    Simulate {
+        generation: u64,
+        scene: Box<Scene>,
+    },
+    Open {
+        generation: u64,
+        path: PathBuf,
+    },
+    /// A capture's bytes, already read (a file picked or dropped in a browser).
+    Read {
+        generation: u64,
+        name: String,
+        bytes: Arc<[u8]>,
+    },
 }
 
 impl TraceJob {
     pub fn generation(&self) -> u64 {
         match self {
-            TraceJob::Simulate { generation, .. } | TraceJob::Open { generation, .. } => *generation,
+            TraceJob::Simulate { generation, .. }
+            | TraceJob::Open { generation, .. }
+            | TraceJob::Read { generation, .. } => *generation,
         }
     }
 }
@@ -73,5 +87,16 @@ pub enum JobResult {
     FileChosen {
         purpose: FilePurpose,
         path: Option<PathBuf>,
+    },
+    /// A file the browser's picker read (there are no paths in a browser).
+    FilePicked {
+        purpose: FilePurpose,
+        name: String,
+        bytes: Vec<u8>,
+    },
+    /// The browser's picker could not read the chosen file; the text says why.
+    PickFailed {
+        purpose: FilePurpose,
+        reason: String,
     },
 }

@@ -9,6 +9,7 @@
 //! shown on its own — forward, backward, or checked headless.
 
 pub mod action;
+pub mod browser;
 pub mod builtin;
 pub mod check;
 pub mod file;

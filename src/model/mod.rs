@@ -10,4 +10,5 @@ pub mod playback;
 pub mod settings;
 pub mod steps;
 pub mod stream;
+#[cfg(feature = "desktop")]
 pub mod swarm;

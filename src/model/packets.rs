@@ -165,6 +165,14 @@ impl PacketsModel {
         TraceJob::Open { generation, path }
     }
 
+    /// Reads a capture already in memory, named `name` (a file picked or dropped in a browser).
+    pub fn open_bytes(&mut self, name: String, bytes: std::sync::Arc<[u8]>) -> TraceJob {
+        self.reading_saved = false;
+        self.source = Source::Capture(PathBuf::from(&name));
+        let generation = self.next(format!("reading {name}…"));
+        TraceJob::Read { generation, name, bytes }
+    }
+
     /// Asks for the shown trace to be saved at `path` (pcapng or pcap by its extension).
     pub fn save(&mut self, path: &str) -> Option<FileJob> {
         let path = PathBuf::from(path.trim());

@@ -29,7 +29,7 @@ pub struct PageLoad {
     pub progress: BTreeMap<usize, u64>,
     pub state: LoadState,
     /// When the load began, by the wall clock (HAR's `startedDateTime`).
-    pub started: std::time::SystemTime,
+    pub started: web_time::SystemTime,
 }
 
 impl PageLoad {
@@ -40,7 +40,7 @@ impl PageLoad {
             exchanges: Vec::new(),
             progress: BTreeMap::new(),
             state: LoadState::Running,
-            started: std::time::SystemTime::now(),
+            started: web_time::SystemTime::now(),
         }
     }
 

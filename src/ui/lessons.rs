@@ -82,11 +82,16 @@ pub fn catalog(
                 {
                     intents.push(LessonIntent::AskForFile);
                 }
-                ui.add(
-                    egui::TextEdit::singleline(&mut view.path).hint_text("path to a .toml lesson").desired_width(180.0),
-                );
-                if ui.button("Open").clicked() && !view.path.trim().is_empty() {
-                    intents.push(LessonIntent::OpenFile(view.path.trim().to_string()));
+                // A browser gives a page no paths: the button's picker (or a drop) is the way in.
+                if !crate::ui::platform::IN_BROWSER {
+                    ui.add(
+                        egui::TextEdit::singleline(&mut view.path)
+                            .hint_text("path to a .toml lesson")
+                            .desired_width(180.0),
+                    );
+                    if ui.button("Open").clicked() && !view.path.trim().is_empty() {
+                        intents.push(LessonIntent::OpenFile(view.path.trim().to_string()));
+                    }
                 }
             });
             if let Some(error) = error {

@@ -6,7 +6,9 @@ pub mod lessons;
 pub mod network;
 pub mod packets;
 pub mod palette;
+pub mod platform;
 pub mod render;
+#[cfg(feature = "desktop")]
 pub mod swarm;
 pub mod theme;
 pub mod widgets;

@@ -4,6 +4,7 @@
 //! how the worker does its job.
 
 pub mod live;
+#[cfg(feature = "desktop")]
 pub mod swarm;
 
 use crate::record::{DemoAddresses, FetchEvent, FetchOptions, FetchRequest, LoadId};
@@ -21,6 +22,7 @@ pub enum Command {
     /// Pass a command (an action, or stop) to the live session, if it is still this one.
     Live { session: SessionId, command: LiveCommand },
     /// Start, use or leave the class swarm.
+    #[cfg(feature = "desktop")]
     Swarm(swarm::SwarmCommand),
 }
 
@@ -36,5 +38,6 @@ pub enum Event {
     /// What a live Network session reports.
     Live { session: SessionId, update: LiveUpdate },
     /// What the class swarm's node reports.
+    #[cfg(feature = "desktop")]
     Swarm(swarm::SwarmUpdate),
 }

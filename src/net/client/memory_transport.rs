@@ -13,8 +13,8 @@ use ureq::unversioned::resolver::{ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{Buffers, ConnectionDetails, Connector, LazyBuffers, NextTimeout, Transport};
 
 use super::page_loader::agent_config;
-use super::subresources::find_subresources;
 use crate::record::FetchOptions;
+use crate::wire::subresources::find_subresources;
 
 /// Bytes handed out in pieces of at most this size, so framing across reads is exercised.
 const PIECE: usize = 1_000;

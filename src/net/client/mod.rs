@@ -14,7 +14,6 @@ mod memory_transport;
 pub mod page_loader;
 pub mod recorder;
 pub mod resolver;
-pub mod subresources;
 pub mod tcp_info;
 pub mod tcp_transport;
 pub mod tls;

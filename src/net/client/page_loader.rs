@@ -17,7 +17,6 @@ use xxhash_rust::xxh3::Xxh3;
 use super::errors::classify;
 use super::recorder::LoadRecorder;
 use super::resolver::RecordingResolver;
-use super::subresources::find_subresources;
 use super::tls::{RecordingTlsConnector, client_config};
 use super::transport::RecordingTcpConnector;
 use crate::record::{
@@ -25,6 +24,7 @@ use crate::record::{
     FetchRequest, Phase, Span,
 };
 use crate::wire::http_head::parse_response_head;
+use crate::wire::subresources::find_subresources;
 
 /// How often a download reports its progress.
 const PROGRESS_EVERY: Duration = Duration::from_millis(50);

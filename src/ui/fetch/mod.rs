@@ -117,6 +117,9 @@ impl FetchView {
         let running = cx.model.running_load().is_some();
         egui::Panel::top("fetch_toolbar").show(ui, |ui| {
             toolbar::show(ui, &mut self.address, &mut cx, running, &mut intents);
+            if crate::ui::platform::IN_BROWSER && !self.presenting {
+                ui.add(egui::Label::new(RichText::new(crate::ui::platform::FETCH_IN_BROWSER).weak()).wrap());
+            }
         });
 
         let Some(load) = cx.model.current.as_ref() else {

@@ -9,6 +9,14 @@ use crate::ui::widgets::byte_view::show_hex;
 
 pub fn show(ui: &mut Ui, exchange: &Exchange, entry: &CacheEntry, picked: &mut Option<(bool, usize)>) {
     let Some(lookup) = &exchange.dns else {
+        if crate::ui::platform::IN_BROWSER {
+            ui.label(RichText::new("The DNS lookup").strong());
+            ui.add(egui::Label::new(crate::ui::platform::HIDDEN_BY_BROWSER).wrap());
+            if let Some(dns) = exchange.timings.dns {
+                ui.label(format!("The browser reports that its lookup took {:.1} ms.", dns.millis()));
+            }
+            return;
+        }
         let text = match url::Url::parse(&exchange.url).ok().and_then(|u| u.host_str().map(str::to_string)) {
             Some(host) if host.trim_matches(['[', ']']).parse::<std::net::IpAddr>().is_ok() => {
                 format!("No lookup: the URL names the address {host} directly.")

@@ -10,6 +10,11 @@ use crate::ui::widgets::byte_view::{ByteLines, TimeGutter, show_hex, show_text};
 use crate::wire::tls_records::TlsRecord;
 
 pub fn show(ui: &mut Ui, exchange: &Exchange, entry: &CacheEntry, hex: bool) {
+    if crate::ui::platform::IN_BROWSER {
+        ui.label(RichText::new("The raw request and response bytes").strong());
+        ui.add(egui::Label::new(crate::ui::platform::HIDDEN_BY_BROWSER).wrap());
+        return;
+    }
     let https = exchange.tls_sent.is_some() || exchange.tls_received.is_some();
     if https {
         ui.label(RichText::new("Decrypted HTTP, as the client wrote and read it inside TLS; the encrypted records are listed at the bottom.").weak());

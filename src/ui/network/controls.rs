@@ -93,6 +93,10 @@ fn session_controls(ui: &mut Ui, view: &mut NetworkView, config: &SessionConfig,
         intents.push(NetworkIntent::Open(SessionConfig { seed, ..config.clone() }));
     }
     ui.separator();
+    if crate::ui::platform::IN_BROWSER {
+        ui.label(RichText::new("Live: desktop app only").weak()).on_hover_text(crate::ui::platform::LIVE_IN_BROWSER);
+        return;
+    }
     let mut live = config.mode == Mode::Live;
     if ui
         .checkbox(&mut live, "Live")

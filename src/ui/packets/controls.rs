@@ -29,31 +29,10 @@ impl PacketsView {
                 capture_point_picker(ui, model, intents);
             }
             ui.separator();
-            if ui.button("Open capture…").on_hover_text("Choose a pcap or pcapng file").clicked() {
-                intents.push(PacketsIntent::AskForFile { saving: false });
-            }
-            ui.add(
-                egui::TextEdit::singleline(&mut self.open_path)
-                    .hint_text("path to a .pcap or .pcapng (or drop a file here)")
-                    .desired_width(220.0),
-            );
-            if ui.button("Open").on_hover_text("Open the file named in the box").clicked()
-                && !self.open_path.trim().is_empty()
-            {
-                intents.push(PacketsIntent::Open(self.open_path.trim().into()));
-            }
-            ui.separator();
-            ui.add(egui::TextEdit::singleline(&mut self.save_path).desired_width(200.0))
-                .on_hover_text("Where to save the shown run; .pcapng or .pcap");
-            if ui
-                .button("Save")
-                .on_hover_text("Save as pcap or pcapng (by the file name's extension) for Wireshark or tshark")
-                .clicked()
-            {
-                intents.push(PacketsIntent::Save(self.save_path.clone()));
-            }
-            if ui.button("Save as…").on_hover_text("Choose where to save with the desktop's dialog").clicked() {
-                intents.push(PacketsIntent::AskForFile { saving: true });
+            if crate::ui::platform::IN_BROWSER {
+                self.browser_file_controls(ui, intents);
+            } else {
+                self.desktop_file_controls(ui, intents);
             }
             ui.separator();
             ui.checkbox(&mut self.relative, "relative seq").on_hover_text(
@@ -294,3 +273,54 @@ impl SliderEdits {
 
 /// Room one impairment slider takes, with its value and name (points).
 const IMPAIRMENT_CELL_WIDTH: f32 = 300.0;
+
+impl PacketsView {
+    /// Open and save by path, or with the desktop's dialogs.
+    fn desktop_file_controls(&mut self, ui: &mut Ui, intents: &mut Vec<PacketsIntent>) {
+        if ui.button("Open capture…").on_hover_text("Choose a pcap or pcapng file").clicked() {
+            intents.push(PacketsIntent::AskForFile { saving: false });
+        }
+        ui.add(
+            egui::TextEdit::singleline(&mut self.open_path)
+                .hint_text("path to a .pcap or .pcapng (or drop a file here)")
+                .desired_width(220.0),
+        );
+        if ui.button("Open").on_hover_text("Open the file named in the box").clicked()
+            && !self.open_path.trim().is_empty()
+        {
+            intents.push(PacketsIntent::Open(self.open_path.trim().into()));
+        }
+        ui.separator();
+        ui.add(egui::TextEdit::singleline(&mut self.save_path).desired_width(200.0))
+            .on_hover_text("Where to save the shown run; .pcapng or .pcap");
+        if ui
+            .button("Save")
+            .on_hover_text("Save as pcap or pcapng (by the file name's extension) for Wireshark or tshark")
+            .clicked()
+        {
+            intents.push(PacketsIntent::Save(self.save_path.clone()));
+        }
+        if ui.button("Save as…").on_hover_text("Choose where to save with the desktop's dialog").clicked() {
+            intents.push(PacketsIntent::AskForFile { saving: true });
+        }
+    }
+
+    /// A browser has no paths: a picker to open, a download to save.
+    fn browser_file_controls(&mut self, ui: &mut Ui, intents: &mut Vec<PacketsIntent>) {
+        let files = crate::ui::platform::FILES_IN_BROWSER;
+        if ui
+            .button("Open capture…")
+            .on_hover_text(format!("Choose a pcap or pcapng file, or drop one on the page. {files}"))
+            .clicked()
+        {
+            intents.push(PacketsIntent::AskForFile { saving: false });
+        }
+        if ui
+            .button("Download pcapng")
+            .on_hover_text(format!("Save the shown run for Wireshark or tshark. {files}"))
+            .clicked()
+        {
+            intents.push(PacketsIntent::AskForFile { saving: true });
+        }
+    }
+}

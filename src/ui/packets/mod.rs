@@ -29,6 +29,10 @@ pub enum PacketsIntent {
     RunScene(Box<Scene>),
     /// Read a capture file.
     Open(PathBuf),
+    /// Read a capture already in memory (a file picked or dropped in a browser).
+    OpenBytes { name: String, bytes: std::sync::Arc<[u8]> },
+    /// Read a file dropped on the window.
+    Dropped(DroppedFile),
     /// Save the shown run or capture to this path.
     Save(String),
     /// Ask for a file with the desktop's dialog.
@@ -211,9 +215,7 @@ impl PacketsView {
         if model.busy() {
             ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
         }
-        if let Some(path) = dropped_file(ui) {
-            intents.push(PacketsIntent::Open(path));
-        }
+        intents.extend(dropped_capture(ui));
         self.keyboard(ui, trace);
         if self.playback.playing
             && let Some(trace) = trace
@@ -372,14 +374,25 @@ pub fn with_override(scene: Option<&Scene>, number: u32, action: OverrideAction)
     Some(scene)
 }
 
-/// A capture dropped on the window (lesson files are the app's to open).
-fn dropped_file(ui: &Ui) -> Option<PathBuf> {
+/// A file dropped on the window; two are equal when they are the same drop.
+#[derive(Clone, Debug)]
+pub struct DroppedFile(pub egui::DroppedFileHandle);
+
+impl PartialEq for DroppedFile {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// A capture dropped on the window (lesson files are the app's to open). On the desktop the app
+/// reads it by its path; in a browser, which gives a page only the file's name, by its handle.
+fn dropped_capture(ui: &Ui) -> Option<PacketsIntent> {
     ui.input(|i| {
         i.raw
             .dropped_files
             .iter()
-            .map(|f| f.path().to_path_buf())
-            .find(|p| !p.as_os_str().is_empty() && p.extension().is_none_or(|e| e != "toml"))
+            .find(|f| !f.path().as_os_str().is_empty() && f.path().extension().is_none_or(|e| e != "toml"))
+            .map(|f| PacketsIntent::Dropped(DroppedFile(f.clone())))
     })
 }
 

@@ -1,0 +1,69 @@
+//! The open lesson's state as one JSON document: which moment it is at, whether its actions are
+//! still under way, the current step's checks run on what the views show now, and the
+//! documents they read. In a browser, a check on what the browser hides (raw bytes, DNS) is
+//! marked `hidden_by_browser`. The browser build hands it to the page (`window.netlensLesson`), so a
+//! test driving a real browser can see what the student sees without reading pixels.
+
+use serde_json::{Value, json};
+
+use super::NetlensApp;
+use crate::lesson::browser::hidden_in_browser;
+use crate::lesson::check::Doc;
+
+impl NetlensApp {
+    /// The lesson's state now (`{"lesson": null}` when none is open).
+    pub fn lesson_status(&self) -> Value {
+        let Some(player) = self.lessons.player.as_ref() else {
+            return json!({ "lesson": null, "error": self.lessons.error });
+        };
+        let (step, steps) = player.position();
+        let moment = player.moment();
+        let busy = self.lesson_busy();
+        let (packets, network, fetch) = if busy { (None, None, None) } else { self.observed() };
+        let actions = player.lesson.resolved(moment.step);
+        let checks: Vec<Value> = if busy {
+            Vec::new()
+        } else {
+            player
+                .step()
+                .checks
+                .iter()
+                .map(|check| {
+                    let hidden = crate::ui::platform::IN_BROWSER && hidden_in_browser(check, &actions);
+                    let doc = match check.of {
+                        Doc::Packets => packets.as_ref(),
+                        Doc::Network => network.as_ref(),
+                        Doc::Fetch => fetch.as_ref(),
+                    };
+                    let result = doc.ok_or(format!("the step shows no {}", check.of.name())).and_then(|d| check.run(d));
+                    json!({ "check": check.describe(), "ok": result.is_ok(), "hidden_by_browser": hidden, "why": result.err() })
+                })
+                .collect()
+        };
+        json!({
+            "lesson": player.lesson.id,
+            "step": step,
+            "steps": steps,
+            "asking": moment.asking,
+            "at_end": player.at_end(),
+            "busy": busy,
+            "presenting": self.lessons.presenter.on,
+            "error": self.lessons.error,
+            "checks": checks,
+            "documents": { "packets": packets, "network": network, "fetch": fetch },
+        })
+    }
+
+    /// Gives the page the lesson's state when it has changed (browser build).
+    #[cfg(feature = "web")]
+    pub(super) fn publish_lesson_status(&mut self) {
+        let key = self.lessons.player.as_ref().map(|p| (p.lesson.id.clone(), p.moment().step, p.moment().asking));
+        let busy = self.lesson_busy();
+        let now: super::lesson_state::PublishedKey = (key, busy, self.lessons.presenter.on, self.lessons.error.clone());
+        if self.lessons.published.as_ref() == Some(&now) {
+            return;
+        }
+        crate::web::publish("netlensLesson", &self.lesson_status().to_string());
+        self.lessons.published = Some(now);
+    }
+}
