@@ -21,14 +21,14 @@ build() {
     cargo install wasm-bindgen-cli --version "$want" >&2
   fi
   # The library as a WebAssembly module, with the browser's platform instead of the desktop's.
-  cargo rustc --release --lib --target wasm32-unknown-unknown --no-default-features --features web \
+  cargo rustc --profile web-release --lib --target wasm32-unknown-unknown --no-default-features --features web \
     --crate-type cdylib
   local target_dir
   target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
   rm -rf "$out"
   mkdir -p "$out"
   wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name netlens \
-    "$target_dir/wasm32-unknown-unknown/release/netlens.wasm"
+    "$target_dir/wasm32-unknown-unknown/web-release/netlens.wasm"
   cp web/index.html "$out/"
   # The demo site's pages, which the Fetch view fetches from the page's own server.
   cp -r assets/site "$out/demo"

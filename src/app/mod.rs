@@ -727,6 +727,7 @@ impl NetlensApp {
                 model: &self.fetch_model,
                 navigation: &self.navigation,
                 demo: demo.as_ref(),
+                browser_demo: browser_demo_home(),
                 settings: &mut self.settings,
             },
         );
@@ -755,6 +756,14 @@ impl NetlensApp {
             ui.add(egui::Label::new(crate::ui::platform::CLASS_SWARM_IN_BROWSER).wrap());
         });
     }
+}
+
+/// In a browser: the front page of the demo site's copy beside the page.
+fn browser_demo_home() -> Option<String> {
+    #[cfg(feature = "desktop")]
+    return None;
+    #[cfg(not(feature = "desktop"))]
+    return Some(crate::web::demo_url("/"));
 }
 
 /// What the address bar shows first: the demo site's front page.

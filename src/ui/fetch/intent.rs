@@ -23,5 +23,7 @@ pub struct FetchContext<'a> {
     pub model: &'a FetchModel,
     pub navigation: &'a Navigation,
     pub demo: Option<&'a DemoAddresses>,
+    /// In a browser: where the copy of the demo site beside the page is (its front page).
+    pub browser_demo: Option<String>,
     pub settings: &'a mut Settings,
 }

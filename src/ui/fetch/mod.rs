@@ -257,7 +257,17 @@ fn load_status(ui: &mut Ui, load: &PageLoad) {
             ui.label(format!("Loading {} … {count} request(s){extra}", load.url));
         }
         LoadState::Done => {
-            ui.label(format!("Done: {count} request(s), {} received over the network, {time}.", human_size(received)));
+            if crate::ui::platform::IN_BROWSER {
+                // The browser does not show the bytes on the wire, only the bodies it decoded.
+                let bodies: u64 =
+                    load.exchanges.iter().filter_map(|e| e.body.as_ref()).map(|b| b.decoded.total()).sum();
+                ui.label(format!("Done: {count} request(s), {} of bodies, {time}.", human_size(bodies)));
+            } else {
+                ui.label(format!(
+                    "Done: {count} request(s), {} received over the network, {time}.",
+                    human_size(received)
+                ));
+            }
         }
         LoadState::Stopped => {
             ui.label(
@@ -300,9 +310,11 @@ fn welcome(ui: &mut Ui, demo: Option<&DemoAddresses>) {
     ui.vertical_centered(|ui| {
         ui.heading("Press Enter to fetch the demo page");
         ui.add_space(8.0);
-        ui.label(
-            "netlens will look up the name, open a connection, send a request and show every byte that comes back.",
-        );
+        ui.label(if crate::ui::platform::IN_BROWSER {
+            "The browser will fetch it, and netlens shows the status, headers, body and timing the browser reports."
+        } else {
+            "netlens will look up the name, open a connection, send a request and show every byte that comes back."
+        });
         if let Some(demo) = demo {
             ui.label(format!("The demo site runs on this computer: {} (DNS on {}).", demo.home_url(), demo.dns));
         }

@@ -34,6 +34,15 @@ const DEMO_PAGES: [(&str, &str, &str); 8] = [
     ("/bytes/10000000", "/bytes (10 MB)", "Ten million bytes: watch the download phase"),
 ];
 
+/// The demo pages a browser can fetch from the site's copy beside the page: its files are there,
+/// and any other path is a real 404 from the page's server. (The desktop's demo server also
+/// redirects, fails, waits, streams and compresses on purpose; a plain web server does not.)
+const BROWSER_DEMO_PAGES: [(&str, &str, &str); 3] = [
+    ("/", "/ (200)", "The front page: HTML with three images, a stylesheet and a script"),
+    ("/missing", "/missing (404)", "A page that does not exist"),
+    ("/style.css", "/style.css", "The stylesheet alone"),
+];
+
 pub fn show(
     ui: &mut Ui,
     view: &mut AddressBar,
@@ -80,10 +89,23 @@ pub fn show(
             intents.push(FetchIntent::Load(view.text.clone()));
         }
         history_menu(ui, &cx.settings.url_history, intents);
-        options_menu(ui, cx.settings);
+        // The options choose how the desktop's client resolves and connects; a browser does
+        // both itself.
+        if !crate::ui::platform::IN_BROWSER {
+            options_menu(ui, cx.settings);
+        }
     });
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new("Demo pages:").weak());
+        if let Some(base) = &cx.browser_demo {
+            let base = base.trim_end_matches('/');
+            for (path, label, hint) in BROWSER_DEMO_PAGES {
+                if ui.link(label).on_hover_text(hint).clicked() {
+                    intents.push(FetchIntent::Load(format!("{base}{path}")));
+                }
+            }
+            return;
+        }
         match cx.demo {
             Some(demo) => {
                 let base = demo.home_url();
