@@ -5,6 +5,8 @@
 //!
 //!   scripts/web.sh build && cargo bench --bench web_first_paint
 
+// The browser test's DevTools client; the benchmark only loads pages, so most of it is unused here.
+#[allow(dead_code)]
 #[path = "../tests/browser/devtools.rs"]
 mod devtools;
 #[path = "../tests/browser/static_site.rs"]

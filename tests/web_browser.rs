@@ -204,3 +204,75 @@ fn lessons_show_the_same_documents_in_the_browser_as_in_the_desktop_window_and_p
         assert_no_panic(&mut browser);
     }
 }
+
+/// Where the Packets tab and its "Download pcapng" button are in a 1280×800 page.
+const PACKETS_TAB: (f64, f64) = (251.0, 15.0);
+const DOWNLOAD_BUTTON: (f64, f64) = (732.0, 47.0);
+
+/// A built-in scene's run as a pcapng file's bytes, and its packet count.
+fn capture_of(scene: &str) -> (Vec<u8>, usize) {
+    let scene = netlens::sim::Scene::built_in().into_iter().find(|s| s.name == scene).expect("a built-in scene");
+    let trace = netlens::trace::Trace::from_sim(netlens::sim::simulate(&scene));
+    let mut bytes = Vec::new();
+    netlens::capture::write_capture(&trace, netlens::capture::CaptureFormat::PcapNg, &mut bytes).unwrap();
+    (bytes, trace.packets.len())
+}
+
+#[test]
+fn the_shown_run_downloads_as_a_capture_and_dropped_captures_open_even_damaged_ones() {
+    let Some((folder, chromium)) = setup() else { return };
+    let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let site = browser::static_site::serve(&folder);
+    let mut browser = Browser::start(&chromium);
+    let files = tempfile::tempdir().unwrap();
+    let downloads = files.path().join("downloads");
+    std::fs::create_dir(&downloads).unwrap();
+    open(&mut browser, &format!("http://{site}/"));
+    browser.allow_downloads(&downloads);
+
+    // The start-up run (the handshake) saved as a download: a capture with its packets.
+    browser.click(PACKETS_TAB.0, PACKETS_TAB.1);
+    let shown = wait_status(&mut browser, "the first run", |s| s["packets_view"]["packets"].is_number());
+    let packets = shown["packets_view"]["packets"].as_u64().unwrap() as usize;
+    browser.click(DOWNLOAD_BUTTON.0, DOWNLOAD_BUTTON.1);
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let saved = loop {
+        let done = std::fs::read_dir(&downloads)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|e| e == "pcapng"));
+        if let Some(path) = done {
+            break path;
+        }
+        assert!(std::time::Instant::now() < deadline, "no download arrived; errors: {:?}", browser.errors);
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let trace = netlens::capture::open(&saved).expect("the download is a capture netlens reads");
+    assert_eq!(trace.packets.len(), packets, "the download holds the shown run");
+
+    // A capture dropped on the page opens, read in the tab.
+    let (bytes, lossy_packets) = capture_of("lossy-transfer");
+    let dropped = files.path().join("lossy.pcapng");
+    std::fs::write(&dropped, &bytes).unwrap();
+    browser.drop_file(640.0, 450.0, &dropped);
+    let opened =
+        wait_status(&mut browser, "the dropped capture opening", |s| s["packets_view"]["title"] == "lossy.pcapng");
+    assert_eq!(opened["packets_view"]["packets"].as_u64(), Some(lossy_packets as u64));
+
+    // A damaged one shows the packets before the damage, and says where it is.
+    let cut = files.path().join("cut.pcapng");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    browser.drop_file(640.0, 450.0, &cut);
+    let damaged =
+        wait_status(&mut browser, "the damaged capture opening", |s| s["packets_view"]["title"] == "cut.pcapng");
+    let kept = damaged["packets_view"]["packets"].as_u64().unwrap();
+    assert!(kept > 0 && kept < lossy_packets as u64, "{damaged}");
+    // And a file that is no capture at all is refused with a reason, the app still standing.
+    let junk = files.path().join("notes.pcap");
+    std::fs::write(&junk, b"these are not packets").unwrap();
+    browser.drop_file(640.0, 450.0, &junk);
+    let refused = wait_status(&mut browser, "the junk file refused", |s| s["packets_view"]["error"].is_string());
+    assert!(refused["packets_view"]["error"].as_str().unwrap().contains("not a"), "{refused}");
+    assert_no_panic(&mut browser);
+}

@@ -22,9 +22,11 @@ pub struct LessonState {
     pub(super) published: Option<PublishedKey>,
 }
 
-/// The lesson, its moment (step, asking), whether it was busy or presented, and its error.
+/// The lesson, its moment (step, asking), whether it was busy or presented, its error, and the
+/// Packets view's trace version and notice.
 #[cfg(feature = "web")]
-pub(super) type PublishedKey = (Option<(String, usize, bool)>, bool, bool, Option<String>);
+pub(super) type PublishedKey =
+    (Option<(String, usize, bool)>, bool, bool, Option<String>, (u64, Option<String>, Option<String>));
 
 impl LessonState {
     pub fn new() -> Self {

@@ -11,10 +11,17 @@ use crate::lesson::browser::hidden_in_browser;
 use crate::lesson::check::Doc;
 
 impl NetlensApp {
-    /// The lesson's state now (`{"lesson": null}` when none is open).
+    /// The lesson's state now (`"lesson": null` when none is open), and what the Packets view
+    /// shows (its title and packet count, and its notice).
     pub fn lesson_status(&self) -> Value {
+        let packets_view = json!({
+            "title": self.packets_model.trace().map(|t| t.title.clone()),
+            "packets": self.packets_model.trace().map(|t| t.packets.len()),
+            "notice": self.packets_model.notice,
+            "error": self.packets_model.error,
+        });
         let Some(player) = self.lessons.player.as_ref() else {
-            return json!({ "lesson": null, "error": self.lessons.error });
+            return json!({ "lesson": null, "error": self.lessons.error, "packets_view": packets_view });
         };
         let (step, steps) = player.position();
         let moment = player.moment();
@@ -51,6 +58,7 @@ impl NetlensApp {
             "error": self.lessons.error,
             "checks": checks,
             "documents": { "packets": packets, "network": network, "fetch": fetch },
+            "packets_view": packets_view,
         })
     }
 
@@ -59,7 +67,10 @@ impl NetlensApp {
     pub(super) fn publish_lesson_status(&mut self) {
         let key = self.lessons.player.as_ref().map(|p| (p.lesson.id.clone(), p.moment().step, p.moment().asking));
         let busy = self.lesson_busy();
-        let now: super::lesson_state::PublishedKey = (key, busy, self.lessons.presenter.on, self.lessons.error.clone());
+        let packets =
+            (self.packets_model.trace_version(), self.packets_model.notice.clone(), self.packets_model.error.clone());
+        let now: super::lesson_state::PublishedKey =
+            (key, busy, self.lessons.presenter.on, self.lessons.error.clone(), packets);
         if self.lessons.published.as_ref() == Some(&now) {
             return;
         }

@@ -140,6 +140,33 @@ impl Browser {
         }
     }
 
+    /// A left click at a point of the page (CSS pixels).
+    pub fn click(&mut self, x: f64, y: f64) {
+        self.call("Input.dispatchMouseEvent", json!({ "type": "mouseMoved", "x": x, "y": y }));
+        for kind in ["mousePressed", "mouseReleased"] {
+            self.call(
+                "Input.dispatchMouseEvent",
+                json!({ "type": kind, "x": x, "y": y, "button": "left", "clickCount": 1 }),
+            );
+        }
+    }
+
+    /// Drops a file from this computer on a point of the page, as a user dragging it there.
+    pub fn drop_file(&mut self, x: f64, y: f64, path: &std::path::Path) {
+        let data = json!({ "items": [], "files": [path.display().to_string()], "dragOperationsMask": 1 });
+        for kind in ["dragEnter", "dragOver", "drop"] {
+            self.call("Input.dispatchDragEvent", json!({ "type": kind, "x": x, "y": y, "data": data }));
+        }
+    }
+
+    /// Downloads go to `folder` without asking.
+    pub fn allow_downloads(&mut self, folder: &std::path::Path) {
+        self.call(
+            "Page.setDownloadBehavior",
+            json!({ "behavior": "allow", "downloadPath": folder.display().to_string() }),
+        );
+    }
+
     /// The page as a PNG.
     pub fn screenshot(&mut self) -> Vec<u8> {
         use base64::Engine as _;
