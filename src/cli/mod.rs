@@ -1,6 +1,7 @@
 //! The command line: `netlens` alone opens the window; subcommands run headless and reuse the
 //! same engines (`net::client`, `net::demo`).
 
+mod class;
 mod fetch;
 mod inspect;
 mod lesson;
@@ -48,6 +49,9 @@ pub enum Commands {
     /// The class swarm (rust-libp2p): `netlens swarm node [--join MULTIADDR]… [--code CODE]`.
     #[command(subcommand)]
     Swarm(swarm::SwarmCommand),
+    /// A lesson the class follows: `netlens class teach LESSON_ID`, `netlens class follow --join ADDRESS`.
+    #[command(subcommand)]
+    Class(class::ClassCommand),
     /// Open a capture in the Packets view.
     Open {
         /// A pcap or pcapng file.
@@ -69,6 +73,7 @@ pub fn main() -> ExitCode {
         Some(Commands::Inspect(args)) => inspect::run(args),
         Some(Commands::Lesson(args)) => lesson::run(args),
         Some(Commands::Swarm(command)) => swarm::run(command),
+        Some(Commands::Class(command)) => class::run(command),
         Some(Commands::Open { file }) => {
             // Say so now rather than opening a window that can only show an error.
             if let Err(reason) = crate::capture::open(&file) {

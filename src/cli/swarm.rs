@@ -213,7 +213,7 @@ async fn node(args: NodeArgs) -> Result<(), String> {
 }
 
 /// Lines typed on stdin, read on a thread of their own (reading blocks).
-fn stdin_lines() -> tokio::sync::mpsc::UnboundedReceiver<String> {
+pub(super) fn stdin_lines() -> tokio::sync::mpsc::UnboundedReceiver<String> {
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     std::thread::spawn(move || {
         use std::io::BufRead;
@@ -316,7 +316,7 @@ async fn lookup(args: LookupArgs) -> Result<(), String> {
 }
 
 /// Prints lines to stdout, flushed, without panicking when nobody reads any more.
-fn emit(lines: &[String]) -> std::io::Result<()> {
+pub(super) fn emit(lines: &[String]) -> std::io::Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     for line in lines {

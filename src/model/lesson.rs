@@ -85,6 +85,12 @@ impl LessonPlayer {
         self.bring()
     }
 
+    /// Goes to `moment` exactly (a followed teacher's); None if the lesson has no such moment.
+    pub fn go_to_moment(&mut self, moment: Moment) -> Option<Vec<LessonAction>> {
+        self.at = self.moments.iter().position(|m| *m == moment)?;
+        Some(self.bring())
+    }
+
     /// Builds the current moment again from nothing (the app was changed by hand meanwhile).
     pub fn replay(&mut self) -> Vec<LessonAction> {
         self.applied.clear();

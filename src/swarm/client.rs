@@ -8,6 +8,7 @@ use libp2p::request_response::ResponseChannel;
 use libp2p::{Multiaddr, PeerId};
 use tokio::sync::{mpsc, oneshot};
 
+use super::follow::{LessonPosition, Teaching, Vote};
 use super::pieces::PieceStore;
 use super::telemetry::Order;
 use super::wire::{Key, Request, Response};
@@ -24,6 +25,12 @@ pub enum Command {
     Respond { channel: ResponseChannel<Response>, response: Response },
     /// Tell the class something as the teacher.
     Order(Order),
+    /// Where the teacher's lesson stands now (the teacher's node only).
+    Teach(LessonPosition),
+    /// The lesson the teacher's node teaches and this step's rounds (None on a student's node).
+    Tallies { reply: oneshot::Sender<Option<Teaching>> },
+    /// A student's answer, sent to the teacher's node; the reply says whether it counted.
+    Vote { vote: Vote, reply: oneshot::Sender<Result<(), String>> },
     /// A traced lookup finished: keep it for the state.
     LookupDone(super::lookup_trace::LookupTrace),
     /// Cut a banned peer off (a moment after the ban went out, so it hears of it first).
@@ -70,6 +77,25 @@ impl Client {
 
     pub fn order(&self, order: Order) -> Result<(), String> {
         self.send(Command::Order(order))
+    }
+
+    /// On the teacher's node: the class is to show this moment of the lesson.
+    pub fn teach(&self, position: LessonPosition) -> Result<(), String> {
+        self.send(Command::Teach(position))
+    }
+
+    /// Answers the teacher's open question; Ok once the teacher's node has counted it.
+    pub async fn vote(&self, vote: Vote) -> Result<(), String> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Command::Vote { vote, reply })?;
+        answer.await.map_err(|_| "the node has stopped".to_string())?
+    }
+
+    /// On the teacher's node: where the lesson stands and this step's rounds, counted so far.
+    pub async fn tallies(&self) -> Result<Option<Teaching>, String> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Command::Tallies { reply })?;
+        answer.await.map_err(|_| "the node has stopped".to_string())
     }
 
     pub fn leave(&self) -> Result<(), String> {

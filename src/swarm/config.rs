@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use libp2p::Multiaddr;
 use libp2p::multiaddr::Protocol;
+use libp2p::{Multiaddr, PeerId};
 
 use super::code::ClassCode;
 use super::names::clean_name;
@@ -38,6 +38,9 @@ pub struct NodeConfig {
     /// third of this), so a laptop closed without logging out is gone from the registry — and
     /// from the first neighbours it hands newcomers — within this time.
     pub registration_ttl: Duration,
+    /// The teacher's peer id, when the student joined with the teacher's own address: only that
+    /// peer's orders and lesson steps are obeyed (otherwise, the first peer keeping a registry).
+    pub teacher_id: Option<PeerId>,
 }
 
 impl NodeConfig {
@@ -56,8 +59,17 @@ impl NodeConfig {
             repair_every: Duration::from_secs(5),
             register: true,
             registration_ttl: REGISTRATION_TTL,
+            teacher_id: None,
         }
     }
+}
+
+/// The peer id an address ends with (`…/p2p/12D3KooW…`), if it names one.
+pub fn peer_in(addr: &Multiaddr) -> Option<PeerId> {
+    addr.iter().find_map(|p| match p {
+        Protocol::P2p(peer) => Some(peer),
+        _ => None,
+    })
 }
 
 /// Addresses a class swarm may listen on: loopback and the local network, never the internet.

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::follow::{LessonPosition, Tally};
 use super::lookup_trace::LookupTrace;
 use super::share::Repair;
 use super::telemetry::Sent;
@@ -101,5 +102,23 @@ pub enum NodeEvent {
     },
     Lookup {
         trace: LookupTrace,
+    },
+    /// On a student's node: the teacher's lesson moved.
+    Following {
+        position: LessonPosition,
+    },
+    /// On the teacher's node: the open question's count changed.
+    Tally {
+        tally: Tally,
+    },
+    /// On the teacher's node: a vote that was not counted, and why.
+    VoteRefused {
+        peer: String,
+        reason: String,
+    },
+    /// An order or lesson step signed by someone other than the teacher (or malformed): ignored.
+    OrderRefused {
+        peer: String,
+        reason: String,
     },
 }

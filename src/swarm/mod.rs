@@ -4,7 +4,7 @@
 //! open the links that matter), `node.rs` runs one node
 //! and reports it, `client.rs` is a handle for work that takes many steps, `wire.rs` is the
 //! pieces protocol, `pieces.rs` cuts files and keeps pieces, `share.rs` puts, gets and repairs
-//! files, `lookup.rs` is the traced lookup, `telemetry.rs` what peers tell the class and `trim.rs` which
+//! files, `follow.rs` the lesson the class follows and its votes, `lookup.rs` is the traced lookup, `telemetry.rs` what peers tell the class and `trim.rs` which
 //! connections to close when a node has too many; `runner.rs` runs a node in its own task.
 
 pub mod behaviour;
@@ -12,6 +12,7 @@ pub mod client;
 pub mod code;
 pub mod config;
 pub mod events;
+pub mod follow;
 pub mod keep_alive;
 pub mod lookup;
 pub mod lookup_trace;

@@ -3,8 +3,8 @@
 //! and hands `now` down: when periodic work is due and how much each peer may ask is decided by
 //! the pure `schedule.rs`. The parts of its work live beside it in `node/`: serving pieces within
 //! per-peer limits (`serve.rs`), telemetry and the class it describes (`class.rs`), the
-//! teacher's registry and logging in to it (`registry.rs`), and the teacher's orders
-//! (`orders.rs`). It reports what happens as `NodeEvent`s and what it knows as a `NodeState`.
+//! teacher's registry and logging in to it (`registry.rs`), the teacher's orders
+//! (`orders.rs`), and the lesson the class follows with its votes (`lesson.rs`). It reports what happens as `NodeEvent`s and what it knows as a `NodeState`.
 //!
 //! Traps rust-libp2p users report, and what this does about them:
 //! - Kademlia stays a client until an external address is confirmed: the mode is set to server.
@@ -16,6 +16,7 @@
 //! - Idle connections close: the idle timeout is an hour.
 
 mod class;
+mod lesson;
 mod orders;
 mod registry;
 mod serve;
@@ -37,6 +38,7 @@ use super::behaviour::{Behaviour, BehaviourEvent, build};
 use super::client::{Client, Command};
 use super::config::{NodeConfig, is_local};
 use super::events::NodeEvent;
+use super::follow::{BallotBox, LESSON_TOPIC, LessonPosition};
 use super::lookup_trace::LookupTrace;
 use super::names::clean_name;
 use super::pieces::PieceStore;
@@ -91,6 +93,10 @@ pub struct Node {
     banned: HashSet<PeerId>,
     rejected_names: HashSet<PeerId>,
     last_lookup: Option<LookupTrace>,
+    /// On the teacher's node: the lesson it teaches and the votes on its questions.
+    ballot: BallotBox,
+    /// On a student's node: where the teacher's lesson stands, as the teacher last said.
+    following: Option<LessonPosition>,
     repairing: Arc<AtomicBool>,
     repairs: mpsc::UnboundedReceiver<Vec<Repair>>,
     repairs_tx: mpsc::UnboundedSender<Vec<Repair>>,
@@ -111,9 +117,9 @@ impl Node {
         swarm.listen_on(config.listen.clone()).map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
         // Only the teacher hears students' message reports (see SENT_TOPIC).
         let topics: &[&str] = if config.teacher {
-            &[TELEMETRY_TOPIC, ORDERS_TOPIC, SENT_TOPIC]
+            &[TELEMETRY_TOPIC, ORDERS_TOPIC, SENT_TOPIC, LESSON_TOPIC]
         } else {
-            &[TELEMETRY_TOPIC, ORDERS_TOPIC]
+            &[TELEMETRY_TOPIC, ORDERS_TOPIC, LESSON_TOPIC]
         };
         for &topic in topics {
             swarm
@@ -165,6 +171,8 @@ impl Node {
             banned: HashSet::new(),
             rejected_names: HashSet::new(),
             last_lookup: None,
+            ballot: BallotBox::default(),
+            following: None,
             repairing: Arc::new(AtomicBool::new(false)),
             repairs,
             repairs_tx,
@@ -242,6 +250,10 @@ impl Node {
         if due.repair {
             self.start_repair();
         }
+        // A student who joins late lands on the step shown.
+        if self.config.teacher {
+            self.publish_position();
+        }
     }
 
     /// Closes the connections this node needs least once it has too many (see `trim`).
@@ -307,21 +319,26 @@ impl Node {
                 self.pending_requests.insert(id, (peer, reply));
                 self.used.insert(peer, now);
                 // The teacher draws its own messages from its events; a student tells it.
-                if !self.config.teacher && kind != "has" && self.outbox.len() < MAX_REPORTED_SENT {
+                let drawn = kind != "has" && kind != "vote";
+                if !self.config.teacher && drawn && self.outbox.len() < MAX_REPORTED_SENT {
                     self.outbox.push((peer, kind, now));
                 }
-                (kind != "has").then(|| NodeEvent::Message {
-                    peer: peer.to_string(),
-                    kind: kind.into(),
-                    outgoing: true,
-                    bytes,
-                })
+                drawn.then(|| NodeEvent::Message { peer: peer.to_string(), kind: kind.into(), outgoing: true, bytes })
             }
             Command::Respond { channel, response } => {
                 let _ = self.swarm.behaviour_mut().pieces.send_response(channel, response);
                 None
             }
             Command::Order(order) => self.give_order(order),
+            Command::Teach(position) => self.teach(position),
+            Command::Tallies { reply } => {
+                let _ = reply.send(self.ballot.teaching());
+                None
+            }
+            Command::Vote { vote, reply } => {
+                self.send_vote(vote, reply, now);
+                None
+            }
             Command::LookupDone(trace) => {
                 self.last_lookup = Some(trace.clone());
                 Some(NodeEvent::Lookup { trace })

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use super::follow::{LessonPosition, Teaching};
 use super::lookup_trace::LookupTrace;
 use super::pieces::PieceHeld;
 use super::telemetry::{FileNote, Telemetry};
@@ -71,6 +72,11 @@ pub struct NodeState {
     pub class: Arc<Vec<ClassPeer>>,
     pub banned: Vec<String>,
     pub last_lookup: Option<LookupTrace>,
+    /// On the teacher's node: the lesson the class follows, and the votes on this step's question
+    /// (counts only).
+    pub teaching: Option<Teaching>,
+    /// On a student's node: where the teacher's lesson stands.
+    pub following: Option<LessonPosition>,
     /// Connected to the class (or started it).
     pub joined: bool,
     /// Why joining failed, once every address to join through has refused.

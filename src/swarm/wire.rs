@@ -1,5 +1,5 @@
 //! The class swarm's own messages, carried by libp2p request-response on `/netlens/pieces/1`:
-//! storing, asking for and fetching pieces, and the traced lookup's FIND_NODE. Every peer is a
+//! storing, asking for and fetching pieces, the traced lookup's FIND_NODE, and a student's vote. Every peer is a
 //! stranger, so decoding is strict and bounded: a frame is at most `MAX_FRAME` bytes, counts and
 //! lengths are checked before anything is allocated, and any damage is an error that closes the
 //! stream — never a panic.
@@ -8,6 +8,8 @@ use std::io;
 
 use futures_util::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use libp2p::{Multiaddr, PeerId, StreamProtocol};
+
+use super::follow::{MAX_CHOICES, MAX_LESSON_ID, MAX_ROUNDS, MAX_STEPS, Vote, check_lesson_id};
 
 /// The protocol the pieces and the traced lookup travel on.
 pub const PROTOCOL: StreamProtocol = StreamProtocol::new("/netlens/pieces/1");
@@ -33,6 +35,8 @@ pub enum Request {
     Fetch { key: Key },
     /// Which peers in your routing table are closest to this key? (the traced lookup)
     FindNode { target: Key },
+    /// A student's answer to the teacher's question (the teacher counts it or says why not).
+    Vote(Vote),
 }
 
 impl Request {
@@ -43,6 +47,7 @@ impl Request {
             Request::Has { .. } => ("has", 0),
             Request::Fetch { .. } => ("fetch", 0),
             Request::FindNode { .. } => ("find_node", 0),
+            Request::Vote(_) => ("vote", 0),
         }
     }
 }
@@ -79,6 +84,15 @@ pub fn encode_request(request: &Request) -> Vec<u8> {
             out.push(4);
             out.extend_from_slice(target);
         }
+        Request::Vote(vote) => {
+            out.push(5);
+            let id = &vote.lesson.as_bytes()[..vote.lesson.len().min(MAX_LESSON_ID)];
+            out.push(id.len() as u8);
+            out.extend_from_slice(id);
+            for n in [vote.step, vote.round, vote.choice] {
+                out.extend_from_slice(&n.to_be_bytes());
+            }
+        }
     }
     out
 }
@@ -97,10 +111,26 @@ pub fn decode_request(bytes: &[u8]) -> Result<Request, String> {
         2 => Request::Has { key: r.key()? },
         3 => Request::Fetch { key: r.key()? },
         4 => Request::FindNode { target: r.key()? },
+        5 => Request::Vote(decode_vote(&mut r)?),
         other => return Err(format!("unknown request kind {other}")),
     };
     r.end()?;
     Ok(request)
+}
+
+/// A vote: a lesson id, then step, round and choice, each within its bounds.
+fn decode_vote(r: &mut Reader) -> Result<Vote, String> {
+    let len = usize::from(r.u8()?);
+    if len > MAX_LESSON_ID {
+        return Err(format!("a {len}-byte lesson id (at most {MAX_LESSON_ID})"));
+    }
+    let lesson = String::from_utf8(r.take(len)?.to_vec()).map_err(|_| "a lesson id that is not text".to_string())?;
+    check_lesson_id(&lesson)?;
+    let (step, round, choice) = (r.u32()?, r.u32()?, r.u32()?);
+    if step as usize >= MAX_STEPS || round == 0 || round > MAX_ROUNDS || choice as usize >= MAX_CHOICES {
+        return Err(format!("a vote for step {step}, round {round}, choice {choice}: out of bounds"));
+    }
+    Ok(Vote { lesson, step, round, choice })
 }
 
 pub fn encode_response(response: &Response) -> Vec<u8> {
@@ -307,6 +337,7 @@ mod tests {
             Request::Has { key: [3; 32] },
             Request::Fetch { key: [4; 32] },
             Request::FindNode { target: [5; 32] },
+            Request::Vote(Vote { lesson: "peers".into(), step: 3, round: 2, choice: 1 }),
         ] {
             assert_eq!(decode_request(&encode_request(&request)), Ok(request));
         }
@@ -333,6 +364,14 @@ mod tests {
         assert!(decode_response(&[6, 21]).is_err(), "too many peers");
         assert!(decode_response(&[6, 1, 3, 1, 2, 3, 0]).is_err(), "a malformed peer id");
         assert!(decode_response(&[3, 2]).is_err());
+        let vote = |lesson: &str, round| {
+            encode_request(&Request::Vote(Vote { lesson: lesson.into(), step: 1, round, choice: 0 }))
+        };
+        assert!(decode_request(&vote("peers", 0)).is_err(), "round 0");
+        assert!(decode_request(&vote("Peers", 1)).is_err(), "not a lesson id");
+        let mut long = vec![5, 200];
+        long.extend([b'a'; 200]);
+        assert!(decode_request(&long).is_err(), "an overlong id");
         let mut big = vec![4];
         big.resize(MAX_PIECE + 2, 0);
         assert!(decode_response(&big).is_err(), "an oversized piece");

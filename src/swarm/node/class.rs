@@ -1,7 +1,7 @@
 //! What the class hears about this node and what this node hears about the class: its own
 //! telemetry (with the files whose manifests it holds), other peers' telemetry, a student's
-//! report of the messages it sent (which only the teacher hears), and the class as the state
-//! shows it.
+//! report of the messages it sent (which only the teacher hears), the teacher's orders and lesson
+//! (passed on to `orders.rs` and `lesson.rs`), and the class as the state shows it.
 
 use std::time::{Duration, Instant};
 
@@ -9,6 +9,7 @@ use libp2p::gossipsub;
 
 use super::{Node, REJECTED_NAME};
 use crate::swarm::events::NodeEvent;
+use crate::swarm::follow::LESSON_TOPIC;
 use crate::swarm::names::clean_name;
 use crate::swarm::pieces::{Manifest, hex};
 use crate::swarm::schedule::stale_after;
@@ -107,11 +108,18 @@ impl Node {
             return (!report.sent.is_empty())
                 .then(|| NodeEvent::ClassMessages { from: source.to_string(), sent: report.sent });
         }
+        if message.topic == gossipsub::IdentTopic::new(LESSON_TOPIC).hash() {
+            return self.lesson_heard(source, &message.data);
+        }
         // Orders count only when the teacher's own node signed them.
         let from_teacher = Some(source) == self.teacher;
         match Order::from_bytes(&message.data) {
             Ok(order) if from_teacher => self.obey(order, true),
-            _ => None,
+            Ok(_) => Some(NodeEvent::OrderRefused {
+                peer: source.to_string(),
+                reason: "an order not signed by the teacher's node: ignored".into(),
+            }),
+            Err(reason) => Some(NodeEvent::OrderRefused { peer: source.to_string(), reason }),
         }
     }
 

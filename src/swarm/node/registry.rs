@@ -44,7 +44,13 @@ impl Node {
             self.bootstrap();
         }
         // The teacher's node is the one that keeps the registry: log in there, once.
-        if !self.config.teacher && self.teacher.is_none() && info.protocols.contains(&rendezvous::PROTOCOL_NAME) {
+        // When the student was given the teacher's address with its peer id, that peer alone.
+        let may_be_teacher = self.config.teacher_id.is_none_or(|id| id == peer_id);
+        if !self.config.teacher
+            && self.teacher.is_none()
+            && may_be_teacher
+            && info.protocols.contains(&rendezvous::PROTOCOL_NAME)
+        {
             self.teacher = Some(peer_id);
             // Orders and the registry's log-out on a closed laptop both ride this connection.
             self.swarm.behaviour_mut().keep.keep(peer_id);

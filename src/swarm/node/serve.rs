@@ -104,6 +104,11 @@ impl Node {
                 }
                 None => Response::NotFound,
             },
+            Request::Vote(vote) => {
+                let (response, told) = self.count_vote(peer, &vote);
+                event = told;
+                response
+            }
             Request::FindNode { target } => {
                 event = Some(NodeEvent::Message { peer: peer.to_string(), kind: kind.into(), outgoing: false, bytes });
                 Response::Closest(self.local_closest(&target).into_iter().filter(|(p, _)| *p != peer).collect())

@@ -59,6 +59,8 @@ impl Node {
             class: self.class.clone(),
             banned,
             last_lookup: self.last_lookup.clone(),
+            teaching: self.ballot.teaching(),
+            following: self.following.clone(),
             joined: self.joined(),
             join_failure: self.join_failure().map(str::to_string),
             ended: self.ended,

@@ -1,0 +1,310 @@
+//! `netlens class`: a lesson the class follows, without a window (tests, labs without displays).
+//! - `teach LESSON_ID` starts the teacher's node, reads `next`, `back`, `reveal`, `round` and
+//!   `end` on stdin, and prints JSON lines: where it listens, each step shown, each change of the
+//!   open question's count, and votes or orders it refused.
+//! - `follow --join ADDRESS` joins as a student, prints each step the teacher shows, and with
+//!   `--answer K` answers every question with choice K (counted from 1).
+//!
+//! Steps in the JSON lines count from 1, as the window's "Step 3 of 7" does.
+
+use std::collections::HashSet;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Subcommand};
+use serde_json::json;
+
+use super::output::fail;
+use super::swarm::{emit, stdin_lines};
+use crate::lesson::{Lesson, builtin};
+use crate::model::class_follow::{Follow, TeacherRounds, follow, reveal};
+use crate::model::lesson::LessonPlayer;
+use crate::swarm::config::peer_in;
+use crate::swarm::follow::{LessonPosition, Tally, Vote};
+use crate::swarm::runner::{self, RunningNode};
+use crate::swarm::telemetry::Order;
+use crate::swarm::{ClassCode, NodeConfig, NodeEvent};
+
+/// How long a follower waits to join the class.
+const JOIN_PATIENCE: Duration = Duration::from_secs(20);
+
+#[derive(Subcommand, Debug)]
+pub enum ClassCommand {
+    /// Teach a lesson to the class: the teacher's node, moved on by next/back/reveal/round on stdin.
+    Teach(TeachArgs),
+    /// Follow the teacher's lesson as a student, answering its questions with --answer.
+    Follow(FollowArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct TeachArgs {
+    /// A built-in lesson's id (`netlens lesson list`).
+    pub lesson: String,
+    /// The class code (a new one is made, and printed, without it).
+    #[arg(long)]
+    pub code: Option<String>,
+    /// Where to listen (loopback or local network only).
+    #[arg(long, value_name = "MULTIADDR", default_value = "/ip4/127.0.0.1/tcp/0")]
+    pub listen: libp2p::Multiaddr,
+}
+
+#[derive(Args, Debug)]
+pub struct FollowArgs {
+    /// The teacher's address, as `class teach` printed it (with its /p2p/ peer id).
+    #[arg(long, value_name = "MULTIADDR")]
+    pub join: libp2p::Multiaddr,
+    #[arg(long)]
+    pub code: String,
+    /// The name the teacher sees (at most 24 characters).
+    #[arg(long, default_value = "student")]
+    pub name: String,
+    /// Answer every question with this choice (1 is the first).
+    #[arg(long, value_name = "K")]
+    pub answer: Option<usize>,
+    /// Where to listen (loopback or local network only).
+    #[arg(long, value_name = "MULTIADDR", default_value = "/ip4/127.0.0.1/tcp/0")]
+    pub listen: libp2p::Multiaddr,
+}
+
+pub fn run(command: ClassCommand) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => return fail(&format!("cannot start the runtime: {e}")),
+    };
+    let result = match command {
+        ClassCommand::Teach(args) => runtime.block_on(teach(args)),
+        ClassCommand::Follow(args) => runtime.block_on(follow_teacher(args)),
+    };
+    runtime.shutdown_timeout(Duration::from_millis(200));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(reason) => fail(&reason),
+    }
+}
+
+/// The line that says which moment of `lesson` is shown.
+fn step_line(lesson: &Lesson, position: &LessonPosition) -> String {
+    let step = &lesson.steps[position.step];
+    let question = step.question.as_ref().filter(|_| position.asking);
+    json!({
+        "event": "step",
+        "lesson": lesson.id,
+        "step": position.step + 1,
+        "steps": position.steps,
+        "caption": if position.asking { "" } else { step.caption.as_str() },
+        "asking": position.asking,
+        "question": question.map(|q| q.text.as_str()),
+        "choices": question.map(|q| q.choices.clone()),
+        "round": position.round,
+    })
+    .to_string()
+}
+
+/// The line that gives a question's count in one round: counts only, never who.
+fn tally_line(lesson: &Lesson, tally: &Tally) -> String {
+    let question = lesson.steps.get(tally.step).and_then(|s| s.question.as_ref()).map(|q| q.text.as_str());
+    json!({
+        "event": "tally",
+        "question": question,
+        "step": tally.step + 1,
+        "round": tally.round,
+        "answered": tally.answered,
+        "counts": tally.counts,
+    })
+    .to_string()
+}
+
+/// Node events a class command tells (the rest of the swarm's life stays quiet).
+fn worth_telling(event: &NodeEvent) -> bool {
+    matches!(
+        event,
+        NodeEvent::LoggedIn { .. }
+            | NodeEvent::LoggedOut { .. }
+            | NodeEvent::VoteRefused { .. }
+            | NodeEvent::OrderRefused { .. }
+            | NodeEvent::Misbehaved { .. }
+            | NodeEvent::IncomingRefused { .. }
+            | NodeEvent::SessionEnded { .. }
+    )
+}
+
+async fn teach(args: TeachArgs) -> Result<(), String> {
+    let lesson = builtin::find(&args.lesson)
+        .ok_or_else(|| format!("no built-in lesson {:?} (`netlens lesson list` lists them)", args.lesson))?;
+    let code = match &args.code {
+        Some(text) => ClassCode::parse(text)?,
+        None => ClassCode::generate(),
+    };
+    let mut config = NodeConfig::new(code.clone(), "teacher", Vec::new());
+    config.listen = args.listen.clone();
+    config.teacher = true;
+    let mut running = runner::spawn(config).await?;
+    let (mut player, _) = LessonPlayer::open(lesson.clone());
+    let mut rounds = TeacherRounds::default();
+    let listening = json!({ "event": "listening", "addr": running.address, "code": code.as_str() });
+    if emit(&[listening.to_string()]).is_err() {
+        return Ok(());
+    }
+    let show = |running: &RunningNode, player: &LessonPlayer, rounds: &mut TeacherRounds| {
+        let position = rounds.position(player);
+        let _ = running.client.teach(position.clone());
+        emit(&[step_line(&player.lesson, &position)])
+    };
+    show(&running, &player, &mut rounds).map_err(|e| e.to_string())?;
+    let mut commands = stdin_lines();
+    let stop = tokio::signal::ctrl_c();
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            event = running.events.recv() => {
+                let Some(event) = event else { return Ok(()) };
+                let line = match &event {
+                    NodeEvent::Tally { tally } => tally_line(&lesson, tally),
+                    event if worth_telling(event) => serde_json::to_string(event).unwrap_or_default(),
+                    _ => continue,
+                };
+                if emit(&[line]).is_err() || matches!(event, NodeEvent::SessionEnded { .. }) {
+                    return Ok(());
+                }
+            }
+            Some(line) = commands.recv() => {
+                let before = player.moment();
+                let done = match line.trim() {
+                    "" => continue,
+                    "next" => Ok(!player.forward().is_empty() || player.moment() != before),
+                    "back" => Ok(!player.back().is_empty() || player.moment() != before),
+                    "reveal" => reveal(&mut player).map(|_| true),
+                    "round" => rounds.new_round(&player).map(|_| true),
+                    "end" => {
+                        let _ = running.client.order(Order::End);
+                        continue;
+                    }
+                    other => Err(format!("unknown command {other:?}: next, back, reveal, round or end")),
+                };
+                let closing = running.client.tallies().await.ok().flatten();
+                match done {
+                    Ok(true) => {
+                        // The round that closes: its final count, before the class moves on.
+                        if let Some(teaching) = closing.filter(|t| t.position.votes_open()) {
+                            let closed = teaching.rounds.iter().find(|t| t.round == teaching.position.round);
+                            if let Some(tally) = closed {
+                                let _ = emit(&[tally_line(&lesson, tally)]);
+                            }
+                        }
+                        show(&running, &player, &mut rounds).map_err(|e| e.to_string())?;
+                    }
+                    Ok(false) => {
+                        let _ = emit(&[json!({ "event": "error", "reason": "already there" }).to_string()]);
+                    }
+                    Err(reason) => {
+                        let _ = emit(&[json!({ "event": "error", "reason": reason }).to_string()]);
+                    }
+                }
+            }
+            _ = &mut stop => {
+                let _ = running.client.order(Order::End);
+                tokio::time::sleep(Duration::from_millis(400)).await;
+                return Ok(());
+            }
+        }
+    }
+}
+
+async fn follow_teacher(args: FollowArgs) -> Result<(), String> {
+    let teacher = peer_in(&args.join)
+        .ok_or("give the teacher's address with its peer id (…/p2p/12D3KooW…), as `class teach` printed it")?;
+    let mut config = NodeConfig::new(ClassCode::parse(&args.code)?, &args.name, vec![args.join.clone()]);
+    config.listen = args.listen.clone();
+    config.teacher = false;
+    config.teacher_id = Some(teacher);
+    let mut running = runner::spawn(config).await?;
+    running.joined(JOIN_PATIENCE).await?;
+    if emit(&[json!({ "event": "joined", "teacher": teacher.to_string() }).to_string()]).is_err() {
+        return Ok(());
+    }
+    let catalog = builtin::all()?;
+    let mut player: Option<LessonPlayer> = None;
+    let mut registered = false;
+    // The open question this follower still has to answer, and the ones it has answered.
+    let mut to_answer: Option<Vote> = None;
+    let mut answered: HashSet<(String, u32, u32)> = HashSet::new();
+    let (results_tx, mut results) = tokio::sync::mpsc::unbounded_channel::<(Vote, Result<(), String>)>();
+    let stop = tokio::signal::ctrl_c();
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            event = running.events.recv() => {
+                let Some(event) = event else { return Ok(()) };
+                let line = match &event {
+                    NodeEvent::Registered { .. } => {
+                        registered = true;
+                        None
+                    }
+                    NodeEvent::Following { position } => {
+                        let shown = show_position(&mut player, &catalog, position);
+                        to_answer = match (args.answer, shown.is_ok()) {
+                            (Some(k), true) if position.votes_open() => Vote::on(position, k.saturating_sub(1))
+                                .ok()
+                                .filter(|v| !answered.contains(&(v.lesson.clone(), v.step, v.round))),
+                            _ => None,
+                        };
+                        Some(shown.unwrap_or_else(|reason| json!({ "event": "error", "reason": reason }).to_string()))
+                    }
+                    event if worth_telling(event) => Some(serde_json::to_string(event).unwrap_or_default()),
+                    _ => None,
+                };
+                if let Some(line) = line
+                    && emit(&[line]).is_err()
+                {
+                    return Ok(());
+                }
+                if matches!(event, NodeEvent::SessionEnded { .. }) {
+                    return Ok(());
+                }
+                // A vote goes once the registry knows this laptop (the teacher counts only its class).
+                if registered && let Some(vote) = to_answer.take() {
+                    answered.insert((vote.lesson.clone(), vote.step, vote.round));
+                    let (client, results_tx) = (running.client.clone(), results_tx.clone());
+                    tokio::spawn(async move {
+                        let result = client.vote(vote.clone()).await;
+                        let _ = results_tx.send((vote, result));
+                    });
+                }
+            }
+            Some((vote, result)) = results.recv() => {
+                let line = json!({
+                    "event": if result.is_ok() { "voted" } else { "vote_refused" },
+                    "step": vote.step + 1,
+                    "round": vote.round,
+                    "choice": vote.choice + 1,
+                    "reason": result.err(),
+                });
+                if emit(&[line.to_string()]).is_err() {
+                    return Ok(());
+                }
+            }
+            _ = &mut stop => {
+                let _ = running.client.leave();
+                tokio::time::sleep(Duration::from_millis(400)).await;
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// Brings the follower's lesson to the teacher's position; the step line, or why it cannot.
+fn show_position(
+    player: &mut Option<LessonPlayer>,
+    catalog: &[Lesson],
+    position: &LessonPosition,
+) -> Result<String, String> {
+    loop {
+        match follow(player.as_mut(), catalog, position) {
+            Follow::Moved(_) => break,
+            Follow::Open(lesson) => *player = Some(LessonPlayer::open(lesson).0),
+            Follow::Cannot(reason) => return Err(reason),
+        }
+    }
+    let player = player.as_ref().ok_or("no lesson is open")?;
+    Ok(step_line(&player.lesson, position))
+}
