@@ -163,7 +163,12 @@ async fn teach(args: TeachArgs) -> Result<(), String> {
                     event if worth_telling(event) => serde_json::to_string(event).unwrap_or_default(),
                     _ => continue,
                 };
-                if emit(&[line]).is_err() || matches!(event, NodeEvent::SessionEnded { .. }) {
+                if emit(&[line]).is_err() {
+                    return Ok(());
+                }
+                if matches!(event, NodeEvent::SessionEnded { .. }) {
+                    // The order to end still has to leave: the node runs a moment longer.
+                    tokio::time::sleep(Duration::from_millis(500)).await;
                     return Ok(());
                 }
             }
