@@ -79,7 +79,7 @@ impl Class {
     }
 
     /// Moves on to the first moment that asks a question.
-    async fn to_question(&mut self) -> LessonPosition {
+    async fn move_to_question(&mut self) -> LessonPosition {
         while !self.player.moment().asking || self.player.step().question.as_ref().is_none_or(|q| q.choices.len() < 3) {
             self.player.forward();
         }
@@ -104,7 +104,7 @@ fn twenty_followers_answer_and_the_tally_is_exact_in_both_rounds() {
         let mut class = Class::start("VQTE22", FOLLOWERS).await;
         let first = class.show().await;
         assert_eq!(first.step, 0);
-        let question = class.to_question().await;
+        let question = class.move_to_question().await;
         let choices = question.choices;
         assert!(question.votes_open() && question.round == 1);
 
@@ -209,7 +209,7 @@ fn a_lesson_step_signed_by_another_peer_is_refused_and_changes_nothing() {
 fn a_vote_from_outside_the_registry_is_not_counted() {
     with_runtime(async {
         let mut class = Class::start("REGH22", 2).await;
-        let question = class.to_question().await;
+        let question = class.move_to_question().await;
         let mut config = student("REGH22", "visitor", &class.teacher);
         config.register = false;
         let mut visitor = runner::spawn(config).await.unwrap();
