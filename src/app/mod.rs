@@ -4,6 +4,8 @@
 //! on either. Views never spawn threads, open sockets or write files: this is where that work is
 //! handed off.
 
+#[cfg(feature = "desktop")]
+mod class_lesson;
 mod export_state;
 mod exports;
 mod lesson_state;
@@ -122,6 +124,9 @@ pub struct NetlensApp {
     swarm_model: SwarmModel,
     #[cfg(feature = "desktop")]
     swarm_view: SwarmView,
+    /// The lesson the class follows (the teacher's moves told, a student's window following).
+    #[cfg(feature = "desktop")]
+    class: class_lesson::ClassLesson,
     lessons: lesson_state::LessonState,
     exports: export_state::ExportState,
     export_dir: Option<std::path::PathBuf>,
@@ -179,6 +184,8 @@ impl NetlensApp {
             swarm_model: SwarmModel::default(),
             #[cfg(feature = "desktop")]
             swarm_view: SwarmView::default(),
+            #[cfg(feature = "desktop")]
+            class: class_lesson::ClassLesson::default(),
             lessons: lesson_state::LessonState::new(),
             exports: export_state::ExportState::default(),
             export_dir: config.export_dir,
@@ -674,6 +681,8 @@ impl NetlensApp {
             });
         }
         self.lesson_bars(ui);
+        #[cfg(feature = "desktop")]
+        self.class_lesson_panels(ui);
         self.dropped_lesson(ui);
         let presenting = self.lessons.presenter.on;
         self.packets_view.presenting = presenting;
@@ -779,6 +788,8 @@ impl eframe::App for NetlensApp {
         self.drain_events();
         self.drain_jobs();
         self.lesson_keys(ctx);
+        #[cfg(feature = "desktop")]
+        self.class_lesson_logic();
         self.receive_screenshot();
         self.run_lesson_queue();
         if self.tab == Tab::Network {

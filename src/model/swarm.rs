@@ -3,9 +3,10 @@
 //! shared and the downloads made (for the capacity comparison), and the last lookup. Changed only
 //! through `SwarmIntent`s and by applying the worker's `SwarmUpdate`s.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::path::PathBuf;
 
+use crate::swarm::follow::{LessonPosition, Vote};
 use crate::swarm::lookup_trace::LookupTrace;
 use crate::swarm::share::{GetReport, PieceReport, PutReport};
 use crate::swarm::telemetry::{FileNote, Order, SHORT_HASH};
@@ -42,6 +43,9 @@ pub struct Download {
     pub teacher_only: bool,
 }
 
+/// An answer this laptop gave: the choice and, once the teacher's node answered, whether it counted.
+pub type MyVote = (u32, Option<Result<(), String>>);
+
 #[derive(Debug)]
 pub enum SwarmIntent {
     Start(SwarmStart),
@@ -49,6 +53,8 @@ pub enum SwarmIntent {
     Fetch { file_id: String, teacher_only: bool },
     Lookup(String),
     Order(Order),
+    Teach(LessonPosition),
+    Vote(Vote),
     Leave,
 }
 
@@ -68,6 +74,11 @@ pub struct SwarmModel {
     pub notice: Option<String>,
     /// A share, download or lookup under way.
     pub busy: usize,
+    /// On a student's laptop: where the teacher's lesson stands (the newest heard).
+    pub following: Option<LessonPosition>,
+    /// This laptop's answers, by (lesson, step, round): the choice and, once the teacher's node
+    /// answered, whether it counted.
+    pub votes: BTreeMap<(String, u32, u32), MyVote>,
     clock: f64,
 }
 
@@ -119,6 +130,11 @@ impl SwarmModel {
                 SwarmCommand::Lookup { target }
             }
             SwarmIntent::Order(order) => SwarmCommand::Order(order),
+            SwarmIntent::Teach(position) => SwarmCommand::Teach(position),
+            SwarmIntent::Vote(vote) => {
+                self.votes.insert((vote.lesson.clone(), vote.step, vote.round), (vote.choice, None));
+                SwarmCommand::Vote(vote)
+            }
         };
         vec![Command::Swarm(command)]
     }
@@ -136,15 +152,41 @@ impl SwarmModel {
             }
             SwarmUpdate::Failed(reason) => self.status = Some(SwarmStatus::Failed(reason)),
             SwarmUpdate::Event(event) => {
-                if let NodeEvent::Lookup { trace } = &event {
-                    self.lookup = Some(trace.clone());
+                match &event {
+                    NodeEvent::Lookup { trace } => self.lookup = Some(trace.clone()),
+                    NodeEvent::Following { position } => self.follow(position.clone()),
+                    // The projector's count moves with each vote, not with the next state.
+                    NodeEvent::Tally { tally } => {
+                        if let Some(teaching) = &mut self.state.teaching {
+                            match teaching.rounds.iter_mut().find(|t| t.step == tally.step && t.round == tally.round) {
+                                Some(shown) => *shown = tally.clone(),
+                                None if tally.step == teaching.position.step => teaching.rounds.push(tally.clone()),
+                                None => {}
+                            }
+                        }
+                    }
+                    _ => {}
                 }
                 self.recent.push_back(SeenMessage { at: self.clock, event });
                 while self.recent.len() > RECENT {
                     self.recent.pop_front();
                 }
             }
-            SwarmUpdate::State(state) => self.state = *state,
+            SwarmUpdate::State(state) => {
+                if let Some(position) = state.following.clone() {
+                    self.follow(position);
+                }
+                self.state = *state;
+            }
+            SwarmUpdate::Voted { vote, result } => {
+                let key = (vote.lesson.clone(), vote.step, vote.round);
+                // Only the answer last given: an earlier one's reply may come late.
+                if let Some((choice, status)) = self.votes.get_mut(&key)
+                    && *choice == vote.choice
+                {
+                    *status = Some(result);
+                }
+            }
             SwarmUpdate::Shared(report) => {
                 self.busy = self.busy.saturating_sub(1);
                 self.shared.retain(|s| s.file_id != report.file_id);
@@ -171,6 +213,18 @@ impl SwarmModel {
                 self.status = Some(if by_teacher { SwarmStatus::EndedByTeacher } else { SwarmStatus::Off });
             }
         }
+    }
+
+    /// The teacher's newest position (events and states may bring the same one twice).
+    fn follow(&mut self, position: LessonPosition) {
+        if self.following.as_ref().is_none_or(|old| position.seq >= old.seq) {
+            self.following = Some(position);
+        }
+    }
+
+    /// This laptop's answer to the question `position` asks, and whether it was counted.
+    pub fn my_vote(&self, position: &LessonPosition) -> Option<&MyVote> {
+        self.votes.get(&(position.lesson.clone(), position.step as u32, position.round))
     }
 
     /// Every piece of a shared file with the peers holding it now, by their telemetry (a

@@ -1,6 +1,7 @@
 //! The window's class-swarm node, run by the worker: starts it from the join form, forwards its
 //! events and (twice a second) its state, and carries out the panel's requests — sharing a file,
-//! downloading one, a traced lookup, the teacher's orders, leaving — as tasks of their own, so
+//! downloading one, a traced lookup, the teacher's orders, the lesson the class follows and a
+//! student's votes, leaving — as tasks of their own, so
 //! the node keeps running while they work and the UI thread never waits.
 
 use std::time::Duration;
@@ -57,6 +58,8 @@ pub fn config(start: &SwarmStart) -> Result<NodeConfig, String> {
     }
     let mut config = NodeConfig::new(code, &start.name, join);
     config.teacher = start.teacher;
+    // The teacher's own address names its peer id: only that peer's orders and steps count.
+    config.teacher_id = config.join.first().and_then(crate::swarm::config::peer_in);
     config.mdns = start.mdns;
     if start.on_network {
         config.listen = "/ip4/0.0.0.0/tcp/0".parse().map_err(|_| "bad listen address".to_string())?;
@@ -159,6 +162,17 @@ where
             if let Err(reason) = client.order(order) {
                 report(SwarmUpdate::WorkFailed(reason));
             }
+        }
+        SwarmCommand::Teach(position) => {
+            if let Err(reason) = client.teach(position) {
+                report(SwarmUpdate::WorkFailed(reason));
+            }
+        }
+        SwarmCommand::Vote(vote) => {
+            tokio::spawn(async move {
+                let result = client.vote(vote.clone()).await;
+                report(SwarmUpdate::Voted { vote, result });
+            });
         }
         SwarmCommand::Start(_) | SwarmCommand::Leave => {}
     }

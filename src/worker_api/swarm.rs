@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use crate::swarm::follow::{LessonPosition, Vote};
 use crate::swarm::lookup_trace::LookupTrace;
 use crate::swarm::share::{GetReport, PutReport};
 use crate::swarm::telemetry::Order;
@@ -44,6 +45,10 @@ pub enum SwarmCommand {
         target: String,
     },
     Order(Order),
+    /// The teacher's lesson moved: tell the class.
+    Teach(LessonPosition),
+    /// A student's answer to the teacher's open question.
+    Vote(Vote),
     Leave,
 }
 
@@ -65,6 +70,11 @@ pub enum SwarmUpdate {
     /// A share, download or lookup failed; the node goes on.
     WorkFailed(String),
     Lookup(Box<LookupTrace>),
+    /// What the teacher's node said about a vote (counted, or refused and why).
+    Voted {
+        vote: Vote,
+        result: Result<(), String>,
+    },
     /// The node has stopped (left, or the session ended).
     Stopped {
         by_teacher: bool,

@@ -1,0 +1,142 @@
+//! The class follows the teacher in the window (egui_kittest on the real app, real nodes on
+//! 127.0.0.1, no mDNS). A student's window joins a teacher's node, lands on the teacher's step
+//! (its own lesson player at the teacher's moment), and its vote button sends an answer the
+//! teacher's node counts; detaching keeps it where it is while the teacher moves on, and one
+//! click follows again. A teacher's window presenting a lesson tells the class its moves, and its
+//! projector count shows a student's answer.
+
+mod common;
+
+use common::ui::run_until;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use netlens::app::{AppConfig, NetlensApp};
+use netlens::lesson::{Lesson, builtin};
+use netlens::model::class_follow::TeacherRounds;
+use netlens::model::lesson::{LessonPlayer, Moment};
+use netlens::model::swarm::SwarmIntent;
+use netlens::swarm::follow::{LessonPosition, Vote};
+use netlens::swarm::runner::{self, RunningNode};
+use netlens::swarm::{ClassCode, NodeConfig};
+use netlens::ui::lessons::LessonIntent;
+use netlens::worker_api::swarm::SwarmStart;
+
+fn has_text(harness: &Harness<'static, NetlensApp>, text: &str) -> bool {
+    harness.query_all_by_label_contains(text).next().is_some()
+        || harness
+            .query_all(egui_kittest::kittest::by().predicate(|n| n.value().is_some_and(|v| v.contains(text))))
+            .next()
+            .is_some()
+}
+
+fn lesson_with_question() -> Lesson {
+    builtin::all().unwrap().into_iter().find(|l| l.steps.iter().any(|s| s.question.is_some())).unwrap()
+}
+
+fn start(teacher: bool, code: &str, join: &str) -> SwarmStart {
+    SwarmStart {
+        teacher,
+        code: code.into(),
+        join: join.into(),
+        name: if teacher { "teacher".into() } else { "window-student".into() },
+        on_network: false,
+        mdns: false,
+        bucket_size: 3,
+        replication: 3,
+        upload_kib: 0,
+    }
+}
+
+fn window() -> Harness<'static, NetlensApp> {
+    Harness::builder().with_size([1400.0, 900.0]).build_eframe(|cc| NetlensApp::new(cc, AppConfig::test()))
+}
+
+fn moment_of(h: &Harness<'static, NetlensApp>) -> Option<(String, Moment)> {
+    h.state().lesson_player().map(|p| (p.lesson.id.clone(), p.moment()))
+}
+
+fn at(position: &LessonPosition) -> Option<(String, Moment)> {
+    Some((position.lesson.clone(), Moment { step: position.step, asking: position.asking }))
+}
+
+#[test]
+fn a_students_window_follows_the_teacher_votes_detaches_and_follows_again() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let mut config = NodeConfig::new(ClassCode::parse("WNDW22").unwrap(), "teacher", Vec::new());
+    config.teacher = true;
+    let teacher: RunningNode = runtime.block_on(runner::spawn(config)).unwrap();
+    let mut harness = window();
+    harness.state_mut().swarm(SwarmIntent::Start(start(false, "WNDW22", &teacher.address)));
+    run_until(&mut harness, "the student's node is in the registry", |_| {
+        teacher.now().registry.is_some_and(|r| r.len() == 1)
+    });
+
+    // The teacher moves to the first question: the window lands on it.
+    let (mut player, _) = LessonPlayer::open(lesson_with_question());
+    let mut rounds = TeacherRounds::default();
+    while !player.moment().asking {
+        player.forward();
+    }
+    let question = rounds.position(&player);
+    teacher.client.teach(question.clone()).unwrap();
+    run_until(&mut harness, "the window shows the teacher's step", |h| moment_of(h) == at(&question));
+    harness.run_steps(2);
+    let step_text = format!("Following the teacher · step {} of {}", question.step + 1, question.steps);
+    assert!(has_text(&harness, &step_text), "the strip says it follows");
+
+    // The second choice's button sends the answer; the teacher's node counts it.
+    let choice = &player.step().question.as_ref().unwrap().choices[1];
+    harness.get_by_role_and_label(egui::accesskit::Role::Button, &format!("B. {choice}")).click();
+    run_until(&mut harness, "the teacher counts the window's answer", |_| {
+        let rounds = runtime.block_on(teacher.client.tallies()).unwrap().unwrap().rounds;
+        rounds.first().is_some_and(|t| t.answered == 1 && t.counts[1] == 1)
+    });
+    run_until(&mut harness, "the window says the answer counted", |h| has_text(h, "Your answer B is counted"));
+
+    // Detached, the window stays while the teacher moves on; one click follows again.
+    harness.get_by_label("Explore on my own").click();
+    harness.run_steps(2);
+    player.forward();
+    let revealed = rounds.position(&player);
+    teacher.client.teach(revealed.clone()).unwrap();
+    run_until(&mut harness, "the strip shows where the teacher is", |h| {
+        h.state().swarm_model().following.as_ref().is_some_and(|f| f.seq == revealed.seq)
+    });
+    harness.run_steps(3);
+    assert_eq!(moment_of(&harness), at(&question), "a detached window stays where it was");
+    harness.get_by_label("Follow the teacher again").click();
+    run_until(&mut harness, "the window is back at the teacher's step", |h| moment_of(h) == at(&revealed));
+}
+
+#[test]
+fn a_teachers_window_tells_the_class_and_counts_an_answer_on_the_projector() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let mut harness = window();
+    harness.state_mut().swarm(SwarmIntent::Start(start(true, "PRQJ22", "")));
+    run_until(&mut harness, "the teacher's node runs", |h| h.state().swarm_model().running());
+    let address = harness.state().swarm_model().address.clone();
+    let mut config = NodeConfig::new(ClassCode::parse("PRQJ22").unwrap(), "s1", vec![address.parse().unwrap()]);
+    config.teacher_id = netlens::swarm::config::peer_in(&address.parse().unwrap());
+    let student: RunningNode = runtime.block_on(runner::spawn(config)).unwrap();
+    run_until(&mut harness, "the student is in the registry", |h| {
+        h.state().swarm_model().state.registry.as_ref().is_some_and(|r| r.len() == 1)
+    });
+
+    let lesson = lesson_with_question();
+    harness.state_mut().lesson(LessonIntent::Open(Box::new(lesson)));
+    harness.state_mut().lesson(LessonIntent::Present);
+    while !harness.state().lesson_player().unwrap().moment().asking {
+        harness.state_mut().lesson(LessonIntent::Next);
+    }
+    let shown = moment_of(&harness).unwrap();
+    run_until(&mut harness, "the student follows the presented question", |_| {
+        student.now().following.is_some_and(|f| (f.lesson.clone(), Moment { step: f.step, asking: f.asking }) == shown)
+    });
+    let position = student.now().following.unwrap();
+    runtime.block_on(student.client.vote(Vote::on(&position, 0).unwrap())).unwrap();
+    run_until(&mut harness, "the projector shows the answer", |h| has_text(h, "Round 1: 1 of 1 answered"));
+    assert!(has_text(&harness, "Reveal the answer"));
+    harness.get_by_label("Discuss, then answer again").click();
+    run_until(&mut harness, "the class is asked again", |_| student.now().following.is_some_and(|f| f.round == 2));
+    run_until(&mut harness, "the projector shows round 2", |h| has_text(h, "Round 2: 0 of 1 answered"));
+}
