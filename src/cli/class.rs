@@ -114,18 +114,21 @@ fn tally_line(lesson: &Lesson, tally: &Tally) -> String {
     .to_string()
 }
 
-/// Node events a class command tells (the rest of the swarm's life stays quiet).
-fn worth_telling(event: &NodeEvent) -> bool {
-    matches!(
-        event,
-        NodeEvent::LoggedIn { .. }
-            | NodeEvent::LoggedOut { .. }
-            | NodeEvent::VoteRefused { .. }
-            | NodeEvent::OrderRefused { .. }
-            | NodeEvent::Misbehaved { .. }
-            | NodeEvent::IncomingRefused { .. }
-            | NodeEvent::SessionEnded { .. }
-    )
+/// Node events a class command tells (the rest of the swarm's life stays quiet). A follower
+/// leaves out refused incoming connections: classmates dialling each other at once refuse one
+/// of the two links, which says nothing to a student.
+fn worth_telling(event: &NodeEvent, teacher: bool) -> bool {
+    (teacher || !matches!(event, NodeEvent::IncomingRefused { .. }))
+        && matches!(
+            event,
+            NodeEvent::LoggedIn { .. }
+                | NodeEvent::LoggedOut { .. }
+                | NodeEvent::VoteRefused { .. }
+                | NodeEvent::OrderRefused { .. }
+                | NodeEvent::Misbehaved { .. }
+                | NodeEvent::IncomingRefused { .. }
+                | NodeEvent::SessionEnded { .. }
+        )
 }
 
 async fn teach(args: TeachArgs) -> Result<(), String> {
@@ -160,7 +163,7 @@ async fn teach(args: TeachArgs) -> Result<(), String> {
                 let Some(event) = event else { return Ok(()) };
                 let line = match &event {
                     NodeEvent::Tally { tally } => tally_line(&lesson, tally),
-                    event if worth_telling(event) => serde_json::to_string(event).unwrap_or_default(),
+                    event if worth_telling(event, true) => serde_json::to_string(event).unwrap_or_default(),
                     _ => continue,
                 };
                 if emit(&[line]).is_err() {
@@ -255,7 +258,7 @@ async fn follow_teacher(args: FollowArgs) -> Result<(), String> {
                         };
                         Some(shown.unwrap_or_else(|reason| json!({ "event": "error", "reason": reason }).to_string()))
                     }
-                    event if worth_telling(event) => Some(serde_json::to_string(event).unwrap_or_default()),
+                    event if worth_telling(event, false) => Some(serde_json::to_string(event).unwrap_or_default()),
                     _ => None,
                 };
                 if let Some(line) = line

@@ -376,9 +376,12 @@ impl Node {
             SwarmEvent::ConnectionClosed { peer_id, num_established: 0, cause, .. } => {
                 self.rates.forget(&peer_id);
                 self.used.remove(&peer_id);
-                // A peer gone may have held pieces: check ours at the next tick. A link this node
-                // let go of (idle, or trimmed: no cause) says nothing about the peer.
+                // A peer gone may have held pieces: repair starts now, not at the next poll, and
+                // runs again at the next tick (a pass under way, or Kademlia not yet past the
+                // dead peer, may miss it). A link this node let go of (idle, or trimmed: no
+                // cause) says nothing about the peer.
                 if !matches!(cause, None | Some(libp2p::swarm::ConnectionError::KeepAliveTimeout)) {
+                    self.start_repair();
                     self.schedule.repair_soon();
                 }
                 // A student whose laptop closed is logged out of the registry as far as the

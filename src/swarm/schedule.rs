@@ -7,7 +7,8 @@
 //!   the whole class), at once when this node's pieces change; a report unheard for four periods
 //!   is stale.
 //! - The renewal of the log-in at the teacher's registry, a third of the way through its time.
-//! - The repair pass, on its period or at the next tick after a peer's connection closed.
+//! - The repair pass, on its period, and again at the next tick after a peer's connection
+//!   closed (the node starts one at once, too).
 //! - How often the class is rebuilt for the state.
 //! - Per peer: requests a second (refused above one rate, cut off above another), one message
 //!   report per half second, and the upload cap's queue.
