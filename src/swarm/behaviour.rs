@@ -80,6 +80,12 @@ pub fn build(config: &NodeConfig) -> Result<Swarm<Behaviour>, String> {
             kad_config.set_kbucket_size(k);
             // A lookup whose peers have left ends in seconds, not libp2p's minute.
             kad_config.set_query_timeout(KAD_QUERY_TIMEOUT);
+            // With a class's small k every table holds fewer than 20 peers, and libp2p-kad would
+            // bootstrap (a lookup per bucket) after every insert, and every five minutes: in a
+            // class of 200 that kept both cores busy. The node bootstraps itself, when it first
+            // knows a peer and once more later (node.rs, schedule.rs).
+            kad_config.set_automatic_bootstrap_throttle(None);
+            kad_config.set_periodic_bootstrap_interval(None);
             let mut kad = kad::Behaviour::with_config(id, kad::store::MemoryStore::new(id), kad_config);
             kad.set_mode(Some(kad::Mode::Server));
             let gossip_config = gossipsub::ConfigBuilder::default()

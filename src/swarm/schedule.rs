@@ -2,7 +2,8 @@
 //! without a clock: every method takes `now`, so the node's loop passes the instant an event
 //! arrived and the tests pass any instant they like (as `sim` and `netsim` take virtual time).
 //!
-//! - The second bootstrap, 10 s after joining (then Kademlia refreshes by itself).
+//! - The second bootstrap, 10 s after joining (Kademlia's own automatic and periodic ones are off:
+//!   see `behaviour.rs`; after that, tables learn from the connections peers make).
 //! - Telemetry, on a period that grows with the class (a bounded number of messages a second for
 //!   the whole class), at once when this node's pieces change; a report unheard for four periods
 //!   is stale.
@@ -18,9 +19,10 @@ use std::hash::Hash;
 use std::time::{Duration, Instant};
 
 /// How soon after joining the routing table is refreshed once more, to meet the classmates who
-/// joined meanwhile. After that Kademlia bootstraps by itself: whenever a small table gains a
-/// peer, and every five minutes. A bootstrap is a lookup per bucket that dials dozens of peers:
-/// repeating it every few seconds made a class of 100 spend its time opening connections.
+/// joined meanwhile. Kademlia's own bootstraps are off (it would start one whenever a small table
+/// gains a peer, and every five minutes); a table still gains every peer that connects. A
+/// bootstrap is a lookup per bucket that dials dozens of peers: repeating it every few seconds
+/// made a class of 100 spend its time opening connections.
 pub const BOOTSTRAP_AGAIN: Duration = Duration::from_secs(10);
 /// Bootstraps a node starts itself: the first once a peer is known, the second a little later.
 pub const OWN_BOOTSTRAPS: u32 = 2;
