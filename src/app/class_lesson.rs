@@ -5,25 +5,13 @@
 //! can detach to explore (moving on by hand detaches too) and follow again with one click.
 
 use super::NetlensApp;
-use crate::model::class_follow::{Follow, TeacherRounds, follow};
+use super::class_state::ClassLesson;
+use crate::model::class_follow::{Follow, follow};
 use crate::model::lesson::Moment;
 use crate::model::swarm::SwarmIntent;
-use crate::swarm::follow::{LessonPosition, Vote};
+use crate::swarm::follow::Vote;
 use crate::ui::class_lesson::{ClassIntent, FollowerView, follower_strip, tally_panel};
 use crate::ui::lessons::LessonIntent;
-
-#[derive(Default)]
-pub struct ClassLesson {
-    rounds: TeacherRounds,
-    /// What the class was last told: lesson, moment and round.
-    taught: Option<(String, Moment, u32)>,
-    /// The student explores on their own instead of following.
-    pub detached: bool,
-    /// The teacher's position this window last brought its lesson to.
-    followed: Option<LessonPosition>,
-    /// Why the teacher's step cannot be shown on this laptop.
-    pub problem: Option<String>,
-}
 
 impl NetlensApp {
     /// Each frame: the teacher's window tells the class where its lesson stands; a student's

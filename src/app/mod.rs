@@ -6,6 +6,8 @@
 
 #[cfg(feature = "desktop")]
 mod class_lesson;
+#[cfg(feature = "desktop")]
+mod class_state;
 mod export_state;
 mod exports;
 mod lesson_state;
@@ -126,7 +128,7 @@ pub struct NetlensApp {
     swarm_view: SwarmView,
     /// The lesson the class follows (the teacher's moves told, a student's window following).
     #[cfg(feature = "desktop")]
-    class: class_lesson::ClassLesson,
+    class: class_state::ClassLesson,
     lessons: lesson_state::LessonState,
     exports: export_state::ExportState,
     export_dir: Option<std::path::PathBuf>,
@@ -185,7 +187,7 @@ impl NetlensApp {
             #[cfg(feature = "desktop")]
             swarm_view: SwarmView::default(),
             #[cfg(feature = "desktop")]
-            class: class_lesson::ClassLesson::default(),
+            class: class_state::ClassLesson::default(),
             lessons: lesson_state::LessonState::new(),
             exports: export_state::ExportState::default(),
             export_dir: config.export_dir,
