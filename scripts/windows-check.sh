@@ -30,10 +30,12 @@ rustup target list --installed | grep -q x86_64-pc-windows-gnu || rustup target 
 
 cargo build --release --quiet --bin netlens
 cargo build --release --quiet --bin netlens --target x86_64-pc-windows-gnu
-linux=target/release/netlens
+# Where cargo puts its builds (CARGO_TARGET_DIR may move it).
+target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+linux="$target_dir/release/netlens"
 run=$(mktemp -d)
 trap 'kill ${server:-} 2>/dev/null; rm -rf "$run"' EXIT
-cp target/x86_64-pc-windows-gnu/release/netlens.exe "$run/"
+cp "$target_dir/x86_64-pc-windows-gnu/release/netlens.exe" "$run/"
 cat >"$run/shim.c" <<'EOF'
 #include <windows.h>
 #include <bcrypt.h>
@@ -49,7 +51,7 @@ wine "$run/netlens.exe" --version >/dev/null 2>&1 || skip "wine cannot run the e
 failed=0
 compare() {
   (cd "$run" && wine ./netlens.exe "$@" >win.out 2>win.err) || true
-  (cd "$run" && "$OLDPWD/$linux" "$@" >linux.out 2>linux.err) || true
+  (cd "$run" && "$linux" "$@" >linux.out 2>linux.err) || true
   if cmp -s "$run/win.out" "$run/linux.out" && [ -s "$run/linux.out" ]; then
     echo "same ($(wc -c <"$run/linux.out") bytes): netlens $*"
   else
