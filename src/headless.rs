@@ -6,7 +6,7 @@
 
 use serde_json::{Value, json};
 
-use crate::lesson::check::{Check, Doc};
+use crate::lesson::check::{Check, Doc, Outcome};
 use crate::lesson::{FETCHED_SCENE, Lesson, LessonAction, observe};
 use crate::model::network::timeline::Timeline;
 use crate::model::page_load::replay_scene;
@@ -55,6 +55,8 @@ pub struct Shown {
     pub packets: Option<Value>,
     pub network: Option<Value>,
     pub fetch: Option<Value>,
+    /// The class swarm's document: none headless (no class swarm runs here).
+    pub swarm: Option<Value>,
 }
 
 impl Shown {
@@ -63,12 +65,13 @@ impl Shown {
             Doc::Packets => self.packets.as_ref(),
             Doc::Network => self.network.as_ref(),
             Doc::Fetch => self.fetch.as_ref(),
+            Doc::Swarm => self.swarm.as_ref(),
         }
     }
 
-    /// Runs one check on the document it reads; the error says why it failed.
-    pub fn check(&self, check: &Check) -> Result<(), String> {
-        self.document(check.of).ok_or(format!("the step shows no {}", check.of.name())).and_then(|d| check.run(d))
+    /// Runs one check on the document it reads.
+    pub fn check(&self, check: &Check) -> Outcome {
+        Outcome::of(check, self.document(check.of))
     }
 }
 
@@ -126,12 +129,15 @@ pub fn show(lesson: &Lesson, actions: &[LessonAction], demo: &mut Demo) -> Resul
                 tab = String::from("steps");
             }
             LessonAction::Tab(t) => tab = t.clone(),
+            // No class swarm runs headless: the step's scene stands in.
+            LessonAction::Class(_) => {}
         }
     }
     Ok(Shown {
         packets: trace.as_ref().map(|t| observe::packets(t, selected, field.as_deref())),
         network: timeline.as_ref().map(|t| observe::network(t.scene.as_ref(), t.view_us)),
         fetch: page.as_ref().map(|(url, r)| observe::fetch(url, &r.exchanges, r.error.as_ref(), &tab)),
+        swarm: None,
     })
 }
 
@@ -146,15 +152,17 @@ pub fn check_lesson(lesson: &Lesson, demo: &mut Demo) -> Value {
                 .checks
                 .iter()
                 .map(|check| {
-                    let result = match &shown {
-                        Err(e) => Err(format!("the step could not be shown: {e}")),
+                    let outcome = match &shown {
+                        Err(e) => Outcome::Failed(format!("the step could not be shown: {e}")),
                         Ok(shown) => shown.check(check),
                     };
-                    json!({ "check": check.describe(), "line": check.line, "ok": result.is_ok(), "why": result.err() })
+                    let mut report = outcome.json(check);
+                    report["line"] = json!(check.line);
+                    report
                 })
                 .collect();
             let shown_ok = shown.as_ref().err().cloned();
-            let ok = shown_ok.is_none() && checks.iter().all(|c| c["ok"] == true);
+            let ok = shown_ok.is_none() && checks.iter().all(|c| c["ok"] != false);
             json!({ "step": i + 1, "line": step.line, "caption": step.caption, "ok": ok, "error": shown_ok, "checks": checks })
         })
         .collect();

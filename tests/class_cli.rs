@@ -5,76 +5,14 @@
 //! every follower. A follower with the wrong class code fails to join with a one-line reason and
 //! exit 1, and changes nothing.
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::Receiver;
-use std::time::{Duration, Instant};
+mod common;
 
+use std::process::Command;
+
+use common::process::{NETLENS, Process, event, spawn};
 use serde_json::Value;
 
-const NETLENS: &str = env!("CARGO_BIN_EXE_netlens");
-/// A hang guard for a loaded machine, not a speed check.
-const PATIENCE: Duration = Duration::from_secs(60);
 const FOLLOWERS: usize = 5;
-
-/// A process whose stdout lines arrive on a channel, killed when dropped.
-struct Process {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    lines: Receiver<String>,
-    name: String,
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn spawn(name: &str, args: &[&str]) -> Process {
-    let mut child = Command::new(NETLENS)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("netlens starts");
-    let stdout = child.stdout.take().unwrap();
-    let (tx, lines) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    Process { stdin: child.stdin.take(), child, lines, name: name.into() }
-}
-
-impl Process {
-    /// The next line (as JSON) that `wanted` accepts; the lines before it are passed over.
-    fn until(&self, what: &str, wanted: impl Fn(&Value) -> bool) -> Value {
-        let deadline = Instant::now() + PATIENCE;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let line = self.lines.recv_timeout(left).unwrap_or_else(|_| panic!("{}: no line with {what}", self.name));
-            let value: Value =
-                serde_json::from_str(&line).unwrap_or_else(|e| panic!("{}: not a JSON line ({e}): {line}", self.name));
-            if wanted(&value) {
-                return value;
-            }
-        }
-    }
-
-    fn say(&mut self, command: &str) {
-        writeln!(self.stdin.as_mut().unwrap(), "{command}").unwrap();
-    }
-}
-
-fn event(name: &'static str) -> impl Fn(&Value) -> bool {
-    move |v| v["event"] == name
-}
 
 #[test]
 fn five_follower_processes_follow_vote_in_two_rounds_and_a_wrong_code_changes_nothing() {
@@ -159,14 +97,7 @@ fn five_follower_processes_follow_vote_in_two_rounds_and_a_wrong_code_changes_no
     teacher.say("end");
     for mut f in followers {
         f.until("the session's end", event("session_ended"));
-        let deadline = Instant::now() + PATIENCE;
-        let status = loop {
-            if let Some(status) = f.child.try_wait().unwrap() {
-                break status;
-            }
-            assert!(Instant::now() < deadline, "{} did not exit", f.name);
-            std::thread::sleep(Duration::from_millis(50));
-        };
+        let status = f.exit_status();
         assert!(status.success(), "{}: {status}", f.name);
     }
 }

@@ -3,7 +3,9 @@
 //! (its own lesson player at the teacher's moment), and its vote button sends an answer the
 //! teacher's node counts; detaching keeps it where it is while the teacher moves on, and one
 //! click follows again. A teacher's window presenting a lesson tells the class its moves, and its
-//! projector count shows a student's answer.
+//! projector count shows a student's answer. Presenting the peers lesson, the teacher's window
+//! does its class steps (lookup, share, download) and their swarm checks pass; a student's window
+//! logs out of the registry at the log-out step and back in after it.
 
 mod common;
 
@@ -11,7 +13,7 @@ use common::ui::run_until;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use netlens::app::{AppConfig, NetlensApp};
-use netlens::lesson::{Lesson, builtin};
+use netlens::lesson::{ClassStep, Lesson, builtin};
 use netlens::model::class_follow::TeacherRounds;
 use netlens::model::lesson::{LessonPlayer, Moment};
 use netlens::model::swarm::SwarmIntent;
@@ -106,6 +108,21 @@ fn a_students_window_follows_the_teacher_votes_detaches_and_follows_again() {
     assert_eq!(moment_of(&harness), at(&question), "a detached window stays where it was");
     harness.get_by_label("Follow the teacher again").click();
     run_until(&mut harness, "the window is back at the teacher's step", |h| moment_of(h) == at(&revealed));
+
+    // At the peers lesson's log-out step the window leaves the registry (and shows its class
+    // swarm); at the next step it logs in again.
+    let peers = builtin::find("peers").unwrap();
+    let log_out = (0..peers.steps.len()).find(|&i| peers.class_step(i) == Some(ClassStep::LogOut)).unwrap();
+    let (mut player, _) = LessonPlayer::open(peers);
+    while player.moment() != (Moment { step: log_out, asking: false }) {
+        player.forward();
+    }
+    teacher.client.teach(rounds.position(&player)).unwrap();
+    run_until(&mut harness, "the window logs out", |_| teacher.now().registry.is_some_and(|r| r.is_empty()));
+    assert!(has_text(&harness, "Routing table"), "the class swarm is shown");
+    player.forward();
+    teacher.client.teach(rounds.position(&player)).unwrap();
+    run_until(&mut harness, "the window logs in again", |_| teacher.now().registry.is_some_and(|r| r.len() == 1));
 }
 
 #[test]
@@ -139,4 +156,66 @@ fn a_teachers_window_tells_the_class_and_counts_an_answer_on_the_projector() {
     harness.get_by_label("Discuss, then answer again").click();
     run_until(&mut harness, "the class is asked again", |_| student.now().following.is_some_and(|f| f.round == 2));
     run_until(&mut harness, "the projector shows round 2", |h| has_text(h, "Round 2: 0 of 1 answered"));
+}
+
+/// The teacher's window's lesson status now.
+fn status(h: &Harness<'static, NetlensApp>) -> serde_json::Value {
+    h.state().lesson_status()
+}
+
+/// True once every check of the step shown passed (swarm checks included: none not run).
+fn all_passed(h: &mut Harness<'static, NetlensApp>) -> bool {
+    let status = status(h);
+    let checks = status["checks"].as_array().cloned().unwrap_or_default();
+    status["busy"] == false && !checks.is_empty() && checks.iter().all(|c| c["ok"] == true)
+}
+
+#[test]
+fn a_teachers_window_does_the_peers_lessons_class_steps_and_their_checks_pass() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let mut harness = window();
+    harness.state_mut().swarm(SwarmIntent::Start(start(true, "PEERW2", "")));
+    run_until(&mut harness, "the teacher's node runs", |h| h.state().swarm_model().running());
+    let address = harness.state().swarm_model().address.clone();
+    let students: Vec<RunningNode> = (0..4)
+        .map(|i| {
+            let mut config =
+                NodeConfig::new(ClassCode::parse("PEERW2").unwrap(), &format!("s{i}"), vec![address.parse().unwrap()]);
+            config.teacher_id = netlens::swarm::config::peer_in(&address.parse().unwrap());
+            runtime.block_on(runner::spawn(config)).unwrap()
+        })
+        .collect();
+    run_until(&mut harness, "four students in the registry", |h| {
+        h.state().swarm_model().state.registry.as_ref().is_some_and(|r| r.len() == 4)
+    });
+
+    let lesson = builtin::find("peers").unwrap();
+    harness.state_mut().lesson(LessonIntent::Open(Box::new(lesson.clone())));
+    harness.state_mut().lesson(LessonIntent::Present);
+    loop {
+        let moment = harness.state().lesson_player().unwrap().moment();
+        if let Some(step) = lesson.class_step(moment.step).filter(|_| !moment.asking) {
+            // The students' windows would log out here: their nodes do as a window would.
+            let log_out = step == ClassStep::LogOut;
+            if log_out {
+                students.iter().for_each(|s| s.client.set_logged_in(false).unwrap());
+            }
+            run_until(
+                &mut harness,
+                &format!("step {} ({}) passing its checks", moment.step + 1, step.name()),
+                all_passed,
+            );
+            assert!(harness.state().class_note().is_none(), "a class runs: no scene stands in");
+            assert!(has_text(&harness, "Routing table"), "the class swarm is shown");
+            if log_out {
+                students.iter().for_each(|s| s.client.set_logged_in(true).unwrap());
+            }
+        }
+        if harness.state().lesson_player().unwrap().at_end() {
+            break;
+        }
+        harness.state_mut().lesson(LessonIntent::Next);
+    }
+    let swarm = &status(&harness)["documents"]["swarm"];
+    assert_eq!(swarm["download"]["matches_shared"], true, "{}", swarm["download"]);
 }

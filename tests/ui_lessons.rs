@@ -56,6 +56,8 @@ fn failures(lesson: &Lesson, step: usize, docs: &(Option<Value>, Option<Value>, 
                 Doc::Packets => docs.0.as_ref(),
                 Doc::Network => docs.1.as_ref(),
                 Doc::Fetch => docs.2.as_ref(),
+                // No class swarm runs in this window: not run (the step's note says so).
+                Doc::Swarm => return None,
             };
             match doc {
                 None => Some(format!("{}: the window shows no {}", check.describe(), check.of.name())),
@@ -109,6 +111,15 @@ fn every_built_in_lesson_presents_from_first_step_to_last_and_back_with_the_keyb
             if !moment.asking {
                 let docs = shown(&harness);
                 let failed = failures(&lesson, moment.step, &docs);
+                if lesson.class_step(moment.step).is_some() {
+                    assert_eq!(
+                        harness.state().class_note(),
+                        Some(netlens::ui::platform::NO_CLASS_SWARM_NOTE),
+                        "{} step {}: the scene stands in, and the step says so",
+                        lesson.id,
+                        moment.step + 1
+                    );
+                }
                 assert!(failed.is_empty(), "{} step {}: {failed:#?}", lesson.id, moment.step + 1);
                 let outside = cut_off(&harness, width);
                 assert!(outside.is_empty(), "{} step {}: cut off: {outside:#?}", lesson.id, moment.step + 1);

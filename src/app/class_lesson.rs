@@ -6,9 +6,11 @@
 
 use super::NetlensApp;
 use super::class_state::ClassLesson;
-use crate::model::class_follow::{Follow, follow};
+use crate::lesson::ClassStep;
+use crate::model::class_follow::{Follow, follow, step_seed};
 use crate::model::lesson::Moment;
 use crate::model::swarm::SwarmIntent;
+use crate::swarm::class_steps::lookup_target;
 use crate::swarm::follow::Vote;
 use crate::ui::class_lesson::{ClassIntent, FollowerView, follower_strip, tally_panel};
 use crate::ui::lessons::LessonIntent;
@@ -25,6 +27,51 @@ impl NetlensApp {
             self.teach_class();
         } else {
             self.follow_teacher();
+        }
+        self.class_step();
+    }
+
+    /// At a step the live class does (`{ class = … }`): the Network view shows the class swarm,
+    /// a student logs out for a log-out step (and back in after), and the teacher's node, while
+    /// presenting, looks up, shares or downloads. Done once each time the lesson arrives there.
+    fn class_step(&mut self) {
+        let Some(player) = self.lessons.player.as_ref() else {
+            self.class.class_moment = None;
+            return;
+        };
+        let moment = player.moment();
+        let step = if moment.asking { None } else { player.lesson.class_step(moment.step) };
+        let here = (player.lesson.id.clone(), moment, step.is_some());
+        if self.class.class_moment.as_ref().is_some_and(|(id, m, _)| (id, m) == (&here.0, &here.1)) {
+            return;
+        }
+        let was_class_step = self.class.class_moment.as_ref().is_some_and(|(_, _, class)| *class);
+        self.class.class_moment = Some(here);
+        let (seed, target) = (step_seed(&player.lesson, moment.step), lookup_target(&player.lesson.id, moment.step));
+        let teacher = self.swarm_model.is_teacher();
+        let log_out = !teacher && step == Some(ClassStep::LogOut);
+        if log_out != self.class.logged_out {
+            self.class.logged_out = log_out;
+            self.swarm(SwarmIntent::LogIn(!log_out));
+        }
+        // Only a class step changes the panel: a teacher who opened the swarm by hand keeps it.
+        if step.is_some() || was_class_step {
+            self.show_class_swarm(step.is_some());
+        }
+        if !teacher || !self.lessons.presenter.on {
+            return;
+        }
+        match step {
+            Some(ClassStep::Lookup) => self.swarm(SwarmIntent::Lookup(target)),
+            Some(ClassStep::Share) => self.swarm(SwarmIntent::ShareLessonFile(seed)),
+            Some(ClassStep::Download) => match self.swarm_model.shared.last() {
+                Some(shared) => {
+                    let file_id = shared.file_id.clone();
+                    self.swarm(SwarmIntent::Fetch { file_id, teacher_only: false });
+                }
+                None => self.swarm_model.notice = Some("no file was shared yet: the step before shares it".into()),
+            },
+            _ => {}
         }
     }
 

@@ -17,4 +17,8 @@ pub struct ClassLesson {
     pub(super) followed: Option<LessonPosition>,
     /// Why the teacher's step cannot be shown on this laptop.
     pub problem: Option<String>,
+    /// The lesson moment the class steps last acted on, and whether it was a class step.
+    pub(super) class_moment: Option<(String, Moment, bool)>,
+    /// This student logged out of the registry for a log-out step.
+    pub(super) logged_out: bool,
 }

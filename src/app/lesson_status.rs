@@ -1,6 +1,6 @@
 //! The open lesson's state as one JSON document: which moment it is at, whether its actions are
 //! still under way, the current step's checks run on what the views show now, and the
-//! documents they read. In a browser, a check on what the browser hides (raw bytes, DNS) is
+//! documents they read (`swarm`: the class swarm node, where one runs). In a browser, a check on what the browser hides (raw bytes, DNS) is
 //! marked `hidden_by_browser`. The browser build hands it to the page (`window.netlensLesson`), so a
 //! test driving a real browser can see what the student sees without reading pixels.
 
@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::NetlensApp;
 use crate::lesson::browser::hidden_in_browser;
-use crate::lesson::check::Doc;
+use crate::lesson::check::{Doc, ON_TEACHERS_LAPTOP, Outcome};
 
 impl NetlensApp {
     /// The lesson's state now (`"lesson": null` when none is open), and what the Packets view
@@ -27,6 +27,7 @@ impl NetlensApp {
         let moment = player.moment();
         let busy = self.lesson_busy();
         let (packets, network, fetch) = if busy { (None, None, None) } else { self.observed() };
+        let swarm = if busy { None } else { self.swarm_document() };
         let actions = player.lesson.resolved(moment.step);
         let checks: Vec<Value> = if busy {
             Vec::new()
@@ -41,9 +42,17 @@ impl NetlensApp {
                         Doc::Packets => packets.as_ref(),
                         Doc::Network => network.as_ref(),
                         Doc::Fetch => fetch.as_ref(),
+                        Doc::Swarm => swarm.as_ref(),
                     };
-                    let result = doc.ok_or(format!("the step shows no {}", check.of.name())).and_then(|d| check.run(d));
-                    json!({ "check": check.describe(), "ok": result.is_ok(), "hidden_by_browser": hidden, "why": result.err() })
+                    let outcome = match doc {
+                        Some(d) if check.of == Doc::Swarm && d["role"] == "student" => {
+                            Outcome::NotRun(ON_TEACHERS_LAPTOP)
+                        }
+                        _ => Outcome::of(check, doc),
+                    };
+                    let mut report = outcome.json(check);
+                    report["hidden_by_browser"] = json!(hidden);
+                    report
                 })
                 .collect()
         };
@@ -56,10 +65,23 @@ impl NetlensApp {
             "busy": busy,
             "presenting": self.lessons.presenter.on,
             "error": self.lessons.error,
+            "note": self.class_note(),
             "checks": checks,
-            "documents": { "packets": packets, "network": network, "fetch": fetch },
+            "documents": { "packets": packets, "network": network, "fetch": fetch, "swarm": swarm },
             "packets_view": packets_view,
         })
+    }
+
+    /// The `swarm` document a lesson's class steps check: this laptop's class swarm node with what
+    /// those steps did; None when no class swarm runs (always, in a browser).
+    pub fn swarm_document(&self) -> Option<Value> {
+        #[cfg(feature = "desktop")]
+        return self
+            .swarm_model
+            .running()
+            .then(|| crate::swarm::class_steps::document(&self.swarm_model.state, &self.swarm_model.class_record()));
+        #[cfg(not(feature = "desktop"))]
+        return None;
     }
 
     /// Gives the page the lesson's state when it has changed (browser build).

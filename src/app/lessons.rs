@@ -175,6 +175,8 @@ impl NetlensApp {
             LessonAction::Tab(tab) => {
                 self.fetch_view.set_tab(&tab);
             }
+            // What the live class does is not a view's action: `class_lesson.rs` does it.
+            LessonAction::Class(_) => {}
         }
         Ok(())
     }
@@ -233,13 +235,26 @@ impl NetlensApp {
         }
     }
 
+    /// Under a step the live class does, when no class swarm runs here: why the scene stands in.
+    pub fn class_note(&self) -> Option<&'static str> {
+        let player = self.lessons.player.as_ref()?;
+        let moment = player.moment();
+        player.lesson.class_step(moment.step).filter(|_| !moment.asking)?;
+        #[cfg(feature = "desktop")]
+        if self.swarm_model.running() {
+            return None;
+        }
+        Some(crate::ui::platform::NO_CLASS_SWARM_NOTE)
+    }
+
     /// The open lesson's bar: small above the view, or large below it while presenting.
     pub(super) fn lesson_bars(&mut self, ui: &mut egui::Ui) {
+        let note = self.class_note();
         let Some(player) = &self.lessons.player else { return };
         let intents = if self.lessons.presenter.on {
-            egui::Panel::bottom("lesson-caption").show(ui, |ui| crate::ui::lessons::caption_bar(ui, player)).inner
+            egui::Panel::bottom("lesson-caption").show(ui, |ui| crate::ui::lessons::caption_bar(ui, player, note)).inner
         } else if self.tab != Tab::Lessons {
-            egui::Panel::top("lesson-bar").show(ui, |ui| crate::ui::lessons::lesson_bar(ui, player)).inner
+            egui::Panel::top("lesson-bar").show(ui, |ui| crate::ui::lessons::lesson_bar(ui, player, note)).inner
         } else {
             Vec::new()
         };

@@ -1,9 +1,12 @@
 //! `netlens class`: a lesson the class follows, without a window (tests, labs without displays).
 //! - `teach LESSON_ID` starts the teacher's node, reads `next`, `back`, `reveal`, `round` and
 //!   `end` on stdin, and prints JSON lines: where it listens, each step shown, each change of the
-//!   open question's count, and votes or orders it refused.
+//!   open question's count, and votes or orders it refused. At a step of the real class
+//!   (`{ class = "lookup" }` …) it does the teacher's part (`class_done`) and prints the step's
+//!   `swarm` checks run on its node each time their results change (`checks`).
 //! - `follow --join ADDRESS` joins as a student, prints each step the teacher shows, and with
-//!   `--answer K` answers every question with choice K (counted from 1).
+//!   `--answer K` answers every question with choice K (counted from 1). At a log-out step it
+//!   logs out of the teacher's registry, and back in when the teacher moves on.
 //!
 //! Steps in the JSON lines count from 1, as the window's "Step 3 of 7" does.
 
@@ -12,13 +15,15 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::output::fail;
 use super::swarm::{emit, stdin_lines};
-use crate::lesson::{Lesson, builtin};
-use crate::model::class_follow::{Follow, TeacherRounds, follow, reveal};
+use crate::lesson::check::Outcome;
+use crate::lesson::{ClassStep, Lesson, builtin};
+use crate::model::class_follow::{Follow, TeacherRounds, follow, reveal, step_seed};
 use crate::model::lesson::LessonPlayer;
+use crate::swarm::class_steps::{self, ClassRecord, Done};
 use crate::swarm::config::peer_in;
 use crate::swarm::follow::{LessonPosition, Tally, Vote};
 use crate::swarm::runner::{self, RunningNode};
@@ -114,6 +119,53 @@ fn tally_line(lesson: &Lesson, tally: &Tally) -> String {
     .to_string()
 }
 
+/// The swarm checks of `lesson`'s step `step`, run on the teacher's node now: the line, and
+/// whether all passed. None for a step without swarm checks.
+fn checks_line(lesson: &Lesson, step: usize, running: &RunningNode, record: &ClassRecord) -> Option<(String, bool)> {
+    let checks: Vec<_> =
+        lesson.steps.get(step)?.checks.iter().filter(|c| c.of == crate::lesson::check::Doc::Swarm).collect();
+    if checks.is_empty() {
+        return None;
+    }
+    let doc = class_steps::document(&running.now(), record);
+    let outcomes: Vec<Outcome> = checks.iter().map(|c| Outcome::of(c, Some(&doc))).collect();
+    let passed = outcomes.iter().all(|o| *o == Outcome::Passed);
+    let reports: Vec<_> = checks.iter().zip(&outcomes).map(|(c, o)| o.json(c)).collect();
+    Some((json!({ "event": "checks", "step": step + 1, "passed": passed, "checks": reports }).to_string(), passed))
+}
+
+/// The teacher's part of a class step, in the background; its result comes back on `done`.
+fn start_class_step(
+    running: &RunningNode,
+    lesson: &Lesson,
+    step: usize,
+    record: &ClassRecord,
+    done: &tokio::sync::mpsc::UnboundedSender<(usize, Result<Option<Done>, String>)>,
+) {
+    let Some(class_step) = lesson.class_step(step).filter(|s| s.teachers()) else { return };
+    let (client, done) = (running.client.clone(), done.clone());
+    let (target, seed) = (class_steps::lookup_target(&lesson.id, step), step_seed(lesson, step));
+    let shared = record.shared.clone();
+    let bucket_size = running.now().bucket_size;
+    tokio::spawn(async move {
+        let result = class_steps::teacher_does(&client, class_step, &target, seed, bucket_size, shared.as_ref()).await;
+        let _ = done.send((step, result));
+    });
+}
+
+/// The line that says what the teacher's part of a class step did.
+fn class_done_line(step: usize, result: &Result<Option<Done>, String>) -> String {
+    let what = match result {
+        Ok(Some(Done::Lookup(trace))) => json!({ "lookup": trace }),
+        Ok(Some(Done::Shared(put))) => json!({ "shared": put }),
+        Ok(Some(Done::Downloaded(got))) => json!({ "downloaded": got }),
+        Ok(None) => Value::Null,
+        Err(_) => Value::Null,
+    };
+    json!({ "event": "class_done", "step": step + 1, "ok": result.is_ok(), "reason": result.as_ref().err(), "did": what })
+        .to_string()
+}
+
 /// Node events a class command tells (the rest of the swarm's life stays quiet). A follower
 /// leaves out refused incoming connections: classmates dialling each other at once refuse one
 /// of the two links, which says nothing to a student.
@@ -144,6 +196,11 @@ async fn teach(args: TeachArgs) -> Result<(), String> {
     let mut running = runner::spawn(config).await?;
     let (mut player, _) = LessonPlayer::open(lesson.clone());
     let mut rounds = TeacherRounds::default();
+    let mut record = ClassRecord::default();
+    let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel();
+    // The swarm checks last printed, so a line comes only when their results change.
+    let mut last_checks: Option<String> = None;
+    let mut check_every = tokio::time::interval(Duration::from_millis(500));
     let listening = json!({ "event": "listening", "addr": running.address, "code": code.as_str() });
     if emit(&[listening.to_string()]).is_err() {
         return Ok(());
@@ -154,6 +211,7 @@ async fn teach(args: TeachArgs) -> Result<(), String> {
         emit(&[step_line(&player.lesson, &position)])
     };
     show(&running, &player, &mut rounds).map_err(|e| e.to_string())?;
+    start_class_step(&running, &lesson, player.moment().step, &record, &done_tx);
     let mut commands = stdin_lines();
     let stop = tokio::signal::ctrl_c();
     tokio::pin!(stop);
@@ -173,6 +231,31 @@ async fn teach(args: TeachArgs) -> Result<(), String> {
                     // The order to end still has to leave: the node runs a moment longer.
                     tokio::time::sleep(Duration::from_millis(500)).await;
                     return Ok(());
+                }
+            }
+            Some((step, result)) = done_rx.recv() => {
+                let line = class_done_line(step, &result);
+                if let Ok(Some(done)) = result {
+                    record.record(done);
+                }
+                last_checks = None;
+                if emit(&[line]).is_err() {
+                    return Ok(());
+                }
+            }
+            _ = check_every.tick() => {
+                let moment = player.moment();
+                if moment.asking {
+                    continue;
+                }
+                if let Some((line, _)) = checks_line(&lesson, moment.step, &running, &record) {
+                    // Only the results decide whether the line is new (not the step's text).
+                    if last_checks.as_ref() != Some(&line) {
+                        last_checks = Some(line.clone());
+                        if emit(&[line]).is_err() {
+                            return Ok(());
+                        }
+                    }
                 }
             }
             Some(line) = commands.recv() => {
@@ -200,6 +283,10 @@ async fn teach(args: TeachArgs) -> Result<(), String> {
                             }
                         }
                         show(&running, &player, &mut rounds).map_err(|e| e.to_string())?;
+                        last_checks = None;
+                        if !player.moment().asking {
+                            start_class_step(&running, &lesson, player.moment().step, &record, &done_tx);
+                        }
                     }
                     Ok(false) => {
                         let _ = emit(&[json!({ "event": "error", "reason": "already there" }).to_string()]);
@@ -227,12 +314,17 @@ async fn follow_teacher(args: FollowArgs) -> Result<(), String> {
     config.teacher_id = Some(teacher);
     let mut running = runner::spawn(config).await?;
     running.joined(JOIN_PATIENCE).await?;
-    if emit(&[json!({ "event": "joined", "teacher": teacher.to_string() }).to_string()]).is_err() {
+    if emit(&[json!({ "event": "joined", "peer": running.client.local.to_string(), "teacher": teacher.to_string() })
+        .to_string()])
+    .is_err()
+    {
         return Ok(());
     }
     let catalog = builtin::all()?;
     let mut player: Option<LessonPlayer> = None;
     let mut registered = false;
+    // Logged out of the registry for a log-out step of the lesson.
+    let mut logged_out = false;
     // The open question this follower still has to answer, and the ones it has answered.
     let mut to_answer: Option<Vote> = None;
     let mut answered: HashSet<(String, u32, u32)> = HashSet::new();
@@ -243,6 +335,7 @@ async fn follow_teacher(args: FollowArgs) -> Result<(), String> {
         tokio::select! {
             event = running.events.recv() => {
                 let Some(event) = event else { return Ok(()) };
+                let mut after = None;
                 let line = match &event {
                     NodeEvent::Registered { .. } => {
                         registered = true;
@@ -250,6 +343,15 @@ async fn follow_teacher(args: FollowArgs) -> Result<(), String> {
                     }
                     NodeEvent::Following { position } => {
                         let shown = show_position(&mut player, &catalog, position);
+                        let log_out = !position.asking
+                            && player.as_ref().and_then(|p| p.lesson.class_step(position.step)) == Some(ClassStep::LogOut);
+                        // Told after the step line: the step is what asks for it.
+                        if log_out != logged_out {
+                            logged_out = log_out;
+                            registered &= !log_out;
+                            let _ = running.client.set_logged_in(!log_out);
+                            after = Some(json!({ "event": if log_out { "logged_out" } else { "logging_in" } }).to_string());
+                        }
                         to_answer = match (args.answer, shown.is_ok()) {
                             (Some(k), true) if position.votes_open() => Vote::on(position, k.saturating_sub(1))
                                 .ok()
@@ -262,6 +364,11 @@ async fn follow_teacher(args: FollowArgs) -> Result<(), String> {
                     _ => None,
                 };
                 if let Some(line) = line
+                    && emit(&[line]).is_err()
+                {
+                    return Ok(());
+                }
+                if let Some(line) = after.take()
                     && emit(&[line]).is_err()
                 {
                     return Ok(());

@@ -4,6 +4,8 @@
 //! In a lesson file each action is a small inline table keyed by its name:
 //! `{ packets = "lossy-transfer", loss = 0.1 }`, `{ packet = 3 }`, `{ network = "routing" }`,
 //! `{ run_ms = 400 }`, `{ act = "kill:peer-3" }`, `{ fetch = "/missing" }`, `{ tab = "raw" }`.
+//! A step of the real class (`{ class = "lookup" }`) is done by the class swarm when one runs;
+//! the step's scene stands in when none does (`ClassStep`).
 
 use crate::netsim::{Action, SceneKind};
 use crate::sim::{OverrideAction, PacketOverride, Scene};
@@ -24,6 +26,46 @@ impl View {
             "network" => Some(View::Network),
             _ => None,
         }
+    }
+}
+
+/// What the live class swarm does at a step (S21–S24). Only the step that names it does it; the
+/// step's own Network scene is shown instead when no class swarm runs on this laptop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClassStep {
+    /// Look at this laptop's own routing table.
+    Table,
+    /// The teacher's node runs a traced lookup of the step's key, round by round.
+    Lookup,
+    /// Every student logs out of the teacher's registry while the step is shown.
+    LogOut,
+    /// The teacher's node shares the lesson's file (keeping no copy of its own).
+    Share,
+    /// The teacher's node downloads the shared file back from the class.
+    Download,
+}
+
+impl ClassStep {
+    pub const ALL: [ClassStep; 5] =
+        [ClassStep::Table, ClassStep::Lookup, ClassStep::LogOut, ClassStep::Share, ClassStep::Download];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ClassStep::Table => "table",
+            ClassStep::Lookup => "lookup",
+            ClassStep::LogOut => "log-out",
+            ClassStep::Share => "share",
+            ClassStep::Download => "download",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ClassStep> {
+        Self::ALL.into_iter().find(|s| s.name() == text)
+    }
+
+    /// True for what the teacher's node does; the others are each laptop's own.
+    pub fn teachers(self) -> bool {
+        matches!(self, ClassStep::Lookup | ClassStep::Share | ClassStep::Download)
     }
 }
 
@@ -127,6 +169,8 @@ pub enum LessonAction {
     Fetch(FetchPage),
     /// Fetch: open this detail tab (steps, raw, headers, body, dns).
     Tab(String),
+    /// What the live class swarm does at this step (the Network scene stands in without one).
+    Class(ClassStep),
 }
 
 /// The detail tabs of the Fetch view, as lesson files name them.
@@ -136,7 +180,8 @@ impl LessonAction {
     /// Reads one action from its inline table; the error says what is wrong with it.
     pub fn from_table(table: &toml::Table) -> Result<LessonAction, String> {
         let keys: Vec<&str> = table.keys().map(String::as_str).collect();
-        let main = ["view", "packets", "packet", "field", "network", "run_ms", "events", "act", "fetch", "tab"];
+        let main =
+            ["view", "packets", "packet", "field", "network", "run_ms", "events", "act", "fetch", "tab", "class"];
         let named: Vec<&str> = keys.iter().copied().filter(|k| main.contains(k)).collect();
         let [key] = named.as_slice() else {
             return Err(format!(
@@ -252,6 +297,13 @@ impl LessonAction {
                 }
                 LessonAction::Tab(tab.to_string())
             }
+            "class" => {
+                let name = text("class")?;
+                LessonAction::Class(ClassStep::parse(name).ok_or_else(|| {
+                    let names: Vec<&str> = ClassStep::ALL.iter().map(|s| s.name()).collect();
+                    format!("class is one of {}, not {name:?}", names.join(", "))
+                })?)
+            }
             _ => return Err(format!("unknown action {key:?}")),
         })
     }
@@ -261,9 +313,11 @@ impl LessonAction {
         match self {
             LessonAction::View(v) => Some(*v),
             LessonAction::Packets(_) | LessonAction::Packet(_) | LessonAction::Field(_) => Some(View::Packets),
-            LessonAction::Network { .. } | LessonAction::RunMs(_) | LessonAction::Events(_) | LessonAction::Act(_) => {
-                Some(View::Network)
-            }
+            LessonAction::Network { .. }
+            | LessonAction::RunMs(_)
+            | LessonAction::Events(_)
+            | LessonAction::Act(_)
+            | LessonAction::Class(_) => Some(View::Network),
             LessonAction::Fetch(_) | LessonAction::Tab(_) => Some(View::Fetch),
         }
     }
@@ -302,5 +356,7 @@ mod tests {
             Ok(LessonAction::Fetch(FetchPage { path: "/".into(), name: "nosuch.demo.test".into() }))
         );
         assert!(parse("{ fetch = \"/\", name = \"example.com\" }").unwrap_err().contains("demo zone"));
+        assert_eq!(parse("{ class = \"log-out\" }"), Ok(LessonAction::Class(ClassStep::LogOut)));
+        assert!(parse("{ class = \"dance\" }").unwrap_err().contains("table, lookup"));
     }
 }

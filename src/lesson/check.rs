@@ -1,6 +1,7 @@
 //! A step's checks: facts about what the step shows, read from the same JSON the CLI prints for
 //! that view (`lesson::observe`), so a check fails if the state is not what the caption says.
-//! A check names the document (`packets`, `network` or `fetch`), a JSON pointer into it — where
+//! A check names the document (`packets`, `network`, `fetch`, or `swarm`: this laptop's class
+//! swarm node, as `--state-file` keeps it, with a few facts the captions talk about), a JSON pointer into it — where
 //! `*` stands for every element of a list, all of which must pass — and one test:
 //! `equals`, `at_least`, `at_most`, `contains` (text), `len` (list length), `includes` (a list
 //! holding this value).
@@ -11,8 +12,16 @@
 //!   { of = "network", path = "/state/pieces/*/holders", len = 3 },
 //! ]
 //! ```
+//!
+//! A `swarm` check is not run where no class swarm runs (the step shows its scene, and its other
+//! checks, instead), nor on a student's laptop (the class's checks are the projector's): it is
+//! reported as not run, with why, never as passed.
 
-use serde_json::Value;
+use serde_json::{Value, json};
+
+/// Why a `swarm` check did not run.
+pub const NO_CLASS_SWARM: &str = "no class swarm runs here: the step shows its scene instead";
+pub const ON_TEACHERS_LAPTOP: &str = "the class's checks run on the teacher's laptop";
 
 /// Which view's document a check reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,6 +29,7 @@ pub enum Doc {
     Packets,
     Network,
     Fetch,
+    Swarm,
 }
 
 impl Doc {
@@ -28,6 +38,7 @@ impl Doc {
             "packets" => Some(Doc::Packets),
             "network" => Some(Doc::Network),
             "fetch" => Some(Doc::Fetch),
+            "swarm" => Some(Doc::Swarm),
             _ => None,
         }
     }
@@ -37,6 +48,7 @@ impl Doc {
             Doc::Packets => "packets",
             Doc::Network => "network",
             Doc::Fetch => "fetch",
+            Doc::Swarm => "swarm",
         }
     }
 }
@@ -102,6 +114,41 @@ impl Check {
     }
 }
 
+/// How a check came out.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    Passed,
+    Failed(String),
+    /// Not run, and why (a `swarm` check with no class swarm here).
+    NotRun(&'static str),
+}
+
+impl Outcome {
+    /// Runs `check` on `doc`, the document it reads if the step shows it.
+    pub fn of(check: &Check, doc: Option<&Value>) -> Outcome {
+        match doc {
+            None if check.of == Doc::Swarm => Outcome::NotRun(NO_CLASS_SWARM),
+            None => Outcome::Failed(format!("the step shows no {}", check.of.name())),
+            Some(doc) => check.run(doc).map_or_else(Outcome::Failed, |()| Outcome::Passed),
+        }
+    }
+
+    /// Passed, or not run: what a step that is `ok` may have.
+    pub fn fine(&self) -> bool {
+        !matches!(self, Outcome::Failed(_))
+    }
+
+    /// As lessons report it: `ok` is true, false, or null when the check did not run.
+    pub fn json(&self, check: &Check) -> Value {
+        let (ok, why, not_run) = match self {
+            Outcome::Passed => (json!(true), None, None),
+            Outcome::Failed(why) => (json!(false), Some(why.as_str()), None),
+            Outcome::NotRun(why) => (Value::Null, None, Some(*why)),
+        };
+        json!({ "check": check.describe(), "ok": ok, "why": why, "not_run": not_run })
+    }
+}
+
 /// 3 and 3.0 are the same number to a teacher writing a check.
 fn numbers_equal(a: &Value, b: &Value) -> bool {
     matches!((a.as_f64(), b.as_f64()), (Some(x), Some(y)) if x == y)
@@ -161,5 +208,17 @@ mod tests {
         assert!(check("/state/lost", Test::AtMost(0.0)).run(&doc).is_ok());
         assert!(check("/kinds", Test::Includes(json!("repair"))).run(&doc).is_ok());
         assert!(check("/state/nothing", Test::AtLeast(1.0)).run(&doc).unwrap_err().contains("nothing at"));
+    }
+
+    #[test]
+    fn a_swarm_check_without_a_swarm_is_not_run_but_other_documents_must_be_shown() {
+        let mut swarm = check("/table_peers", Test::AtLeast(1.0));
+        swarm.of = Doc::Swarm;
+        assert_eq!(Outcome::of(&swarm, None), Outcome::NotRun(NO_CLASS_SWARM));
+        assert_eq!(Outcome::of(&swarm, None).json(&swarm)["ok"], Value::Null);
+        assert!(!Outcome::of(&check("/state", Test::Len(1)), None).fine(), "a scene's check needs its scene");
+        let failed = Outcome::of(&swarm, Some(&json!({"table_peers": 0})));
+        assert!(matches!(&failed, Outcome::Failed(why) if why.contains("is 0")), "{failed:?}");
+        assert_eq!(Outcome::of(&swarm, Some(&json!({"table_peers": 3}))), Outcome::Passed);
     }
 }

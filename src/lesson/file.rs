@@ -200,7 +200,7 @@ pub fn parse(name: &str, text: &str) -> Result<Lesson, String> {
 }
 
 fn read_check(raw: RawCheck, line: usize) -> Result<Check, String> {
-    let of = Doc::parse(&raw.of).ok_or("`of` is packets, network or fetch")?;
+    let of = Doc::parse(&raw.of).ok_or("`of` is packets, network, fetch or swarm")?;
     if !raw.path.starts_with('/') {
         return Err(format!("a check's path is a JSON pointer starting with '/', not {:?}", raw.path));
     }
@@ -254,15 +254,27 @@ fn validate_order(lesson: &Lesson, source: &Source<'_>) -> Result<(), String> {
                 LessonAction::Tab(_) if !fetch => {
                     return Err(at("a Fetch tab is opened before anything was fetched".into()));
                 }
+                // Without a class swarm the step falls back to its scene: it must have one.
+                LessonAction::Class(_) if !network => {
+                    return Err(at("a class step needs a Network scene to show when no class swarm runs".into()));
+                }
                 _ => {}
             }
         }
+        let class = step.actions.iter().any(|a| matches!(a, LessonAction::Class(_)));
         for check in &step.checks {
             let shown = match check.of {
                 Doc::Packets => packets,
                 Doc::Network => network,
                 Doc::Fetch => fetch,
+                Doc::Swarm => class,
             };
+            if check.of == Doc::Swarm && !class {
+                return Err(format!(
+                    "{}:{}: a swarm check belongs to a step that does something in the class ({{ class = \"table\" }} …)",
+                    source.name, check.line
+                ));
+            }
             if !shown {
                 return Err(format!(
                     "{}:{}: a check reads {} before it shows anything",
@@ -332,6 +344,8 @@ do = [{ packet = 2 }]
             (GOOD.replace("caption = \"SYN-ACK.\"", "caption = \"SYN-ACK.\"\nbogus = 1"), "unknown field `bogus`"),
             (GOOD.replace("{ packets = \"handshake\" }, ", ""), ":8: a packet is selected before"),
             (GOOD.replace("\"handshake\" }", "\"fetched\" }"), ":8: the fetched page is shown as packets before"),
+            (GOOD.replace("{ packet = 2 }", "{ class = \"lookup\" }"), ":13: a class step needs a Network scene"),
+            (GOOD.replace("of = \"packets\"", "of = \"swarm\""), ":11: a swarm check belongs to a step"),
         ];
         for (text, expected) in cases {
             let error = parse("lesson.toml", &text).unwrap_err();

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-pub use action::{FetchPage, LessonAction, PacketsRun, View};
+pub use action::{ClassStep, FetchPage, LessonAction, PacketsRun, View};
 pub use check::Check;
 
 use crate::sim::Scene;
@@ -134,6 +134,8 @@ impl Lesson {
                     view = Some(View::Fetch);
                 }
                 LessonAction::Tab(_) => fetch.push(action.clone()),
+                // Done by the live class at its own step only (`class_step`), never carried on.
+                LessonAction::Class(_) => {}
             }
         }
         let mut all = fetch;
@@ -141,6 +143,14 @@ impl Lesson {
         all.extend(network);
         all.extend(view.map(LessonAction::View));
         all
+    }
+
+    /// What the live class swarm does at step `index`, if the step names anything.
+    pub fn class_step(&self, index: usize) -> Option<ClassStep> {
+        self.steps.get(index)?.actions.iter().find_map(|a| match a {
+            LessonAction::Class(step) => Some(*step),
+            _ => None,
+        })
     }
 
     /// The packet scene a `Packets` action names: one the lesson carries, or a built-in one.

@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::path::PathBuf;
 
+use crate::swarm::class_steps::ClassRecord;
 use crate::swarm::follow::{LessonPosition, Vote};
 use crate::swarm::lookup_trace::LookupTrace;
 use crate::swarm::share::{GetReport, PieceReport, PutReport};
@@ -50,11 +51,18 @@ pub type MyVote = (u32, Option<Result<(), String>>);
 pub enum SwarmIntent {
     Start(SwarmStart),
     Share(PathBuf),
-    Fetch { file_id: String, teacher_only: bool },
+    Fetch {
+        file_id: String,
+        teacher_only: bool,
+    },
     Lookup(String),
     Order(Order),
     Teach(LessonPosition),
     Vote(Vote),
+    /// Share the file a lesson's share step shares (made from this seed; no copy kept here).
+    ShareLessonFile(u64),
+    /// Log out of the teacher's registry while staying in the class (false), or back in.
+    LogIn(bool),
     Leave,
 }
 
@@ -129,6 +137,11 @@ impl SwarmModel {
                 self.busy += 1;
                 SwarmCommand::Lookup { target }
             }
+            SwarmIntent::ShareLessonFile(seed) => {
+                self.busy += 1;
+                SwarmCommand::ShareLessonFile { seed }
+            }
+            SwarmIntent::LogIn(on) => SwarmCommand::LogIn(on),
             SwarmIntent::Order(order) => SwarmCommand::Order(order),
             SwarmIntent::Teach(position) => SwarmCommand::Teach(position),
             SwarmIntent::Vote(vote) => {
@@ -219,6 +232,15 @@ impl SwarmModel {
     fn follow(&mut self, position: LessonPosition) {
         if self.following.as_ref().is_none_or(|old| position.seq >= old.seq) {
             self.following = Some(position);
+        }
+    }
+
+    /// What this laptop last looked up, shared and downloaded, as a lesson's class steps check it.
+    pub fn class_record(&self) -> ClassRecord {
+        ClassRecord {
+            lookup: self.lookup.clone(),
+            shared: self.shared.last().cloned(),
+            download: self.downloads.last().map(|d| d.report.clone()),
         }
     }
 

@@ -158,6 +158,20 @@ where
                 });
             });
         }
+        SwarmCommand::ShareLessonFile { seed } => {
+            tokio::spawn(async move {
+                let (name, bytes) = crate::swarm::class_steps::lesson_file(seed);
+                report(match share::put(&client, &name, &bytes, false).await {
+                    Ok(put) => SwarmUpdate::Shared(Box::new(put)),
+                    Err(reason) => SwarmUpdate::WorkFailed(reason),
+                });
+            });
+        }
+        SwarmCommand::LogIn(on) => {
+            if let Err(reason) = client.set_logged_in(on) {
+                report(SwarmUpdate::WorkFailed(reason));
+            }
+        }
         SwarmCommand::Order(order) => {
             if let Err(reason) = client.order(order) {
                 report(SwarmUpdate::WorkFailed(reason));

@@ -31,6 +31,8 @@ pub enum Command {
     Tallies { reply: oneshot::Sender<Option<Teaching>> },
     /// A student's answer, sent to the teacher's node; the reply says whether it counted.
     Vote { vote: Vote, reply: oneshot::Sender<Result<(), String>> },
+    /// Log out of the teacher's registry (false) while staying in the class, or back in (true).
+    LogIn(bool),
     /// A traced lookup finished: keep it for the state.
     LookupDone(super::lookup_trace::LookupTrace),
     /// Cut a banned peer off (a moment after the ban went out, so it hears of it first).
@@ -96,6 +98,11 @@ impl Client {
         let (reply, answer) = oneshot::channel();
         self.send(Command::Tallies { reply })?;
         answer.await.map_err(|_| "the node has stopped".to_string())
+    }
+
+    /// Logs this student out of the teacher's registry, staying in the class (false), or back in.
+    pub fn set_logged_in(&self, on: bool) -> Result<(), String> {
+        self.send(Command::LogIn(on))
     }
 
     pub fn leave(&self) -> Result<(), String> {

@@ -4,10 +4,12 @@
 //! open the links that matter), `node.rs` runs one node
 //! and reports it, `client.rs` is a handle for work that takes many steps, `wire.rs` is the
 //! pieces protocol, `pieces.rs` cuts files and keeps pieces, `share.rs` puts, gets and repairs
-//! files, `follow.rs` the lesson the class follows and its votes, `lookup.rs` is the traced lookup, `telemetry.rs` what peers tell the class and `trim.rs` which
+//! files, `follow.rs` the lesson the class follows and its votes, `class_steps.rs` what the live
+//! class does at the peer-to-peer lesson's class steps and what their checks read, `lookup.rs` is the traced lookup, `telemetry.rs` what peers tell the class and `trim.rs` which
 //! connections to close when a node has too many; `runner.rs` runs a node in its own task.
 
 pub mod behaviour;
+pub mod class_steps;
 pub mod client;
 pub mod code;
 pub mod config;

@@ -74,6 +74,8 @@ pub struct Node {
     reports: ReportGate<PeerId>,
     /// Whether the registry has confirmed this student's first log-in.
     registered: bool,
+    /// The student logged out of the registry for a while (a lesson's step), still in the class.
+    logged_out: bool,
     /// The files whose manifests this node holds, read from disk once each (None: unreadable).
     file_notes: HashMap<Key, Option<FileNote>>,
     /// The class as the state shows it.
@@ -156,6 +158,7 @@ impl Node {
             outbox: Vec::new(),
             reports: ReportGate::default(),
             registered: false,
+            logged_out: false,
             file_notes: HashMap::new(),
             class: Arc::default(),
             teacher: None,
@@ -337,6 +340,10 @@ impl Node {
             }
             Command::Vote { vote, reply } => {
                 self.send_vote(vote, reply, now);
+                None
+            }
+            Command::LogIn(on) => {
+                self.set_logged_in(on, now);
                 None
             }
             Command::LookupDone(trace) => {

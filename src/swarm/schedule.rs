@@ -108,6 +108,11 @@ impl Schedule {
         self.logged_in_at = Some(now);
     }
 
+    /// The student logged out: no renewals until it logs in again.
+    pub fn logged_out(&mut self) {
+        self.logged_in_at = None;
+    }
+
     /// A peer's connection closed for a reason of its own: check the pieces at the next tick.
     pub fn repair_soon(&mut self) {
         self.repair_soon = true;

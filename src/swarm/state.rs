@@ -79,6 +79,8 @@ pub struct NodeState {
     pub following: Option<LessonPosition>,
     /// Connected to the class (or started it).
     pub joined: bool,
+    /// On a student's node: the teacher's registry has this laptop logged in.
+    pub logged_in: bool,
     /// Why joining failed, once every address to join through has refused.
     pub join_failure: Option<String>,
     pub ended: bool,

@@ -144,7 +144,7 @@ pub fn catalog(
 }
 
 /// The open lesson's bar above the view (not presenting): where it is, the caption, the keys.
-pub fn lesson_bar(ui: &mut Ui, player: &LessonPlayer) -> Vec<LessonIntent> {
+pub fn lesson_bar(ui: &mut Ui, player: &LessonPlayer, note: Option<&str>) -> Vec<LessonIntent> {
     let mut intents = Vec::new();
     let (step, steps) = player.position();
     ui.horizontal_wrapped(|ui| {
@@ -164,16 +164,16 @@ pub fn lesson_bar(ui: &mut Ui, player: &LessonPlayer) -> Vec<LessonIntent> {
             intents.push(LessonIntent::Close);
         }
     });
-    step_text(ui, player, 1.0);
+    step_text(ui, player, 1.0, note);
     intents
 }
 
 /// The caption bar of presenter mode: large, with the keys.
-pub fn caption_bar(ui: &mut Ui, player: &LessonPlayer) -> Vec<LessonIntent> {
+pub fn caption_bar(ui: &mut Ui, player: &LessonPlayer, note: Option<&str>) -> Vec<LessonIntent> {
     let mut intents = Vec::new();
     let (step, steps) = player.position();
     ui.add_space(4.0);
-    step_text(ui, player, 1.6);
+    step_text(ui, player, 1.6, note);
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new(format!("{} · step {step} of {steps}", player.lesson.title)).weak());
         ui.label(RichText::new("→ Space PageDown: next · ← PageUp: back · B: blank · Esc: leave").weak());
@@ -185,8 +185,9 @@ pub fn caption_bar(ui: &mut Ui, player: &LessonPlayer) -> Vec<LessonIntent> {
     intents
 }
 
-/// The step's caption, or its question while it is being asked; `scale` enlarges it.
-fn step_text(ui: &mut Ui, player: &LessonPlayer, scale: f32) {
+/// The step's caption, or its question while it is being asked, and a note under it (why a
+/// scene stands in for the live class); `scale` enlarges it.
+fn step_text(ui: &mut Ui, player: &LessonPlayer, scale: f32, note: Option<&str>) {
     let size = ui.text_style_height(&egui::TextStyle::Body) * scale;
     let step = player.step();
     match (&step.question, player.moment().asking) {
@@ -209,5 +210,8 @@ fn step_text(ui: &mut Ui, player: &LessonPlayer, scale: f32) {
         (None, _) => {
             ui.label(RichText::new(&step.caption).size(size));
         }
+    }
+    if let Some(note) = note {
+        ui.label(RichText::new(note).size(size * 0.8).italics());
     }
 }

@@ -5,6 +5,13 @@
 /// True in the browser build: no real sockets, files come and go as uploads and downloads.
 pub const IN_BROWSER: bool = cfg!(not(feature = "desktop"));
 
+/// Said under a lesson step done by the live class when no class swarm runs here.
+#[cfg(feature = "desktop")]
+pub const NO_CLASS_SWARM_NOTE: &str = "No class swarm runs on this laptop, so the scene stands in. Start or join a class (Network ▸ Class swarm) to do this step with the real class.";
+#[cfg(not(feature = "desktop"))]
+pub const NO_CLASS_SWARM_NOTE: &str =
+    "The class swarm runs in the desktop app only, so the scene stands in: the same idea, step by step.";
+
 /// Shown in place of the class swarm panel in a browser.
 pub const CLASS_SWARM_IN_BROWSER: &str = "The class swarm makes every laptop in the room a peer of one real peer-to-peer network over TCP, and a browser tab can neither open nor accept such connections. Join it from the desktop app (netlens for Windows or Linux). Here, the Network view's scenes show the same ideas — routing through neighbours, supernodes, replicas that outlive a failed peer — step by step.";
 

@@ -49,6 +49,12 @@ pub enum SwarmCommand {
     Teach(LessonPosition),
     /// A student's answer to the teacher's open question.
     Vote(Vote),
+    /// Share a lesson's file, made from this seed (the teacher keeps no copy).
+    ShareLessonFile {
+        seed: u64,
+    },
+    /// Log out of the teacher's registry, staying in the class (false), or back in.
+    LogIn(bool),
     Leave,
 }
 

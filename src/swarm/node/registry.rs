@@ -67,10 +67,26 @@ impl Node {
 
     /// Logs in at the teacher's registry, or renews the log-in (see `registration_ttl`).
     pub(super) fn log_in(&mut self, now: Instant) {
-        let (Some(teacher), true) = (self.teacher, self.config.register) else { return };
+        let (Some(teacher), true, false) = (self.teacher, self.config.register, self.logged_out) else { return };
         let ttl = self.config.registration_ttl.as_secs().max(1);
         if self.swarm.behaviour_mut().rendezvous.register(namespace(), teacher, Some(ttl)).is_ok() {
             self.schedule.logged_in(now);
+        }
+    }
+
+    /// Logs out of the registry for a while, staying connected to the class, or back in: the
+    /// registry's answer to the new log-in is told again (`Registered`).
+    pub(super) fn set_logged_in(&mut self, on: bool, now: Instant) {
+        if on != self.logged_out {
+            return;
+        }
+        self.logged_out = !on;
+        if on {
+            self.log_in(now);
+        } else {
+            self.leave_registry();
+            self.schedule.logged_out();
+            self.registered = false;
         }
     }
 

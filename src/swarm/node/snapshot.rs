@@ -62,6 +62,7 @@ impl Node {
             teaching: self.ballot.teaching(),
             following: self.following.clone(),
             joined: self.joined(),
+            logged_in: self.registered && !self.logged_out,
             join_failure: self.join_failure().map(str::to_string),
             ended: self.ended,
         }
