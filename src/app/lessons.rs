@@ -5,7 +5,7 @@
 
 use super::{NetlensApp, Tab};
 use crate::lesson::{FETCHED_SCENE, Lesson, LessonAction, View};
-use crate::model::lesson::LessonPlayer;
+use crate::model::lesson::{LessonPlayer, Moment};
 use crate::model::network::{Mode, NetworkIntent, SessionConfig};
 use crate::ui::lessons::LessonIntent;
 use crate::ui::packets::PacketsIntent;
@@ -253,7 +253,9 @@ impl NetlensApp {
         let Some(player) = &self.lessons.player else { return };
         let intents = if self.lessons.presenter.on {
             egui::Panel::bottom("lesson-caption").show(ui, |ui| crate::ui::lessons::caption_bar(ui, player, note)).inner
-        } else if self.tab != Tab::Lessons {
+        } else if self.tab != Tab::Lessons || player.moment() == (Moment { step: 0, asking: true }) {
+            // On the Lessons panel too while the first step's question is asked: no view shows
+            // yet, and without the bar starting such a lesson would seem to do nothing.
             egui::Panel::top("lesson-bar").show(ui, |ui| crate::ui::lessons::lesson_bar(ui, player, note)).inner
         } else {
             Vec::new()
