@@ -118,18 +118,20 @@ fn the_peers_lesson_runs_on_a_class_of_eight_processes_and_its_swarm_checks_pass
     }
     assert_eq!(closing.len(), 3, "three laptops that held pieces: {pieces:?}");
 
-    // The question is asked; three laptops close while the class thinks.
-    let download = step_doing("download");
-    let asked = next_until(&mut teacher, &all, |v| v["step"] == download && v["asking"] == true);
-    assert!(asked["question"].as_str().unwrap().contains("close your laptops"), "{asked}");
+    // Three laptops close; the question is asked of the five still open.
     followers.retain(|f| !closing.contains(&ids[f.name[1..].parse::<usize>().unwrap()]));
     assert_eq!(followers.len(), FOLLOWERS - 3);
     let open: Vec<&Process> = followers.iter().collect();
-    let tally = teacher.until("the open laptops' answers", |v| v["event"] == "tally" && v["answered"] == 5);
-    assert_eq!(tally["counts"], serde_json::json!([0, 5]));
+    let download = step_doing("download");
+    let asked = next_until(&mut teacher, &open, |v| v["step"] == download && v["asking"] == true);
+    assert!(asked["question"].as_str().unwrap().contains("close your laptops"), "{asked}");
+    teacher.until("the open laptops' answers", |v| v["event"] == "tally" && v["answered"] == 5);
 
-    // Revealed: the teacher downloads the file from the laptops still open.
+    // Revealed: the round's final count is the five open laptops', and the teacher downloads the
+    // file from them.
     teacher.say("reveal");
+    let closed = teacher.until("the round's final count", event("tally"));
+    assert_eq!((&closed["answered"], &closed["counts"]), (&serde_json::json!(5), &serde_json::json!([0, 5])));
     let shown = teacher.until("the revealed step", event("step"));
     for f in &open {
         assert_eq!(f.until("the revealed step", event("step")), shown);

@@ -23,7 +23,7 @@ use crate::lesson::check::Outcome;
 use crate::lesson::{ClassStep, Lesson, builtin};
 use crate::model::class_follow::{Follow, TeacherRounds, follow, reveal, step_seed};
 use crate::model::lesson::LessonPlayer;
-use crate::swarm::class_steps::{self, ClassRecord, Done};
+use crate::swarm::class_steps::{self, ClassRecord, Done, TeacherStep};
 use crate::swarm::config::peer_in;
 use crate::swarm::follow::{LessonPosition, Tally, Vote};
 use crate::swarm::runner::{self, RunningNode};
@@ -140,9 +140,15 @@ fn start_class_step(
     lesson: &Lesson,
     step: usize,
     record: &ClassRecord,
-    done: &tokio::sync::mpsc::UnboundedSender<(usize, Result<Option<Done>, String>)>,
+    done: &tokio::sync::mpsc::UnboundedSender<(usize, Result<Done, String>)>,
 ) {
-    let Some(class_step) = lesson.class_step(step).filter(|s| s.teachers()) else { return };
+    let class_step = match lesson.class_step(step) {
+        Some(ClassStep::Lookup) => TeacherStep::Lookup,
+        Some(ClassStep::Share) => TeacherStep::Share,
+        Some(ClassStep::Download) => TeacherStep::Download,
+        // A student's own step, or none: nothing for the teacher's node to do.
+        _ => return,
+    };
     let (client, done) = (running.client.clone(), done.clone());
     let (target, seed) = (class_steps::lookup_target(&lesson.id, step), step_seed(lesson, step));
     let shared = record.shared.clone();
@@ -154,12 +160,11 @@ fn start_class_step(
 }
 
 /// The line that says what the teacher's part of a class step did.
-fn class_done_line(step: usize, result: &Result<Option<Done>, String>) -> String {
+fn class_done_line(step: usize, result: &Result<Done, String>) -> String {
     let what = match result {
-        Ok(Some(Done::Lookup(trace))) => json!({ "lookup": trace }),
-        Ok(Some(Done::Shared(put))) => json!({ "shared": put }),
-        Ok(Some(Done::Downloaded(got))) => json!({ "downloaded": got }),
-        Ok(None) => Value::Null,
+        Ok(Done::Lookup(trace)) => json!({ "lookup": trace }),
+        Ok(Done::Shared(put)) => json!({ "shared": put }),
+        Ok(Done::Downloaded(got)) => json!({ "downloaded": got }),
         Err(_) => Value::Null,
     };
     json!({ "event": "class_done", "step": step + 1, "ok": result.is_ok(), "reason": result.as_ref().err(), "did": what })
@@ -235,7 +240,7 @@ async fn teach(args: TeachArgs) -> Result<(), String> {
             }
             Some((step, result)) = done_rx.recv() => {
                 let line = class_done_line(step, &result);
-                if let Ok(Some(done)) = result {
+                if let Ok(done) = result {
                     record.record(done);
                 }
                 last_checks = None;

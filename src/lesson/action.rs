@@ -62,11 +62,6 @@ impl ClassStep {
     pub fn parse(text: &str) -> Option<ClassStep> {
         Self::ALL.into_iter().find(|s| s.name() == text)
     }
-
-    /// True for what the teacher's node does; the others are each laptop's own.
-    pub fn teachers(self) -> bool {
-        matches!(self, ClassStep::Lookup | ClassStep::Share | ClassStep::Download)
-    }
 }
 
 /// A packet scene run, with the impairments the step sets.

@@ -12,7 +12,6 @@ use super::lookup_trace::LookupTrace;
 use super::pieces::{PIECE_SIZE, parse_key, sha256};
 use super::share::{self, GetReport, PutReport};
 use super::state::NodeState;
-use crate::lesson::ClassStep;
 
 /// What the teacher's node last did for the lesson's class steps.
 #[derive(Clone, Debug, Default)]
@@ -65,31 +64,39 @@ pub fn lesson_file(seed: u64) -> (String, Vec<u8>) {
     (format!("lesson-{seed}.bin"), bytes)
 }
 
-/// Does the teacher's part of `step` on the teacher's node; `shared` is the file the lesson shared
-/// before (a download fetches that one). Nothing to do for a student's own step.
+/// The teacher's node's part of a lesson's class step (the lesson's `ClassStep` names it; the
+/// swarm layer does not read lessons).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TeacherStep {
+    Lookup,
+    Share,
+    Download,
+}
+
+/// Does `step` on the teacher's node; `shared` is the file the lesson shared before (a download
+/// fetches that one).
 pub async fn teacher_does(
     client: &Client,
-    step: ClassStep,
+    step: TeacherStep,
     target: &str,
     seed: u64,
     bucket_size: usize,
     shared: Option<&PutReport>,
-) -> Result<Option<Done>, String> {
+) -> Result<Done, String> {
     match step {
-        ClassStep::Table | ClassStep::LogOut => Ok(None),
-        ClassStep::Lookup => {
+        TeacherStep::Lookup => {
             let trace = traced_lookup(client, sha256(target.as_bytes()), bucket_size).await?;
-            Ok(Some(Done::Lookup(trace)))
+            Ok(Done::Lookup(trace))
         }
-        ClassStep::Share => {
+        TeacherStep::Share => {
             let (name, bytes) = lesson_file(seed);
             // No copy on the teacher's laptop: the file lives only on the class's.
-            Ok(Some(Done::Shared(share::put(client, &name, &bytes, false).await?)))
+            Ok(Done::Shared(share::put(client, &name, &bytes, false).await?))
         }
-        ClassStep::Download => {
+        TeacherStep::Download => {
             let shared = shared.ok_or("no file was shared yet: the step before shares it")?;
             let (_, report) = share::get(client, parse_key(&shared.file_id)?, None).await?;
-            Ok(Some(Done::Downloaded(report)))
+            Ok(Done::Downloaded(report))
         }
     }
 }
