@@ -61,6 +61,29 @@ fn at(position: &LessonPosition) -> Option<(String, Moment)> {
     Some((position.lesson.clone(), Moment { step: position.step, asking: position.asking }))
 }
 
+/// A teacher's window running a class with `count` in-process students, all logged in.
+fn teacher_with_students(
+    runtime: &tokio::runtime::Runtime,
+    code: &str,
+    count: usize,
+) -> (Harness<'static, NetlensApp>, Vec<RunningNode>) {
+    let mut harness = window();
+    harness.state_mut().swarm(SwarmIntent::Start(start(true, code, "")));
+    run_until(&mut harness, "the teacher's node runs", |h| h.state().swarm_model().running());
+    let address: libp2p::Multiaddr = harness.state().swarm_model().address.parse().unwrap();
+    let students: Vec<RunningNode> = (0..count)
+        .map(|i| {
+            let mut config = NodeConfig::new(ClassCode::parse(code).unwrap(), &format!("s{i}"), vec![address.clone()]);
+            config.teacher_id = netlens::swarm::config::peer_in(&address);
+            runtime.block_on(runner::spawn(config)).unwrap()
+        })
+        .collect();
+    run_until(&mut harness, "the students in the registry", |h| {
+        h.state().swarm_model().state.registry.as_ref().is_some_and(|r| r.len() == count)
+    });
+    (harness, students)
+}
+
 #[test]
 fn a_students_window_follows_the_teacher_votes_detaches_and_follows_again() {
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
@@ -128,16 +151,8 @@ fn a_students_window_follows_the_teacher_votes_detaches_and_follows_again() {
 #[test]
 fn a_teachers_window_tells_the_class_and_counts_an_answer_on_the_projector() {
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-    let mut harness = window();
-    harness.state_mut().swarm(SwarmIntent::Start(start(true, "PRQJ22", "")));
-    run_until(&mut harness, "the teacher's node runs", |h| h.state().swarm_model().running());
-    let address = harness.state().swarm_model().address.clone();
-    let mut config = NodeConfig::new(ClassCode::parse("PRQJ22").unwrap(), "s1", vec![address.parse().unwrap()]);
-    config.teacher_id = netlens::swarm::config::peer_in(&address.parse().unwrap());
-    let student: RunningNode = runtime.block_on(runner::spawn(config)).unwrap();
-    run_until(&mut harness, "the student is in the registry", |h| {
-        h.state().swarm_model().state.registry.as_ref().is_some_and(|r| r.len() == 1)
-    });
+    let (mut harness, mut students) = teacher_with_students(&runtime, "PRQJ22", 1);
+    let student = students.remove(0);
 
     let lesson = lesson_with_question();
     harness.state_mut().lesson(LessonIntent::Open(Box::new(lesson)));
@@ -173,21 +188,7 @@ fn all_passed(h: &mut Harness<'static, NetlensApp>) -> bool {
 #[test]
 fn a_teachers_window_does_the_peers_lessons_class_steps_and_their_checks_pass() {
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-    let mut harness = window();
-    harness.state_mut().swarm(SwarmIntent::Start(start(true, "PEERW2", "")));
-    run_until(&mut harness, "the teacher's node runs", |h| h.state().swarm_model().running());
-    let address = harness.state().swarm_model().address.clone();
-    let students: Vec<RunningNode> = (0..4)
-        .map(|i| {
-            let mut config =
-                NodeConfig::new(ClassCode::parse("PEERW2").unwrap(), &format!("s{i}"), vec![address.parse().unwrap()]);
-            config.teacher_id = netlens::swarm::config::peer_in(&address.parse().unwrap());
-            runtime.block_on(runner::spawn(config)).unwrap()
-        })
-        .collect();
-    run_until(&mut harness, "four students in the registry", |h| {
-        h.state().swarm_model().state.registry.as_ref().is_some_and(|r| r.len() == 4)
-    });
+    let (mut harness, students) = teacher_with_students(&runtime, "PEERW2", 4);
 
     let lesson = builtin::find("peers").unwrap();
     harness.state_mut().lesson(LessonIntent::Open(Box::new(lesson.clone())));

@@ -41,12 +41,17 @@ impl NetlensApp {
         };
         let moment = player.moment();
         let step = if moment.asking { None } else { player.lesson.class_step(moment.step) };
-        let here = (player.lesson.id.clone(), moment, step.is_some());
-        if self.class.class_moment.as_ref().is_some_and(|(id, m, _)| (id, m) == (&here.0, &here.1)) {
+        // Every frame passes here: compare before copying the lesson's id.
+        if self
+            .class
+            .class_moment
+            .as_ref()
+            .is_some_and(|(id, m, _)| (id.as_str(), *m) == (player.lesson.id.as_str(), moment))
+        {
             return;
         }
         let was_class_step = self.class.class_moment.as_ref().is_some_and(|(_, _, class)| *class);
-        self.class.class_moment = Some(here);
+        self.class.class_moment = Some((player.lesson.id.clone(), moment, step.is_some()));
         let (seed, target) = (step_seed(&player.lesson, moment.step), lookup_target(&player.lesson.id, moment.step));
         let teacher = self.swarm_model.is_teacher();
         let log_out = !teacher && step == Some(ClassStep::LogOut);

@@ -160,8 +160,7 @@ where
         }
         SwarmCommand::ShareLessonFile { seed } => {
             tokio::spawn(async move {
-                let (name, bytes) = crate::swarm::class_steps::lesson_file(seed);
-                report(match share::put(&client, &name, &bytes, false).await {
+                report(match crate::swarm::class_steps::share_lesson_file(&client, seed).await {
                     Ok(put) => SwarmUpdate::Shared(Box::new(put)),
                     Err(reason) => SwarmUpdate::WorkFailed(reason),
                 });

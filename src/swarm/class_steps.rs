@@ -64,6 +64,13 @@ pub fn lesson_file(seed: u64) -> (String, Vec<u8>) {
     (format!("lesson-{seed}.bin"), bytes)
 }
 
+/// Shares the lesson's file made from `seed`. No copy stays on the teacher's laptop: the file
+/// lives only on the class's.
+pub async fn share_lesson_file(client: &Client, seed: u64) -> Result<PutReport, String> {
+    let (name, bytes) = lesson_file(seed);
+    share::put(client, &name, &bytes, false).await
+}
+
 /// The teacher's node's part of a lesson's class step (the lesson's `ClassStep` names it; the
 /// swarm layer does not read lessons).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,11 +95,7 @@ pub async fn teacher_does(
             let trace = traced_lookup(client, sha256(target.as_bytes()), bucket_size).await?;
             Ok(Done::Lookup(trace))
         }
-        TeacherStep::Share => {
-            let (name, bytes) = lesson_file(seed);
-            // No copy on the teacher's laptop: the file lives only on the class's.
-            Ok(Done::Shared(share::put(client, &name, &bytes, false).await?))
-        }
+        TeacherStep::Share => Ok(Done::Shared(share_lesson_file(client, seed).await?)),
         TeacherStep::Download => {
             let shared = shared.ok_or("no file was shared yet: the step before shares it")?;
             let (_, report) = share::get(client, parse_key(&shared.file_id)?, None).await?;
