@@ -31,6 +31,13 @@ fn rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
+/// The heap the allocator has handed out and not had back, in KiB (glibc's count): what the
+/// class holds, without the freed memory the allocator keeps for later.
+fn heap_in_use_kib() -> u64 {
+    // SAFETY: mallinfo2 only reads the allocator's counters.
+    (unsafe { libc::mallinfo2() }.uordblks / 1024) as u64
+}
+
 /// CPU time this process has used, in seconds (user + system, from /proc/self/stat).
 fn cpu_seconds() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
@@ -147,6 +154,7 @@ fn main() {
             churn().iter().zip(churn_before).map(|(now, before)| (now - before) as f64 / SETTLE.as_secs_f64()).collect();
         let connections = nodes.iter().map(|n| n.state.borrow().connected.len()).sum::<usize>() as f64 / peers as f64;
         let after = rss_kib();
+        let heap = heap_in_use_kib();
         eprintln!("{:.1} s: joined; tracing 20 lookups", started.elapsed().as_secs_f64());
         let (mut rounds, mut lookup_times) = (Vec::new(), Vec::new());
         for i in 0..20 {
@@ -170,9 +178,10 @@ fn main() {
             JOIN_GAP.as_millis()
         );
         println!(
-            "memory: {:.0} KiB per peer ({} MiB resident for the class)",
+            "memory: {:.0} KiB per peer ({} MiB resident for the class; {:.0} KiB per peer of heap in use)",
             (after.saturating_sub(before)) as f64 / peers as f64,
-            after / 1024
+            after / 1024,
+            heap as f64 / peers as f64
         );
         println!(
             "settled class ({}–{} s after joining): {connections:.1} connections per peer, {:.0} % of one core for the whole class ({:.2} ms of CPU per peer per second)",

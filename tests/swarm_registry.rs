@@ -1,7 +1,8 @@
 //! The teacher's registry (S23) forgets a laptop that closed without logging out: students log
 //! in for a short time and renew it, so a student who is gone drops out of the registry's
 //! records within that time and a newcomer is not handed it as a first neighbour, while a
-//! student who stays is still handed out long after its first log-in would have expired.
+//! student who stays is still handed out long after its first log-in would have expired. A
+//! newcomer fills its routing table from the registry's answer, without dialling the class.
 
 use std::time::{Duration, Instant};
 
@@ -65,6 +66,52 @@ fn a_closed_laptop_leaves_the_registry_and_a_staying_one_renews_its_log_in() {
         assert!(neighbours.contains(&staying_id), "the staying student renewed its log-in: {neighbours:?}");
         assert!(!neighbours.contains(&closing_id), "the closed laptop is no longer handed out: {neighbours:?}");
         drop((teacher, staying, newcomer));
+    });
+    runtime.shutdown_background();
+}
+
+/// The peers in a node's routing table.
+fn table(state: &netlens::swarm::NodeState) -> Vec<String> {
+    state.routing_table.iter().flat_map(|bucket| bucket.peers.clone()).collect()
+}
+
+#[test]
+fn a_newcomer_fills_its_routing_table_from_the_registry_without_dialling_the_class() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    runtime.block_on(async {
+        let teacher = runner::spawn(config("teacher", Vec::new())).await.unwrap();
+        let join: libp2p::Multiaddr = teacher.address.parse().unwrap();
+        let mut class = Vec::new();
+        for i in 0..16 {
+            let mut student = runner::spawn(config(&format!("student-{i}"), vec![join.clone()])).await.unwrap();
+            first_neighbours(&mut student).await;
+            class.push(student);
+        }
+        let registered = |state: &netlens::swarm::NodeState| state.registry.as_ref().map_or(0, |r| r.len());
+        wait_until("all sixteen are in the registry", || registered(&teacher.now()) == 16).await;
+
+        let mut newcomer = runner::spawn(config("newcomer", vec![join])).await.unwrap();
+        let neighbours = first_neighbours(&mut newcomer).await;
+        assert!(!neighbours.is_empty(), "the registry's answer gave it neighbours");
+        // Sixteen classmates over k = 3 buckets: the registry's answer alone fills several.
+        wait_until("the newcomer's table holds more than one bucket's worth", || table(&newcomer.now()).len() > 3)
+            .await;
+        // Every peer the newcomer ever connected to, from its events so far and its links now.
+        let mut met: Vec<String> = newcomer.now().connected;
+        while let Ok(event) = newcomer.events.try_recv() {
+            if let NodeEvent::Connected { peer } = event {
+                met.push(peer);
+            }
+        }
+        let state = newcomer.now();
+        met.extend(state.connected.iter().cloned());
+        let unmet: Vec<String> = table(&state).into_iter().filter(|peer| !met.contains(peer)).collect();
+        assert!(
+            !unmet.is_empty(),
+            "its table holds classmates it never dialled, known from the registry alone: table {:?}, met {met:?}",
+            table(&state)
+        );
+        drop((teacher, class, newcomer));
     });
     runtime.shutdown_background();
 }

@@ -61,6 +61,7 @@ pub fn build(config: &NodeConfig) -> Result<Swarm<Behaviour>, String> {
     let keypair = libp2p::identity::Keypair::generate_ed25519();
     let noise = noise::Config::new(&keypair).map_err(|e| format!("cannot set up Noise: {e}"))?;
     let (teacher, use_mdns, registration_ttl) = (config.teacher, config.mdns, config.registration_ttl);
+    let lookup_results = config.lookup_results();
     let swarm = libp2p::SwarmBuilder::with_existing_identity(keypair)
         .with_tokio()
         .with_other_transport(move |_| {
@@ -78,6 +79,8 @@ pub fn build(config: &NodeConfig) -> Result<Swarm<Behaviour>, String> {
             let id = key.public().to_peer_id();
             let mut kad_config = kad::Config::new(StreamProtocol::new(KAD_PROTOCOL));
             kad_config.set_kbucket_size(k);
+            // How many peers a FIND_NODE answer names, and a put or repair's lookup finds.
+            kad_config.set_replication_factor(lookup_results);
             // A lookup whose peers have left ends in seconds, not libp2p's minute.
             kad_config.set_query_timeout(KAD_QUERY_TIMEOUT);
             // With a class's small k every table holds fewer than 20 peers, and libp2p-kad would
@@ -86,16 +89,21 @@ pub fn build(config: &NodeConfig) -> Result<Swarm<Behaviour>, String> {
             // knows a peer and once more later (node.rs, schedule.rs).
             kad_config.set_automatic_bootstrap_throttle(None);
             kad_config.set_periodic_bootstrap_interval(None);
+            // The node decides who enters the table (node/table.rs): in its own mode Kademlia
+            // dials a disconnected neighbour whenever a newcomer would fit its full bucket.
+            kad_config.set_kbucket_inserts(kad::BucketInserts::Manual);
             let mut kad = kad::Behaviour::with_config(id, kad::store::MemoryStore::new(id), kad_config);
             kad.set_mode(Some(kad::Mode::Server));
             let gossip_config = gossipsub::ConfigBuilder::default()
                 .heartbeat_interval(Duration::from_millis(700))
                 // A smaller mesh than libp2p's default (6): in a class every message reaches
-                // every laptop either way, with fewer copies of it to check.
-                .mesh_n(4)
-                .mesh_n_low(3)
-                .mesh_n_high(8)
-                .mesh_outbound_min(2)
+                // every laptop either way (the teacher, linked to every student, publishes to
+                // all of them at once), with fewer copies to check, and every mesh peer is a
+                // connection kept open (`trim.rs`).
+                .mesh_n(3)
+                .mesh_n_low(2)
+                .mesh_n_high(5)
+                .mesh_outbound_min(1)
                 .max_transmit_size(MAX_GOSSIP)
                 .validation_mode(gossipsub::ValidationMode::Strict)
                 .build()

@@ -15,8 +15,9 @@ use super::wire::{Key, Request, Response};
 
 /// What work asks of the node's event loop.
 pub enum Command {
-    /// The peers closest to `key`, found by a Kademlia lookup (closest first, never this node).
-    Closest { key: Key, reply: oneshot::Sender<Vec<PeerId>> },
+    /// The peers closest to `key`, found by a Kademlia lookup (closest first, never this node):
+    /// as many as a download needs (`NodeConfig::lookup_results`), or, `wide`, Kademlia's 20.
+    Closest { key: Key, wide: bool, reply: oneshot::Sender<Vec<PeerId>> },
     /// The peers closest to `key` in this node's own routing table, with their addresses.
     LocalClosest { key: Key, reply: oneshot::Sender<Vec<(PeerId, Vec<Multiaddr>)>> },
     /// One request to one peer (dialling `addrs` if not connected).
@@ -55,9 +56,21 @@ impl Client {
         self.commands.send(command).map_err(|_| "the node has stopped".to_string())
     }
 
+    /// The peers a download, a put or a repair looks at first: the few closest to `key`.
     pub async fn closest(&self, key: Key) -> Result<Vec<PeerId>, String> {
+        self.lookup(key, false).await
+    }
+
+    /// A wider lookup, for when none of the closest few had what was asked for: with k as small
+    /// as a class's, the peers that knew a holder may have left, and a lookup that asks more
+    /// peers still finds it.
+    pub async fn closest_wide(&self, key: Key) -> Result<Vec<PeerId>, String> {
+        self.lookup(key, true).await
+    }
+
+    async fn lookup(&self, key: Key, wide: bool) -> Result<Vec<PeerId>, String> {
         let (reply, answer) = oneshot::channel();
-        self.send(Command::Closest { key, reply })?;
+        self.send(Command::Closest { key, wide, reply })?;
         answer.await.map_err(|_| "the node has stopped".to_string())
     }
 

@@ -1,6 +1,7 @@
 //! How to start a class swarm node: where it listens, whom it joins, the class code, its name,
 //! Kademlia's k, the replication factor, and the timing of repair and of the registry's log-in.
 
+use std::num::NonZeroUsize;
 use std::time::Duration;
 
 use libp2p::multiaddr::Protocol;
@@ -61,6 +62,14 @@ impl NodeConfig {
             registration_ttl: REGISTRATION_TTL,
             teacher_id: None,
         }
+    }
+
+    /// How many closest peers a Kademlia lookup looks for: a download tries at most twice r
+    /// holders (share.rs), and a newcomer's lookup for its own id needs its k nearest. Libp2p's
+    /// default, 20, made every lookup in a class ask dozens of peers.
+    pub fn lookup_results(&self) -> NonZeroUsize {
+        let k = self.bucket_size.clamp(1, 20);
+        NonZeroUsize::new((2 * self.replication).clamp(k, 20)).unwrap_or(NonZeroUsize::MIN)
     }
 }
 

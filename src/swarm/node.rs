@@ -3,17 +3,20 @@
 //! and hands `now` down: when periodic work is due and how much each peer may ask is decided by
 //! the pure `schedule.rs`. The parts of its work live beside it in `node/`: serving pieces within
 //! per-peer limits (`serve.rs`), telemetry and the class it describes (`class.rs`), the
-//! teacher's registry and logging in to it (`registry.rs`), the teacher's orders
+//! teacher's registry and logging in to it (`registry.rs`), who enters the routing table
+//! (`table.rs`), the teacher's orders
 //! (`orders.rs`), and the lesson the class follows with its votes (`lesson.rs`). It reports what happens as `NodeEvent`s and what it knows as a `NodeState`.
 //!
 //! Traps rust-libp2p users report, and what this does about them:
 //! - Kademlia stays a client until an external address is confirmed: the mode is set to server.
-//! - Peers found by identify, mDNS or rendezvous are not in Kademlia by themselves: their
-//!   addresses are added.
-//! - Bootstrapping an empty routing table fails: it is done once a peer is known, then once more
-//!   10 s after the start.
+//! - Peers found by identify, mDNS or rendezvous are not in Kademlia by themselves: they are
+//!   offered to the routing table, which takes them while their bucket has room (`table.rs`).
+//! - Bootstrapping an empty routing table fails, and a bootstrap in a large class dials dozens
+//!   of peers: a student fills its table from the teacher's registry and looks up its own id
+//!   once; a node without a registry bootstraps once a peer is known, then once more 10 s later.
 //! - Cloned lab images sharing a key ignore each other: every run makes a fresh identity.
-//! - Idle connections close: the idle timeout is an hour.
+//! - Idle connections close (after 30 s) but gossipsub keeps every connection busy: trimming
+//!   (`trim.rs`) bounds how many a node holds.
 
 mod class;
 mod lesson;
@@ -21,6 +24,7 @@ mod orders;
 mod registry;
 mod serve;
 mod snapshot;
+mod table;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -267,18 +271,12 @@ impl Node {
         }
         let behaviour = self.swarm.behaviour_mut();
         let mesh: HashSet<PeerId> = behaviour.gossip.all_mesh_peers().copied().collect();
-        let neighbours: HashSet<PeerId> = behaviour
-            .kad
-            .kbuckets()
-            .flat_map(|b| b.iter().map(|e| *e.node.key.preimage()).collect::<Vec<_>>())
-            .collect();
         let waiting: HashSet<PeerId> = self.pending_requests.values().map(|(peer, _)| *peer).collect();
         let links: Vec<trim::Link> = connected
             .into_iter()
             .map(|peer| trim::Link {
                 peer,
-                protected: neighbours.contains(&peer)
-                    || Some(peer) == self.teacher
+                protected: Some(peer) == self.teacher
                     || self.registry.contains_key(&peer)
                     || mesh.contains(&peer)
                     || waiting.contains(&peer),
@@ -303,8 +301,9 @@ impl Node {
 
     fn command(&mut self, command: Command, now: Instant) -> Option<NodeEvent> {
         match command {
-            Command::Closest { key, reply } => {
-                let id = self.swarm.behaviour_mut().kad.get_closest_peers(key.to_vec());
+            Command::Closest { key, wide, reply } => {
+                let results = if wide { kad::K_VALUE } else { self.config.lookup_results() };
+                let id = self.swarm.behaviour_mut().kad.get_n_closest_peers(key.to_vec(), results);
                 self.pending_closest.insert(id, reply);
                 None
             }
@@ -375,7 +374,7 @@ impl Node {
                 self.join_dials.remove(&connection_id);
                 self.used.insert(peer_id, now);
                 if endpoint.is_dialer() {
-                    self.swarm.behaviour_mut().kad.add_address(&peer_id, endpoint.get_remote_address().clone());
+                    self.learn(peer_id, [endpoint.get_remote_address().clone()]);
                     self.joined = true;
                 }
                 (num_established.get() == 1).then(|| NodeEvent::Connected { peer: peer_id.to_string() })
@@ -419,18 +418,27 @@ impl Node {
             BehaviourEvent::Identify(libp2p::identify::Event::Received { peer_id, info, .. }) => {
                 self.identified(peer_id, info, now)
             }
+            BehaviourEvent::Kad(kad::Event::RoutablePeer { peer, address }) => {
+                self.learn(peer, [address]);
+                None
+            }
             BehaviourEvent::Kad(kad::Event::RoutingUpdated { peer, bucket_range, .. }) => {
                 Some(NodeEvent::RoutingUpdated { peer: peer.to_string(), bucket: bucket_range.0.ilog2() })
             }
             BehaviourEvent::Kad(kad::Event::OutboundQueryProgressed { id, result, step, .. }) => {
                 if let kad::QueryResult::GetClosestPeers(result) = result
                     && step.last
-                    && let Some(reply) = self.pending_closest.remove(&id)
                 {
                     let peers = match result {
                         Ok(ok) => ok.peers,
                         Err(kad::GetClosestPeersError::Timeout { peers, .. }) => peers,
                     };
+                    // The peers a lookup met answered: offered to the table (Kademlia itself
+                    // keeps only those it stays connected to).
+                    for peer in &peers {
+                        self.learn(peer.peer_id, peer.addrs.iter().cloned());
+                    }
+                    let reply = self.pending_closest.remove(&id)?;
                     let me = *self.swarm.local_peer_id();
                     let _ = reply.send(
                         peers.into_iter().map(|p| p.peer_id).filter(|p| *p != me && !self.banned.contains(p)).collect(),
@@ -468,7 +476,7 @@ impl Node {
                 let mut first = None;
                 for (peer, addr) in found {
                     if is_local(&addr) && !self.banned.contains(&peer) {
-                        self.swarm.behaviour_mut().kad.add_address(&peer, addr.clone());
+                        self.learn(peer, [addr.clone()]);
                         if !self.swarm.is_connected(&peer) {
                             let _ = self.swarm.dial(DialOpts::peer_id(peer).addresses(vec![addr]).build());
                         }
@@ -482,6 +490,15 @@ impl Node {
             }
             BehaviourEvent::Rendezvous(rendezvous::client::Event::Discovered { registrations, .. }) => {
                 Some(self.first_neighbours(registrations))
+            }
+            // No classmates from the registry: Kademlia's own bootstrap finds them instead.
+            BehaviourEvent::Rendezvous(
+                rendezvous::client::Event::RegisterFailed { .. } | rendezvous::client::Event::DiscoverFailed { .. },
+            ) => {
+                if self.schedule.bootstraps() == 0 {
+                    self.bootstrap();
+                }
+                None
             }
             BehaviourEvent::Registry(rendezvous::server::Event::PeerRegistered { peer, registration }) => {
                 self.peer_registered(peer, &registration)

@@ -2,8 +2,9 @@
 //! without a clock: every method takes `now`, so the node's loop passes the instant an event
 //! arrived and the tests pass any instant they like (as `sim` and `netsim` take virtual time).
 //!
-//! - The second bootstrap, 10 s after joining (Kademlia's own automatic and periodic ones are off:
-//!   see `behaviour.rs`; after that, tables learn from the connections peers make).
+//! - On a node the teacher's registry did not seed (`node/table.rs`), the second bootstrap, 10 s
+//!   after joining (Kademlia's own automatic and periodic ones are off: see `behaviour.rs`; after
+//!   that, tables learn from the connections peers make). A seeded node needs none.
 //! - Telemetry, on a period that grows with the class (a bounded number of messages a second for
 //!   the whole class), at once when this node's pieces change; a report unheard for four periods
 //!   is stale.
@@ -101,6 +102,11 @@ impl Schedule {
     /// A bootstrap started (the first, when a peer became known, or one this schedule asked for).
     pub fn bootstrapped(&mut self) {
         self.bootstraps += 1;
+    }
+
+    /// The routing table was filled from the teacher's registry: no bootstraps are needed.
+    pub fn seeded(&mut self) {
+        self.bootstraps = self.bootstraps.max(OWN_BOOTSTRAPS);
     }
 
     /// The log-in at the teacher's registry was sent (or renewed) at `now`.
@@ -279,6 +285,14 @@ mod tests {
         }
         assert_eq!(due, vec![10], "once, ten seconds in, and never again");
         assert_eq!(schedule.bootstraps(), OWN_BOOTSTRAPS);
+    }
+
+    #[test]
+    fn a_table_seeded_from_the_registry_needs_no_bootstrap() {
+        let t0 = Instant::now();
+        let mut schedule = Schedule::new(t0, REPAIR, TTL);
+        schedule.seeded();
+        assert!(ticks(&mut schedule, t0, 1, 600, 200).iter().all(|(_, d)| !d.bootstrap));
     }
 
     #[test]

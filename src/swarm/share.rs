@@ -122,16 +122,25 @@ pub async fn get(client: &Client, file_id: Key, only_from: Option<PeerId>) -> Re
     if only_from == Some(client.local) {
         return Err("this node would download from itself: pick another peer".into());
     }
-    let holders = match only_from {
-        Some(peer) => vec![peer],
-        None => client.closest(file_id).await?,
-    };
+    // The closest few first; if none of them has the manifest, the peers a wider lookup finds.
     let mut manifest = None;
-    for peer in &holders {
-        if let Ok(Response::Piece(bytes)) = client.request(*peer, Request::Fetch { key: file_id }).await
-            && sha256(&bytes) == file_id
-        {
-            manifest = Some(Manifest::from_bytes(&bytes)?);
+    let mut asked: Vec<PeerId> = Vec::new();
+    for wide in [false, true] {
+        let candidates = match (wide, only_from) {
+            (false, Some(peer)) => vec![peer],
+            (false, None) => client.closest(file_id).await?,
+            (true, None) => client.closest_wide(file_id).await?,
+            (true, Some(_)) => break,
+        };
+        let fresh: Vec<PeerId> = candidates.into_iter().filter(|p| !asked.contains(p)).collect();
+        for peer in fresh {
+            asked.push(peer);
+            if let Some(bytes) = fetch_from(client, peer, file_id).await {
+                manifest = Some(Manifest::from_bytes(&bytes)?);
+                break;
+            }
+        }
+        if manifest.is_some() {
             break;
         }
     }
@@ -201,14 +210,29 @@ async fn fetch_piece(client: &Client, key: Key, index: usize, only_from: Option<
         let turn = index % holders.len().min(client.replication.max(1));
         holders.rotate_left(turn);
     }
-    for peer in holders {
-        if let Ok(Response::Piece(data)) = client.request(peer, Request::Fetch { key }).await
-            && sha256(&data) == key
-        {
+    for peer in &holders {
+        if let Some(data) = fetch_from(client, *peer, key).await {
+            return Some((*peer, data));
+        }
+    }
+    // None of the closest few had it: ask the peers a wider lookup finds.
+    if only_from.is_some() {
+        return None;
+    }
+    for peer in client.closest_wide(key).await.ok()?.into_iter().filter(|p| !holders.contains(p)) {
+        if let Some(data) = fetch_from(client, peer, key).await {
             return Some((peer, data));
         }
     }
     None
+}
+
+/// The piece `key` from `peer`, if it holds it (and it is what the key says).
+async fn fetch_from(client: &Client, peer: PeerId, key: Key) -> Option<Vec<u8>> {
+    match client.request(peer, Request::Fetch { key }).await {
+        Ok(Response::Piece(data)) if sha256(&data) == key => Some(data),
+        _ => None,
+    }
 }
 
 /// A piece and the peer it came from.

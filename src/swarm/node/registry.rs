@@ -5,8 +5,7 @@
 
 use std::time::Instant;
 
-use libp2p::swarm::dial_opts::DialOpts;
-use libp2p::{Multiaddr, PeerId, identify, rendezvous};
+use libp2p::{PeerId, identify, rendezvous};
 
 use super::{Node, REJECTED_NAME};
 use crate::swarm::behaviour::PROTOCOL_VERSION;
@@ -16,8 +15,9 @@ use crate::swarm::names::clean_name;
 
 /// The class registry's namespace at the teacher's rendezvous point.
 const NAMESPACE: &str = "netlens-class";
-/// How many neighbours a newcomer dials from the registry.
-const FIRST_NEIGHBOURS: usize = 3;
+/// How many classmates a newcomer asks the registry for, to fill its routing table (a log-in is
+/// a few hundred bytes: a thousand fit well inside rendezvous's 1 MiB message).
+const MAX_CLASSMATES_ASKED: u64 = 1000;
 
 fn namespace() -> rendezvous::Namespace {
     rendezvous::Namespace::from_static(NAMESPACE)
@@ -37,12 +37,7 @@ impl Node {
                 ),
             });
         }
-        for addr in info.listen_addrs.into_iter().filter(is_local) {
-            self.swarm.behaviour_mut().kad.add_address(&peer_id, addr);
-        }
-        if self.schedule.bootstraps() == 0 {
-            self.bootstrap();
-        }
+        self.learn(peer_id, info.listen_addrs);
         // The teacher's node is the one that keeps the registry: log in there, once.
         // When the student was given the teacher's address with its peer id, that peer alone.
         let may_be_teacher = self.config.teacher_id.is_none_or(|id| id == peer_id);
@@ -55,6 +50,12 @@ impl Node {
             // Orders and the registry's log-out on a closed laptop both ride this connection.
             self.swarm.behaviour_mut().keep.keep(peer_id);
             self.log_in(now);
+        }
+        // A student logging in fills its table from the registry's answer (table.rs); anyone
+        // else bootstraps once a peer is known.
+        let registry_answers = self.teacher.is_some() && self.config.register && !self.logged_out;
+        if self.schedule.bootstraps() == 0 && !registry_answers {
+            self.bootstrap();
         }
         let name = if self.rejected_names.contains(&peer_id) {
             REJECTED_NAME.to_string()
@@ -104,36 +105,24 @@ impl Node {
             return None;
         }
         self.registered = true;
-        self.swarm.behaviour_mut().rendezvous.discover(Some(namespace()), None, Some(32), rendezvous_node);
+        self.swarm.behaviour_mut().rendezvous.discover(
+            Some(namespace()),
+            None,
+            Some(MAX_CLASSMATES_ASKED),
+            rendezvous_node,
+        );
         Some(NodeEvent::Registered { teacher: rendezvous_node.to_string() })
     }
 
-    /// The registry's answer: the first few classmates to dial.
+    /// The registry's answer: the classmates logged in, which fill the routing table; the
+    /// closest of them are this node's first neighbours.
     pub(super) fn first_neighbours(&mut self, registrations: Vec<rendezvous::Registration>) -> NodeEvent {
-        let me = *self.swarm.local_peer_id();
-        let mut neighbours = Vec::new();
-        for registration in registrations {
-            let peer = registration.record.peer_id();
-            if peer == me || self.banned.contains(&peer) {
-                continue;
-            }
-            // Only the first few: Kademlia finds the rest itself, and every address handed to it
-            // for a full bucket makes it dial an older neighbour to check.
-            if neighbours.len() == FIRST_NEIGHBOURS {
-                break;
-            }
-            // Kademlia may have met some of them already; the others are dialed.
-            if !self.swarm.is_connected(&peer) {
-                let addrs: Vec<Multiaddr> =
-                    registration.record.addresses().iter().filter(|a| is_local(a)).cloned().collect();
-                for addr in &addrs {
-                    self.swarm.behaviour_mut().kad.add_address(&peer, addr.clone());
-                }
-                let _ = self.swarm.dial(DialOpts::peer_id(peer).addresses(addrs).build());
-            }
-            neighbours.push(peer.to_string());
-        }
-        NodeEvent::Neighbours { peers: neighbours }
+        let classmates = registrations
+            .into_iter()
+            .map(|registration| (registration.record.peer_id(), registration.record.addresses().to_vec()))
+            .collect();
+        let neighbours = self.seed_table(classmates);
+        NodeEvent::Neighbours { peers: neighbours.iter().map(ToString::to_string).collect() }
     }
 
     /// On the teacher's node: a student logged in (a renewal is not a new log-in).

@@ -178,7 +178,9 @@ where
     /// Creates a new `KBucket` with the given configuration.
     pub(crate) fn new(config: KBucketConfig) -> Self {
         KBucket {
-            nodes: Vec::with_capacity(config.bucket_size),
+            // netlens: allocated on the first insert. A table has 256 buckets and a class's
+            // tables fill only the farthest eight or so.
+            nodes: Vec::new(),
             capacity: config.bucket_size,
             first_connected_pos: None,
             pending: None,
