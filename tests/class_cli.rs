@@ -3,13 +3,19 @@
 //! step (the followers print the very line the teacher prints); on a question the tally equals
 //! the answers given, a second round counts again, `reveal` closes the question, and `end` ends
 //! every follower. A follower with the wrong class code fails to join with a one-line reason and
-//! exit 1, and changes nothing.
+//! exit 1, and changes nothing; so does a lesson step signed by a laptop that is not the teacher.
 
 mod common;
 
 use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use common::process::{NETLENS, Process, event, spawn};
+use netlens::swarm::follow::LessonPosition;
+use netlens::swarm::runner;
+use netlens::swarm::{ClassCode, NodeConfig};
 use serde_json::Value;
 
 const FOLLOWERS: usize = 5;
@@ -100,4 +106,62 @@ fn five_follower_processes_follow_vote_in_two_rounds_and_a_wrong_code_changes_no
         let status = f.exit_status();
         assert!(status.success(), "{}: {status}", f.name);
     }
+}
+
+/// A laptop in the class that claims to be a teacher: its node (here, in the test's own process)
+/// signs lesson steps of its own and publishes them until a follower process says it refused one.
+/// The followers' next step is the real teacher's next, as if nothing had been sent.
+#[test]
+fn follower_processes_refuse_a_lesson_step_signed_by_another_laptop() {
+    let lesson = netlens::lesson::builtin::all().unwrap().into_iter().find(|l| l.steps.len() >= 3).unwrap();
+    let mut teacher = spawn("teacher", &["class", "teach", &lesson.id, "--code", "FQRGE2"]);
+    let addr = teacher.until("its address", event("listening"))["addr"].as_str().unwrap().to_string();
+    let first = teacher.until("the first step", event("step"));
+    let followers: Vec<Process> = (0..2)
+        .map(|i| {
+            let name = format!("s{i}");
+            spawn(&name, &["class", "follow", "--join", &addr, "--code", "FQRGE2", "--name", &name])
+        })
+        .collect();
+    for f in &followers {
+        assert_eq!(f.until("the first step", event("step")), first, "{} lands on the step shown", f.name);
+    }
+
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let mut config = NodeConfig::new(ClassCode::parse("FQRGE2").unwrap(), "forger", vec![addr.parse().unwrap()]);
+    config.teacher = true;
+    let forger = runtime.block_on(runner::spawn(config)).unwrap();
+    let forged = LessonPosition {
+        lesson: lesson.id.clone(),
+        step: lesson.steps.len() - 1,
+        steps: lesson.steps.len(),
+        asking: false,
+        seed: 1,
+        round: 1,
+        choices: 0,
+        seq: 1_000_000,
+    };
+    let forger_id = forger.client.local.to_string();
+    let publishing = Arc::new(AtomicBool::new(true));
+    let (client, still) = (forger.client.clone(), publishing.clone());
+    runtime.spawn(async move {
+        while still.load(Ordering::SeqCst) {
+            let _ = client.teach(forged.clone());
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+    });
+    for f in &followers {
+        let refused = f.until("the forged step refused", |v| v["event"] == "order_refused" && v["peer"] == forger_id);
+        assert!(refused["reason"].as_str().unwrap().contains("not signed by the teacher"), "{refused}");
+    }
+    publishing.store(false, Ordering::SeqCst);
+
+    teacher.say("next");
+    let second = teacher.until("the second step", event("step"));
+    assert_eq!(second["step"], 2);
+    for f in &followers {
+        assert_eq!(f.until("the teacher's next step", event("step")), second, "{} never took the forged step", f.name);
+    }
+    drop(forger);
+    runtime.shutdown_background();
 }
