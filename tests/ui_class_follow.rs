@@ -4,8 +4,9 @@
 //! teacher's node counts; detaching keeps it where it is while the teacher moves on, and one
 //! click follows again. A teacher's window presenting a lesson tells the class its moves, and its
 //! projector count shows a student's answer. Presenting the peers lesson, the teacher's window
-//! does its class steps (lookup, share, download) and their swarm checks pass; a student's window
-//! logs out of the registry at the log-out step and back in after it.
+//! does its class steps (lookup, share, download) on the panel tab each is about, and their swarm
+//! checks pass; a student's window logs out of the registry at the log-out step and back in
+//! after it.
 
 mod common;
 
@@ -21,6 +22,7 @@ use netlens::swarm::follow::{LessonPosition, Vote};
 use netlens::swarm::runner::{self, RunningNode};
 use netlens::swarm::{ClassCode, NodeConfig};
 use netlens::ui::lessons::LessonIntent;
+use netlens::ui::swarm::SwarmTab;
 use netlens::worker_api::swarm::SwarmStart;
 
 fn has_text(harness: &Harness<'static, NetlensApp>, text: &str) -> bool {
@@ -208,6 +210,13 @@ fn a_teachers_window_does_the_peers_lessons_class_steps_and_their_checks_pass() 
             );
             assert!(harness.state().class_note().is_none(), "a class runs: no scene stands in");
             assert!(has_text(&harness, "Routing table"), "the class swarm is shown");
+            let tab = match step {
+                ClassStep::Table => SwarmTab::Table,
+                ClassStep::Lookup => SwarmTab::Lookup,
+                ClassStep::LogOut => SwarmTab::Registry,
+                ClassStep::Share | ClassStep::Download => SwarmTab::Files,
+            };
+            assert_eq!(harness.state().swarm_tab(), tab, "step {} opens the tab it is about", moment.step + 1);
             if log_out {
                 students.iter().for_each(|s| s.client.set_logged_in(true).unwrap());
             }

@@ -14,6 +14,7 @@ use crate::swarm::class_steps::lookup_target;
 use crate::swarm::follow::Vote;
 use crate::ui::class_lesson::{ClassIntent, FollowerView, follower_strip, tally_panel};
 use crate::ui::lessons::LessonIntent;
+use crate::ui::swarm::SwarmTab;
 
 impl NetlensApp {
     /// Each frame: the teacher's window tells the class where its lesson stands; a student's
@@ -63,6 +64,9 @@ impl NetlensApp {
         if step.is_some() || was_class_step {
             self.show_class_swarm(step.is_some());
         }
+        if let Some(step) = step {
+            self.swarm_view.tab = tab_for(step);
+        }
         if !teacher || !self.lessons.presenter.on {
             return;
         }
@@ -78,6 +82,11 @@ impl NetlensApp {
             },
             _ => {}
         }
+    }
+
+    /// The Class swarm panel's tab now (a class step opens the tab it is about).
+    pub fn swarm_tab(&self) -> SwarmTab {
+        self.swarm_view.tab
     }
 
     fn teach_class(&mut self) {
@@ -191,5 +200,15 @@ impl NetlensApp {
             .default_size(360.0)
             .show(ui, |ui| tally_panel(ui, question, &teaching.rounds, class_size, asking))
             .inner
+    }
+}
+
+/// The Class swarm panel's tab a class step is about.
+fn tab_for(step: ClassStep) -> SwarmTab {
+    match step {
+        ClassStep::Table => SwarmTab::Table,
+        ClassStep::Lookup => SwarmTab::Lookup,
+        ClassStep::LogOut => SwarmTab::Registry,
+        ClassStep::Share | ClassStep::Download => SwarmTab::Files,
     }
 }
