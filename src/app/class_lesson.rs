@@ -55,7 +55,7 @@ impl NetlensApp {
         self.class.class_moment = Some((player.lesson.id.clone(), moment, step.is_some()));
         let (seed, target) = (step_seed(&player.lesson, moment.step), lookup_target(&player.lesson.id, moment.step));
         let teacher = self.swarm_model.is_teacher();
-        let log_out = !teacher && step == Some(ClassStep::LogOut);
+        let log_out = !teacher && player.lesson.student_logged_out_at(moment.step, moment.asking);
         if log_out != self.class.logged_out {
             self.class.logged_out = log_out;
             self.swarm(SwarmIntent::LogIn(!log_out));

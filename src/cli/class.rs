@@ -348,8 +348,8 @@ async fn follow_teacher(args: FollowArgs) -> Result<(), String> {
                     }
                     NodeEvent::Following { position } => {
                         let shown = show_position(&mut player, &catalog, position);
-                        let log_out = !position.asking
-                            && player.as_ref().and_then(|p| p.lesson.class_step(position.step)) == Some(ClassStep::LogOut);
+                        let log_out =
+                            player.as_ref().is_some_and(|p| p.lesson.student_logged_out_at(position.step, position.asking));
                         // Told after the step line: the step is what asks for it.
                         if log_out != logged_out {
                             logged_out = log_out;

@@ -153,8 +153,32 @@ impl Lesson {
         })
     }
 
+    /// Whether a student's laptop is logged out of the teacher's registry while step `index` is
+    /// shown (`asking`: its question still open, when the class step has not begun). The window
+    /// and `netlens class follow` both ask this.
+    pub fn student_logged_out_at(&self, index: usize, asking: bool) -> bool {
+        !asking && self.class_step(index) == Some(ClassStep::LogOut)
+    }
+
     /// The packet scene a `Packets` action names: one the lesson carries, or a built-in one.
     pub fn scene(&self, name: &str) -> Option<Scene> {
         self.scenes.get(name).cloned().or_else(|| Scene::named(name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn students_are_logged_out_only_while_the_log_out_step_is_shown_and_not_asked() {
+        let lesson = builtin::find("peers").unwrap();
+        let log_out: Vec<usize> =
+            (0..lesson.steps.len()).filter(|&i| lesson.class_step(i) == Some(ClassStep::LogOut)).collect();
+        assert_eq!(log_out.len(), 1, "the peers lesson has one log-out step");
+        for i in 0..lesson.steps.len() {
+            assert_eq!(lesson.student_logged_out_at(i, false), log_out.contains(&i), "step {}", i + 1);
+            assert!(!lesson.student_logged_out_at(i, true), "not while a question is open (step {})", i + 1);
+        }
     }
 }
