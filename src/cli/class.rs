@@ -17,8 +17,7 @@ use std::time::Duration;
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
-use super::output::fail;
-use super::swarm::{emit, stdin_lines};
+use super::swarm::{emit, on_node_runtime, stdin_lines};
 use crate::lesson::check::Outcome;
 use crate::lesson::{ClassStep, Lesson, builtin};
 use crate::model::class_follow::{Follow, TeacherRounds, follow, reveal, step_seed};
@@ -72,19 +71,10 @@ pub struct FollowArgs {
 }
 
 pub fn run(command: ClassCommand) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
-        Ok(runtime) => runtime,
-        Err(e) => return fail(&format!("cannot start the runtime: {e}")),
-    };
-    let result = match command {
+    on_node_runtime(|runtime| match command {
         ClassCommand::Teach(args) => runtime.block_on(teach(args)),
         ClassCommand::Follow(args) => runtime.block_on(follow_teacher(args)),
-    };
-    runtime.shutdown_timeout(Duration::from_millis(200));
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(reason) => fail(&reason),
-    }
+    })
 }
 
 /// The line that says which moment of `lesson` is shown.

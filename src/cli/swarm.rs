@@ -110,16 +110,22 @@ pub struct LookupArgs {
 }
 
 pub fn run(command: SwarmCommand) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
-        Ok(runtime) => runtime,
-        Err(e) => return fail(&format!("cannot start the runtime: {e}")),
-    };
-    let result = match command {
+    on_node_runtime(|runtime| match command {
         SwarmCommand::Node(args) => runtime.block_on(node(args)),
         SwarmCommand::Put(args) => runtime.block_on(put(args)),
         SwarmCommand::Get(args) => runtime.block_on(get(args)),
         SwarmCommand::Lookup(args) => runtime.block_on(lookup(args)),
+    })
+}
+
+/// Runs a swarm command's work on a two-thread runtime (as the window's worker does) and turns
+/// its result into the exit code, a failure as one line.
+pub(super) fn on_node_runtime(work: impl FnOnce(&tokio::runtime::Runtime) -> Result<(), String>) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => return fail(&format!("cannot start the runtime: {e}")),
     };
+    let result = work(&runtime);
     // Pieces and connections go with the runtime; do not wait for stray tasks.
     runtime.shutdown_timeout(Duration::from_millis(200));
     match result {
