@@ -45,7 +45,7 @@ impl Node {
 
     /// The registry's answer on logging in: every classmate is offered to the routing table (no
     /// dial), then one lookup for this node's own id meets the closest of them. Returns the
-    /// classmates that lookup starts from.
+    /// classmates that lookup starts from (the teacher's node left out).
     pub(super) fn seed_table(&mut self, classmates: Vec<(PeerId, Vec<Multiaddr>)>) -> Vec<PeerId> {
         for (peer, addrs) in classmates {
             self.learn(peer, addrs);
@@ -65,6 +65,7 @@ impl Node {
         let results = std::num::NonZeroUsize::new(k).unwrap_or(std::num::NonZeroUsize::MIN);
         self.swarm.behaviour_mut().kad.get_n_closest_peers(me, results);
         self.schedule.seeded();
-        first
+        // The teacher's node is a Kademlia peer too, but not a classmate the registry handed out.
+        first.into_iter().filter(|peer| Some(*peer) != self.teacher).collect()
     }
 }

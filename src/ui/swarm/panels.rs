@@ -98,7 +98,11 @@ pub fn registry(ui: &mut Ui, model: &SwarmModel, intents: &mut Vec<SwarmIntent>)
         ));
         for seen in model.recent.iter().rev() {
             if let NodeEvent::Neighbours { peers } = &seen.event {
-                ui.label("First neighbours from the registry:");
+                if peers.is_empty() {
+                    ui.label("No classmate had logged in yet: the ones who join later will meet this laptop.");
+                } else {
+                    ui.label("First neighbours from the registry:");
+                }
                 for peer in peers {
                     ui.label(format!("  {}", peer_label(model, peer)));
                 }
