@@ -41,18 +41,33 @@ async fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
+/// How many students the teacher's registry lists.
+fn registered(state: &netlens::swarm::NodeState) -> usize {
+    state.registry.as_ref().map_or(0, |r| r.len())
+}
+
+/// The teacher's node, and the address students join.
+async fn start_teacher() -> (RunningNode, libp2p::Multiaddr) {
+    let teacher = runner::spawn(config("teacher", Vec::new())).await.unwrap();
+    let join = teacher.address.parse().unwrap();
+    (teacher, join)
+}
+
+fn with_runtime(test: impl std::future::Future<Output = ()>) {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    runtime.block_on(test);
+    runtime.shutdown_background();
+}
+
 #[test]
 fn a_closed_laptop_leaves_the_registry_and_a_staying_one_renews_its_log_in() {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-    runtime.block_on(async {
-        let teacher = runner::spawn(config("teacher", Vec::new())).await.unwrap();
-        let join: libp2p::Multiaddr = teacher.address.parse().unwrap();
+    with_runtime(async {
+        let (teacher, join) = start_teacher().await;
         let mut staying = runner::spawn(config("staying", vec![join.clone()])).await.unwrap();
         first_neighbours(&mut staying).await;
         let mut closing = runner::spawn(config("closing", vec![join.clone()])).await.unwrap();
         first_neighbours(&mut closing).await;
         let (staying_id, closing_id) = (staying.client.local.to_string(), closing.client.local.to_string());
-        let registered = |state: &netlens::swarm::NodeState| state.registry.as_ref().map_or(0, |r| r.len());
         wait_until("both students are in the registry", || registered(&teacher.now()) == 2).await;
 
         // The laptop closes: no log-out goes out, its node simply stops.
@@ -67,7 +82,6 @@ fn a_closed_laptop_leaves_the_registry_and_a_staying_one_renews_its_log_in() {
         assert!(!neighbours.contains(&closing_id), "the closed laptop is no longer handed out: {neighbours:?}");
         drop((teacher, staying, newcomer));
     });
-    runtime.shutdown_background();
 }
 
 /// The peers in a node's routing table.
@@ -77,17 +91,14 @@ fn table(state: &netlens::swarm::NodeState) -> Vec<String> {
 
 #[test]
 fn a_newcomer_fills_its_routing_table_from_the_registry_without_dialling_the_class() {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-    runtime.block_on(async {
-        let teacher = runner::spawn(config("teacher", Vec::new())).await.unwrap();
-        let join: libp2p::Multiaddr = teacher.address.parse().unwrap();
+    with_runtime(async {
+        let (teacher, join) = start_teacher().await;
         let mut class = Vec::new();
         for i in 0..16 {
             let mut student = runner::spawn(config(&format!("student-{i}"), vec![join.clone()])).await.unwrap();
             first_neighbours(&mut student).await;
             class.push(student);
         }
-        let registered = |state: &netlens::swarm::NodeState| state.registry.as_ref().map_or(0, |r| r.len());
         wait_until("all sixteen are in the registry", || registered(&teacher.now()) == 16).await;
 
         let mut newcomer = runner::spawn(config("newcomer", vec![join])).await.unwrap();
@@ -113,5 +124,4 @@ fn a_newcomer_fills_its_routing_table_from_the_registry_without_dialling_the_cla
         );
         drop((teacher, class, newcomer));
     });
-    runtime.shutdown_background();
 }

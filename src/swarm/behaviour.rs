@@ -3,7 +3,6 @@
 //! request-response for pieces, gossipsub for telemetry and the teacher's orders, rendezvous —
 //! the teacher's node is the rendezvous point — mDNS, and a block list for banned peers).
 
-use std::num::NonZeroUsize;
 use std::time::Duration;
 
 use libp2p::core::transport::upgrade::Version;
@@ -56,7 +55,7 @@ pub struct Behaviour {
 pub fn build(config: &NodeConfig) -> Result<Swarm<Behaviour>, String> {
     let psk = PreSharedKey::new(config.code.network_key());
     let agent = format!("netlens/{} {}", env!("CARGO_PKG_VERSION"), config.name);
-    let k = NonZeroUsize::new(config.bucket_size.clamp(1, 20)).unwrap_or(NonZeroUsize::MIN);
+    let k = config.k();
     // A fresh identity every run: cloned lab images would otherwise share one.
     let keypair = libp2p::identity::Keypair::generate_ed25519();
     let noise = noise::Config::new(&keypair).map_err(|e| format!("cannot set up Noise: {e}"))?;

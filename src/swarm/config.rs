@@ -68,8 +68,12 @@ impl NodeConfig {
     /// holders (share.rs), and a newcomer's lookup for its own id needs its k nearest. Libp2p's
     /// default, 20, made every lookup in a class ask dozens of peers.
     pub fn lookup_results(&self) -> NonZeroUsize {
-        let k = self.bucket_size.clamp(1, 20);
-        NonZeroUsize::new((2 * self.replication).clamp(k, 20)).unwrap_or(NonZeroUsize::MIN)
+        NonZeroUsize::new((2 * self.replication).clamp(self.k().get(), 20)).unwrap_or(NonZeroUsize::MIN)
+    }
+
+    /// Kademlia's k as the routing table uses it: `bucket_size`, within 1–20.
+    pub fn k(&self) -> NonZeroUsize {
+        NonZeroUsize::new(self.bucket_size.clamp(1, 20)).unwrap_or(NonZeroUsize::MIN)
     }
 }
 

@@ -122,34 +122,17 @@ pub async fn get(client: &Client, file_id: Key, only_from: Option<PeerId>) -> Re
     if only_from == Some(client.local) {
         return Err("this node would download from itself: pick another peer".into());
     }
-    // The closest few first; if none of them has the manifest, the peers a wider lookup finds.
-    let mut manifest = None;
-    let mut asked: Vec<PeerId> = Vec::new();
-    for wide in [false, true] {
-        let candidates = match (wide, only_from) {
-            (false, Some(peer)) => vec![peer],
-            (false, None) => client.closest(file_id).await?,
-            (true, None) => client.closest_wide(file_id).await?,
-            (true, Some(_)) => break,
-        };
-        let fresh: Vec<PeerId> = candidates.into_iter().filter(|p| !asked.contains(p)).collect();
-        for peer in fresh {
-            asked.push(peer);
-            if let Some(bytes) = fetch_from(client, peer, file_id).await {
-                manifest = Some(Manifest::from_bytes(&bytes)?);
-                break;
-            }
-        }
-        if manifest.is_some() {
-            break;
-        }
-    }
-    let Some(manifest) = manifest else {
+    let first = match only_from {
+        Some(peer) => vec![peer],
+        None => client.closest(file_id).await?,
+    };
+    let Some((_, bytes)) = from_holders(client, file_id, first, only_from.is_none()).await else {
         return Err(format!(
             "no peer of the class holds a file with id {} (a wrong id, or every copy of it is gone)",
             hex(&file_id)
         ));
     };
+    let manifest = Manifest::from_bytes(&bytes)?;
     let keys = manifest.piece_keys();
     let fetched: Vec<(u32, Option<Sourced>)> = stream::iter(keys.iter().copied().enumerate())
         .map(|(i, key)| async move { (i as u32, fetch_piece(client, key, i, only_from).await) })
@@ -210,16 +193,22 @@ async fn fetch_piece(client: &Client, key: Key, index: usize, only_from: Option<
         let turn = index % holders.len().min(client.replication.max(1));
         holders.rotate_left(turn);
     }
-    for peer in &holders {
+    from_holders(client, key, holders, only_from.is_none()).await
+}
+
+/// `key`'s bytes from the first of `first` that holds them; if none does and `widen`, from the
+/// peers a wider lookup finds (with k as small as a class's, the peers that knew a holder may
+/// have left).
+async fn from_holders(client: &Client, key: Key, first: Vec<PeerId>, widen: bool) -> Option<Sourced> {
+    for peer in &first {
         if let Some(data) = fetch_from(client, *peer, key).await {
             return Some((*peer, data));
         }
     }
-    // None of the closest few had it: ask the peers a wider lookup finds.
-    if only_from.is_some() {
+    if !widen {
         return None;
     }
-    for peer in client.closest_wide(key).await.ok()?.into_iter().filter(|p| !holders.contains(p)) {
+    for peer in client.closest_wide(key).await.ok()?.into_iter().filter(|p| !first.contains(p)) {
         if let Some(data) = fetch_from(client, peer, key).await {
             return Some((peer, data));
         }

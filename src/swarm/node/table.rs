@@ -28,7 +28,7 @@ impl Node {
         if peer == *self.swarm.local_peer_id() || self.banned.contains(&peer) {
             return false;
         }
-        let k = self.config.bucket_size.clamp(1, 20);
+        let k = self.config.k().get();
         let kad = &mut self.swarm.behaviour_mut().kad;
         let room = kad
             .kbucket(peer)
@@ -51,10 +51,16 @@ impl Node {
             self.learn(peer, addrs);
         }
         let me = *self.swarm.local_peer_id();
-        let k = self.config.bucket_size.clamp(1, 20);
+        let k = self.config.k();
         let key = KBucketKey::from(me);
-        let first: Vec<PeerId> =
-            self.swarm.behaviour_mut().kad.get_closest_local_peers(&key).take(k).map(|key| *key.preimage()).collect();
+        let first: Vec<PeerId> = self
+            .swarm
+            .behaviour_mut()
+            .kad
+            .get_closest_local_peers(&key)
+            .take(k.get())
+            .map(|key| *key.preimage())
+            .collect();
         // The lookup would dial these itself; dialling them now gives gossipsub a mesh at once,
         // even while that lookup is slow.
         for peer in &first {
@@ -62,8 +68,7 @@ impl Node {
                 let _ = self.swarm.dial(DialOpts::peer_id(*peer).build());
             }
         }
-        let results = std::num::NonZeroUsize::new(k).unwrap_or(std::num::NonZeroUsize::MIN);
-        self.swarm.behaviour_mut().kad.get_n_closest_peers(me, results);
+        self.swarm.behaviour_mut().kad.get_n_closest_peers(me, k);
         self.schedule.seeded();
         // The teacher's node is a Kademlia peer too, but not a classmate the registry handed out.
         first.into_iter().filter(|peer| Some(*peer) != self.teacher).collect()
